@@ -1,0 +1,94 @@
+"""A small closed-loop HTTP load generator for the benchmarks (loopback only)."""
+
+from __future__ import annotations
+
+import http.client
+import statistics
+import threading
+import time
+import urllib.request
+from dataclasses import dataclass
+
+
+@dataclass
+class LoadResult:
+    requests: int
+    errors: int
+    seconds: float
+    latencies_ms: list[float]
+
+    @property
+    def per_second(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+    def percentile(self, q: float) -> float:
+        if not self.latencies_ms:
+            return float("nan")
+        ordered = sorted(self.latencies_ms)
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+    def summary(self) -> str:
+        return (
+            f"{self.per_second:8.0f} req/s  p50 {self.percentile(0.5):6.1f} ms  "
+            f"p99 {self.percentile(0.99):6.1f} ms  errors {self.errors}"
+        )
+
+
+def wait_until_up(url: str, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 - loopback only
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not come up in {timeout} s")
+
+
+def run_load(
+    host: str, port: int, path: str, *, clients: int, seconds: float, method: str = "GET",
+    body: bytes | None = None, headers: dict[str, str] | None = None,
+) -> LoadResult:  # fmt: skip
+    """Keep `clients` keep-alive connections busy for `seconds`; count what came back."""
+    stop_at = time.monotonic() + seconds
+    lock = threading.Lock()
+    latencies: list[float] = []
+    counts = {"ok": 0, "errors": 0}
+
+    def client() -> None:
+        conn = http.client.HTTPConnection(host, port, timeout=10)
+        mine: list[float] = []
+        ok = errors = 0
+        while time.monotonic() < stop_at:
+            started = time.perf_counter()
+            try:
+                conn.request(method, path, body=body, headers=headers or {})
+                response = conn.getresponse()
+                response.read()
+                if response.status >= 500:
+                    errors += 1
+                else:
+                    ok += 1
+                    mine.append((time.perf_counter() - started) * 1000)
+            except (OSError, http.client.HTTPException):
+                errors += 1
+                conn.close()
+                conn = http.client.HTTPConnection(host, port, timeout=10)
+        conn.close()
+        with lock:
+            latencies.extend(mine)
+            counts["ok"] += ok
+            counts["errors"] += errors
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.monotonic() - started
+    return LoadResult(counts["ok"], counts["errors"], elapsed, latencies)
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")

@@ -1,0 +1,1 @@
+"""Trunk Show: interactive, shoppable brand experiences."""

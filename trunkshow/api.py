@@ -1,0 +1,43 @@
+"""The JSON API: django-ninja, OpenAPI at /api/v1/openapi.json."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import ValidationError
+
+from trunkshow.common.api_errors import ApiError
+from trunkshow.storefront.api import router as catalog_router
+
+api = NinjaAPI(
+    title="Trunk Show API",
+    version="1",
+    urls_namespace="api-v1",
+    docs_url="/docs",
+)
+
+
+@api.exception_handler(ApiError)
+def on_api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
+    return api.create_response(request, exc.body(), status=exc.status)
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    detail = [
+        {
+            "loc": list(err.get("loc", [])),
+            "msg": err.get("msg", "Invalid value."),
+            "type": err.get("type", "value_error"),
+        }
+        for err in exc.errors
+    ]
+    fields = ", ".join(".".join(str(p) for p in d["loc"]) for d in detail)
+    return api.create_response(
+        request,
+        {"code": "invalid", "message": f"Invalid input: {fields}.", "detail": detail},
+        status=422,
+    )
+
+
+api.add_router("/", catalog_router)

@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Prefetch, QuerySet
+
+from trunkshow.catalog.models import Price, Product, ProductImage, ProductTranslation, Variant
+from trunkshow.common.locales import localized
+
+
+@dataclass(frozen=True)
+class VariantCard:
+    sku: str
+    color_hex: str
+    color_name: str
+    amount: Decimal
+    currency: str
+    image_url: str
+
+
+@dataclass(frozen=True)
+class ProductCard:
+    """A product as one market and one locale see it: only what is sellable there."""
+
+    slug: str
+    kind: str
+    title: str
+    description: str
+    trait_tags: list[str]
+    boost: Decimal
+    position: int
+    variants: list[VariantCard]
+    image_urls: list[str] = field(default_factory=list)
+
+    @property
+    def image_url(self) -> str:
+        return self.image_urls[0] if self.image_urls else ""
+
+
+def _sellable_queryset(*, market_code: str) -> QuerySet[Product]:
+    priced_variants = (
+        Variant.objects.filter(is_active=True, prices__market_id=market_code)
+        .prefetch_related(
+            Prefetch("prices", queryset=Price.objects.filter(market_id=market_code)),
+        )
+        .order_by("position", "sku")
+    )
+    return (
+        Product.objects.filter(
+            is_active=True,
+            variants__is_active=True,
+            variants__prices__market_id=market_code,
+        )
+        .distinct()
+        .prefetch_related(
+            Prefetch("variants", queryset=priced_variants, to_attr="sellable_variants"),
+            Prefetch("translations", queryset=ProductTranslation.objects.all()),
+            Prefetch("images", queryset=ProductImage.objects.order_by("position", "pk")),
+        )
+        .order_by("position", "slug")
+    )
+
+
+def _card(product: Product, *, locale: str) -> ProductCard:
+    titles = {t.locale: t.title for t in product.translations.all()}
+    descriptions = {t.locale: t.description for t in product.translations.all()}
+    images = list(product.images.all())
+    general = [img.image.url for img in images if img.variant_id is None]
+    by_variant: dict[int, str] = {}
+    for img in images:
+        if img.variant_id is not None:
+            by_variant.setdefault(img.variant_id, img.image.url)
+    variants = []
+    for variant in product.sellable_variants:  # type: ignore[attr-defined]
+        price = variant.prices.all()[0]
+        variants.append(
+            VariantCard(
+                sku=variant.sku,
+                color_hex=variant.color_hex,
+                color_name=variant.color_name(locale),
+                amount=price.amount,
+                currency=price.currency,
+                image_url=by_variant.get(variant.pk) or (general[0] if general else ""),
+            )
+        )
+    image_urls = [v.image_url for v in variants if v.image_url] + general
+    return ProductCard(
+        slug=product.slug,
+        kind=product.kind,
+        title=localized(titles, locale) or product.slug,
+        description=localized(descriptions, locale),
+        trait_tags=list(product.trait_tags),
+        boost=product.boost,
+        position=product.position,
+        variants=variants,
+        image_urls=list(dict.fromkeys(image_urls)),
+    )
+
+
+def sellable_products(
+    *, market_code: str, locale: str, kind: str | None = None
+) -> list[ProductCard]:
+    """Return active products with at least one variant priced in the market, brand order."""
+    queryset = _sellable_queryset(market_code=market_code)
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    return [_card(product, locale=locale) for product in queryset]
+
+
+def sellable_product(*, slug: str, market_code: str, locale: str) -> ProductCard | None:
+    product = _sellable_queryset(market_code=market_code).filter(slug=slug).first()
+    return _card(product, locale=locale) if product else None

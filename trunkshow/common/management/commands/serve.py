@@ -1,0 +1,96 @@
+"""Serve the site and run the background worker, from one command.
+
+`make run` ends here. Both children get the same environment; when either
+dies the other is stopped too, and Ctrl-C (SIGINT) or SIGTERM stops both, so
+no orphan worker keeps a queue half-served after the site is gone.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from types import FrameType
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from trunkshow.common.tasks import record_worker_heartbeat
+
+STOP_GRACE_SECONDS = 10
+
+
+class Command(BaseCommand):
+    help = "Serve the site with Granian and run the background-job worker; Ctrl-C stops both."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        parser.add_argument(
+            "--web-workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2"))
+        )
+        parser.add_argument("--threads", type=int, default=int(os.environ.get("WEB_THREADS", "4")))
+        parser.add_argument("--no-worker", action="store_true", help="Serve the site only.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        python = sys.executable
+        web_cmd = [
+            python, "-m", "granian",
+            "--interface", "wsgi",
+            "--host", options["host"],
+            "--port", str(options["port"]),
+            "--workers", str(options["web_workers"]),
+            "--blocking-threads", str(options["threads"]),
+            "--no-ws",
+            "trunkshow.wsgi:application",
+        ]  # fmt: skip
+        worker_cmd = [python, "-m", "django", "db_worker", "--queue-name", "*", "--interval", "0.5"]
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "trunkshow.settings"}
+
+        children: dict[str, subprocess.Popen[bytes]] = {}
+        stopping = False
+
+        def stop(signum: int, frame: FrameType | None) -> None:
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGINT, stop)
+        signal.signal(signal.SIGTERM, stop)
+
+        # Each child gets its own process group so a Ctrl-C at the terminal
+        # reaches only this launcher, which then stops them in order.
+        children["web server"] = subprocess.Popen(web_cmd, env=env, start_new_session=True)  # noqa: S603
+        if not options["no_worker"]:
+            children["worker"] = subprocess.Popen(worker_cmd, env=env, start_new_session=True)  # noqa: S603
+        if not options["no_worker"]:
+            # A first job through the Tasks API: /healthz/worker shows when the
+            # worker ran it, so an operator sees the queue is served.
+            record_worker_heartbeat.enqueue(note="serve started")
+        url = f"http://{options['host']}:{options['port']}/"
+        self.stdout.write(f"Trunk Show is serving {url} (Ctrl-C stops site and worker)")
+
+        exit_code = 0
+        while not stopping:
+            for name, child in children.items():
+                code = child.poll()
+                if code is not None:
+                    self.stderr.write(f"The {name} exited with {code}; stopping the rest.")
+                    exit_code = code or 1
+                    stopping = True
+            time.sleep(0.2)
+
+        for child in children.values():
+            if child.poll() is None:
+                os.killpg(child.pid, signal.SIGTERM)
+        deadline = time.monotonic() + STOP_GRACE_SECONDS
+        for child in children.values():
+            try:
+                child.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                os.killpg(child.pid, signal.SIGKILL)
+                child.wait()
+        self.stdout.write("Stopped.")
+        if exit_code:
+            raise SystemExit(exit_code)

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import zoneinfo
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from trunkshow.common.locales import localized, normalize_locale
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(_("%(value)s is not an IANA time zone."), params={"value": value})
+
+
+def validate_locale(value: str) -> None:
+    if normalize_locale(value) != value:
+        raise ValidationError(_("%(value)s is not a supported locale."), params={"value": value})
+
+
+class Market(models.Model):
+    """A country or region the brand sells in: its currency, language and clock.
+
+    Markets are rows, so opening a third market is data entry, not a release.
+    """
+
+    code = models.CharField(
+        primary_key=True,
+        max_length=8,
+        validators=[RegexValidator(r"^[A-Z]{2,8}$", _("Use upper-case letters, e.g. CN."))],
+    )
+    names = models.JSONField(
+        default=dict, help_text=_('Name per locale, e.g. {"en": "China", "zh-Hans": "中国"}.')
+    )
+    currency = models.CharField(
+        max_length=3,
+        validators=[RegexValidator(r"^[A-Z]{3}$", _("Use an ISO 4217 code, e.g. CNY."))],
+    )
+    default_locale = models.CharField(max_length=16, validators=[validate_locale])
+    time_zone = models.CharField(max_length=64, validators=[validate_time_zone])
+    position = models.PositiveSmallIntegerField(default=0)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["position", "code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def name(self, locale: str) -> str:
+        return localized(self.names, locale) or self.code
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+
+class WorkerHeartbeat(models.Model):
+    """The last time a background worker ran a job: proof the queue is served."""
+
+    seen_at = models.DateTimeField()
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-seen_at"]
+        get_latest_by = "seen_at"
+
+    def __str__(self) -> str:
+        return f"{self.seen_at:%Y-%m-%d %H:%M:%S} {self.note}"

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from trunkshow.common.locales import normalize_locale
+from trunkshow.common.models import Market, WorkerHeartbeat
+
+
+def active_markets() -> list[Market]:
+    return list(Market.objects.filter(is_active=True))
+
+
+def market_by_code(code: str) -> Market | None:
+    """Return the active market with this code (case-insensitive), or None."""
+    return Market.objects.filter(code=code.strip().upper(), is_active=True).first()
+
+
+def default_market(*, locale: str | None = None) -> Market | None:
+    """Return the market a visitor without a choice lands in.
+
+    A visitor reading English is most likely shopping in the first market
+    whose language is English; otherwise the brand's first market.
+    """
+    markets = active_markets()
+    if locale:
+        wanted = normalize_locale(locale)
+        for market in markets:
+            if market.default_locale == wanted:
+                return market
+    return markets[0] if markets else None
+
+
+def latest_heartbeat() -> WorkerHeartbeat | None:
+    return WorkerHeartbeat.objects.order_by("-seen_at").first()

@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+import os
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from trunkshow.catalog import services as catalog
+from trunkshow.common.services import market_upsert
+from trunkshow.demo.art import draw_bag
+from trunkshow.demo.catalog_data import COLOURS, MARKETS, PRODUCTS, price_of, stock_for
+from trunkshow.inventory.services import stock_set_on_hand
+
+
+class Command(BaseCommand):
+    help = "Load the demo brand: markets, catalog, pictures, prices and stock. Safe to re-run."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        with transaction.atomic():
+            markets = [market_upsert(**spec) for spec in MARKETS]
+            sku_index = 0
+            for position, spec in enumerate(PRODUCTS):
+                product = catalog.product_sync(
+                    slug=spec["slug"],
+                    kind=spec["kind"],
+                    trait_tags=spec["tags"],
+                    translations=spec["text"],
+                    position=position * 10,
+                )
+                for colour_position, colour in enumerate(spec["colours"]):
+                    color_hex, color_names = COLOURS[colour]
+                    sku = f"{spec['code']}-{colour}"
+                    variant = catalog.variant_sync(
+                        product=product,
+                        sku=sku,
+                        color_hex=color_hex,
+                        color_names=color_names,
+                        position=colour_position,
+                    )
+                    catalog.product_image_sync(
+                        product=product,
+                        variant=variant,
+                        position=colour_position,
+                        name=f"products/{sku.lower()}.webp",
+                        content=draw_bag(spec["silhouette"], color_hex),
+                    )
+                    for market in markets:
+                        catalog.price_set(
+                            variant=variant, market=market, amount=price_of(spec, market.code)
+                        )
+                        stock_set_on_hand(
+                            sku=sku,
+                            market_code=market.code,
+                            on_hand=stock_for(sku_index, market.code),
+                        )
+                    sku_index += 1
+        self._ensure_admin()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo brand ready: {len(PRODUCTS)} products, {sku_index} SKUs, "
+                f"{len(markets)} markets."
+            )
+        )
+
+    def _ensure_admin(self) -> None:
+        """Give a fresh install one staff login, with a password no repository holds."""
+        user_model = get_user_model()
+        if user_model.objects.filter(is_superuser=True).exists():
+            return
+        password = os.environ.get("DEMO_ADMIN_PASSWORD") or secrets.token_urlsafe(12)
+        user_model.objects.create_superuser("admin", "admin@example.com", password)
+        path = settings.VAR_DIR / "admin-password.txt"
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(password + "\n")
+        self.stdout.write(f"Admin login: admin / see {path}")

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import F, Q
+
+from trunkshow.common.models import Market
+
+
+class StockItem(models.Model):
+    """Units of one SKU held for one market.
+
+    Keyed by SKU text rather than a foreign key: inventory and catalog sit on
+    one level of the architecture and neither imports the other. The CHECK
+    constraints make negative or over-allocated stock impossible whatever
+    code path writes, including raw SQL and the admin.
+    """
+
+    sku = models.CharField(max_length=64)
+    market = models.ForeignKey(Market, on_delete=models.CASCADE, related_name="+")
+    on_hand = models.PositiveIntegerField(default=0)
+    allocated = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["sku", "market"], name="uniq_stock_sku_market"),
+            models.CheckConstraint(condition=Q(on_hand__gte=0), name="stock_on_hand_gte_0"),
+            models.CheckConstraint(condition=Q(allocated__gte=0), name="stock_allocated_gte_0"),
+            models.CheckConstraint(
+                condition=Q(allocated__lte=F("on_hand")), name="stock_allocated_lte_on_hand"
+            ),
+        ]
+        ordering = ["sku", "market"]
+
+    def __str__(self) -> str:
+        return f"{self.sku} @ {self.market_id}: {self.available}"
+
+    @property
+    def available(self) -> int:
+        return self.on_hand - self.allocated

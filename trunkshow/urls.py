@@ -1,0 +1,25 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import path, re_path
+from django.views.generic import RedirectView
+
+from trunkshow.api import api
+from trunkshow.storefront import views
+
+urlpatterns = [
+    path("favicon.ico", RedirectView.as_view(url="/static/storefront/favicon.svg", permanent=True)),
+    path("healthz", views.healthz, name="healthz"),
+    path("healthz/worker", views.healthz_worker, name="healthz-worker"),
+    path("api/v1/", api.urls),
+    path("region/", views.choose_region, name="choose-region"),
+    path("admin/", admin.site.urls),
+    # Product pictures and (later) uploads are served by the app itself so one
+    # process is a whole shop; a deployment may put a CDN-less proxy in front.
+    re_path(r"^media/(?P<path>.+)$", views.media, name="media"),
+]
+
+urlpatterns += i18n_patterns(
+    path("", views.home, name="home"),
+    path("products/", views.product_list, name="product-list"),
+    path("products/<slug:slug>/", views.product_detail, name="product-detail"),
+)
