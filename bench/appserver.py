@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _load import run_load, wait_until_up  # noqa: E402
+from _load import run_load, wait_until_up
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKERS, THREADS = 2, 4

@@ -10,7 +10,9 @@ HERE = Path(__file__).resolve().parent
 
 
 def main() -> int:
-    scripts = sorted(p for p in HERE.glob("*.py") if not p.name.startswith("_") and p.name != "run_all.py")
+    scripts = sorted(
+        p for p in HERE.glob("*.py") if not p.name.startswith("_") and p.name != "run_all.py"
+    )
     failed = 0
     for script in scripts:
         print(f"\n=== {script.name}", flush=True)
