@@ -112,6 +112,17 @@ def test_unknown_market_or_locale_is_a_422_naming_each_bad_parameter(client, par
     assert len(response.content) < 2000
 
 
+def test_products_can_be_filtered_by_kind_and_an_unknown_kind_is_a_422(client):
+    sellable_variant(sku="BAG", stock={"CN": 1})
+    travel = ProductFactory(kind="travel")
+    sellable_variant(product=travel, sku="TRAVEL", stock={"CN": 1})
+    listed = get_products(client, market="CN", kind="travel").json()
+    assert [p["sku"] for p in listed] == ["TRAVEL"]
+    response = get_products(client, market="CN", kind="spaceship")
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["query", "kind"]
+
+
 def test_openapi_schema_is_published(client):
     response = client.get("/api/v1/openapi.json")
     assert response.status_code == 200

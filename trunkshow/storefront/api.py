@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from trunkshow.catalog.models import Product
 from trunkshow.common.api_errors import ApiError
 from trunkshow.common.locales import normalize_locale, supported_locales
 from trunkshow.common.money import amount_str
@@ -73,6 +74,9 @@ def list_products(
     kind: str | None = None,
 ) -> list[dict[str, object]]:
     market_code, resolved_locale = resolve_market_and_locale(market, locale)
+    if kind is not None and kind not in Product.Kind.values:
+        known = ", ".join(Product.Kind.values)
+        raise ApiError.unprocessable([(["query", "kind"], f"Unknown kind; known kinds: {known}.")])
     items = shelf(market_code=market_code, locale=resolved_locale, kind=kind)
     prefix = "/" + resolved_locale.lower()
     return [
