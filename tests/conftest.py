@@ -11,3 +11,13 @@ def media_in_tmp(settings: pytest.FixtureRequest, tmp_path_factory: pytest.TempP
     root = tmp_path_factory.mktemp("media")
     settings.MEDIA_ROOT = root  # type: ignore[attr-defined]
     return root
+
+
+@pytest.fixture(autouse=True)
+def fresh_local_caches():
+    """Each test sees its own database, never a snapshot cached by the last one."""
+    from trunkshow.common.local_cache import clear_local_caches
+
+    clear_local_caches()
+    yield
+    clear_local_caches()

@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
 from trunkshow.common.api_errors import ApiError
+from trunkshow.quiz.api import router as quiz_router
 from trunkshow.storefront.api import router as catalog_router
 
 api = NinjaAPI(
@@ -41,3 +42,4 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
 
 
 api.add_router("/", catalog_router)
+api.add_router("/", quiz_router)

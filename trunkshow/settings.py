@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "trunkshow.common",
     "trunkshow.catalog",
     "trunkshow.inventory",
+    "trunkshow.quiz",
     "trunkshow.storefront",
     "trunkshow.demo",
 ]
@@ -165,6 +166,9 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Seconds a process may show a catalog or quiz snapshot after an edit.
+CATALOG_CACHE_SECONDS = float(os.environ.get("CATALOG_CACHE_SECONDS", "10"))
 
 # --- Background jobs ---------------------------------------------------------
 TASKS = {

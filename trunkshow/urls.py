@@ -4,6 +4,7 @@ from django.urls import path, re_path
 from django.views.generic import RedirectView
 
 from trunkshow.api import api
+from trunkshow.quiz import views as quiz_views
 from trunkshow.storefront import views
 
 urlpatterns = [
@@ -22,4 +23,6 @@ urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("products/", views.product_list, name="product-list"),
     path("products/<slug:slug>/", views.product_detail, name="product-detail"),
+    path("quiz/<slug:slug>/", quiz_views.quiz_page, name="quiz"),
+    path("quiz/result/<str:public_id>/", quiz_views.result_page, name="quiz-result"),
 )

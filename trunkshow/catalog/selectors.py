@@ -3,9 +3,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 
 from trunkshow.catalog.models import Price, Product, ProductImage, ProductTranslation, Variant
+from trunkshow.common.local_cache import cached
 from trunkshow.common.locales import localized
 
 
@@ -98,14 +100,64 @@ def _card(product: Product, *, locale: str) -> ProductCard:
     )
 
 
+def _cache_seconds() -> float:
+    return float(getattr(settings, "CATALOG_CACHE_SECONDS", 10))
+
+
 def sellable_products(
     *, market_code: str, locale: str, kind: str | None = None
 ) -> list[ProductCard]:
-    """Return active products with at least one variant priced in the market, brand order."""
-    queryset = _sellable_queryset(market_code=market_code)
-    if kind:
-        queryset = queryset.filter(kind=kind)
-    return [_card(product, locale=locale) for product in queryset]
+    """Return active products with at least one variant priced in the market, brand order.
+
+    A snapshot at most CATALOG_CACHE_SECONDS old: the shop window and the
+    quiz read it on every request; stock is never part of it.
+    """
+
+    def build() -> list[ProductCard]:
+        queryset = _sellable_queryset(market_code=market_code)
+        if kind:
+            queryset = queryset.filter(kind=kind)
+        return [_card(product, locale=locale) for product in queryset]
+
+    return cached(("catalog.cards", market_code, locale, kind), _cache_seconds(), build)
+
+
+def sellable_products_by_slug(*, market_code: str, locale: str) -> dict[str, ProductCard]:
+    def build() -> dict[str, ProductCard]:
+        return {c.slug: c for c in sellable_products(market_code=market_code, locale=locale)}
+
+    return cached(("catalog.by_slug", market_code, locale), _cache_seconds(), build)
+
+
+@dataclass(frozen=True)
+class RankingRow:
+    sku: str
+    product_slug: str
+    tags: tuple[str, ...]
+    boost: float
+    position: int
+
+
+def ranking_rows(*, market_code: str) -> list[RankingRow]:
+    """Return every variant sellable in the market with what ranking needs, brand order."""
+
+    def build() -> list[RankingRow]:
+        rows = (
+            Variant.objects.filter(
+                is_active=True, product__is_active=True, prices__market_id=market_code
+            )
+            .order_by("product__position", "product__slug", "position", "sku")
+            .values_list(
+                "sku", "product__slug", "product__trait_tags", "product__boost",
+                "product__position", "position",
+            )
+        )  # fmt: skip
+        return [
+            RankingRow(sku, slug, tuple(tags or ()), float(boost), product_pos * 100 + min(pos, 99))
+            for sku, slug, tags, boost, product_pos, pos in rows
+        ]
+
+    return cached(("catalog.ranking", market_code), _cache_seconds(), build)
 
 
 def sellable_product(*, slug: str, market_code: str, locale: str) -> ProductCard | None:

@@ -4,10 +4,8 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from trunkshow.catalog.models import Product
-from trunkshow.common.api_errors import ApiError
-from trunkshow.common.locales import normalize_locale, supported_locales
+from trunkshow.common.api_errors import ApiError, resolve_market_and_locale
 from trunkshow.common.money import amount_str
-from trunkshow.common.selectors import active_markets, default_market, market_by_code
 from trunkshow.storefront.selectors import shelf
 
 router = Router(tags=["catalog"])
@@ -36,34 +34,6 @@ class ProductOut(Schema):
     kind: str
     product_url: str
     variants: list[VariantOut]
-
-
-def resolve_market_and_locale(market: str | None, locale: str | None) -> tuple[str, str]:
-    """Return a valid (market code, locale) or raise one 422 naming every bad parameter."""
-    errors = []
-    market_row = None
-    if market is not None:
-        market_row = market_by_code(market) if len(market) <= 16 else None
-        if market_row is None:
-            known = ", ".join(m.code for m in active_markets())
-            errors.append(
-                (["query", "market"], f"Unknown market {market[:16]!r}; known markets: {known}.")
-            )
-    resolved_locale = None
-    if locale is not None:
-        resolved_locale = normalize_locale(locale) if len(locale) <= 35 else None
-        if resolved_locale is None:
-            known = ", ".join(supported_locales())
-            errors.append(
-                (["query", "locale"], f"Unknown locale {locale[:35]!r}; known locales: {known}.")
-            )
-    if errors:
-        raise ApiError.unprocessable(errors)
-    if market_row is None:
-        market_row = default_market(locale=resolved_locale)
-    if market_row is None:
-        raise ApiError(503, "no_market", "No market is configured yet.")
-    return market_row.code, resolved_locale or market_row.default_locale
 
 
 @router.get("/products", response=list[ProductOut], summary="Products sellable in a market")

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -14,6 +15,9 @@ from trunkshow.common.services import market_upsert
 from trunkshow.demo.art import draw_bag
 from trunkshow.demo.catalog_data import COLOURS, MARKETS, PRODUCTS, price_of, stock_for
 from trunkshow.inventory.services import stock_set_on_hand
+from trunkshow.quiz.services import quiz_import
+
+DEMO_QUIZ = Path(__file__).resolve().parents[2] / "quizzes" / "ask-the-designer.yaml"
 
 
 class Command(BaseCommand):
@@ -58,11 +62,12 @@ class Command(BaseCommand):
                             on_hand=stock_for(sku_index, market.code),
                         )
                     sku_index += 1
+            quiz_version, _created = quiz_import(source=DEMO_QUIZ.read_text(encoding="utf-8"))
         self._ensure_admin()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo brand ready: {len(PRODUCTS)} products, {sku_index} SKUs, "
-                f"{len(markets)} markets."
+                f"{len(markets)} markets, quiz {quiz_version.quiz.slug} v{quiz_version.number}."
             )
         )
 

@@ -1,0 +1,181 @@
+"""The quiz API, as a mini-program or the site's own pages call it."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.quiz.conftest import TRAVELLER
+from trunkshow.inventory.models import StockItem
+from trunkshow.quiz.models import QuizResult
+
+pytestmark = pytest.mark.django_db
+
+
+def post_result(client, body, slug="ask-the-designer"):
+    return client.post(
+        f"/api/v1/quizzes/{slug}/result", json.dumps(body), content_type="application/json"
+    )
+
+
+def test_get_quiz_in_english_and_chinese(client, demo_quiz):
+    en = client.get("/api/v1/quizzes/ask-the-designer?locale=en").json()
+    assert en["slug"] == "ask-the-designer"
+    assert en["title"] == "Ask the designer"
+    assert en["questions"][0]["text"] == "Sneakers or stilettos?"
+    assert [a["key"] for a in en["questions"][0]["answers"]] == ["sneakers", "stilettos"]
+    assert en["questions"][0]["answers"][0]["image_url"].endswith(".svg")
+    assert {"key": "jet-setter", "title": "Jet-Setter"} in en["profiles"]
+    zh = client.get("/api/v1/quizzes/ask-the-designer?locale=zh-Hans").json()
+    assert zh["questions"][0]["text"] == "运动鞋还是细高跟？"
+
+
+def test_unknown_quiz_is_404_and_unknown_locale_422(client, demo_quiz):
+    assert client.get("/api/v1/quizzes/nope?locale=en").status_code == 404
+    assert post_result(client, {"answers": TRAVELLER}, slug="nope").status_code == 404
+    response = client.get("/api/v1/quizzes/ask-the-designer?locale=klingon")
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["query", "locale"]
+
+
+def test_a_result_has_profile_recommendations_in_the_market_and_is_stored(client, demo_quiz, shop):
+    # When a shopper in China finishes the quiz as a traveller
+    response = post_result(client, {"answers": TRAVELLER, "name": "Lin", "locale": "zh-Hans",
+                                    "market": "CN", "personalised": True})  # fmt: skip
+
+    # Then they get a profile, bags in yuan and no video yet
+    assert response.status_code == 200
+    body = response.json()
+    assert body["profile"]["key"] == "jet-setter"
+    assert body["profile"]["title"] == "环球旅行家"
+    assert body["profile"]["description"]
+    assert body["video"] is None
+    recs = body["recommendations"]
+    assert recs[0]["sku"] == "WEEKENDER-1"
+    assert all(r["price"]["currency"] == "CNY" for r in recs)
+    assert recs[0]["price"]["amount"] == "1000.00"
+    assert recs[0]["product_url"].endswith("/zh-hans/products/weekender/?sku=WEEKENDER-1")
+    assert "旅行" in recs[0]["reason"]
+    # Out of stock in CN: never recommended there.
+    assert "BACKPACK-1" not in [r["sku"] for r in recs]
+    assert {t["key"] for t in body["why"]["traits"]} <= {"travel", "active", "outdoor"}
+
+    # And the result is stored with the version it was scored with
+    stored = QuizResult.objects.get(public_id=body["result_id"])
+    assert stored.version == demo_quiz
+    assert stored.answers == TRAVELLER
+    assert stored.market_id == "CN"
+    assert stored.locale == "zh-Hans"
+    assert [r["sku"] for r in stored.recommendations] == [r["sku"] for r in recs]
+
+
+def test_the_same_answers_in_the_us_get_dollars_and_us_stock(client, demo_quiz, shop):
+    body = post_result(client, {"answers": TRAVELLER, "market": "US", "locale": "en"}).json()
+    skus = [r["sku"] for r in body["recommendations"]]
+    assert "PASSPORT-1" not in skus  # sold out in the US
+    assert all(
+        r["price"] == {"amount": "150.00", "currency": "USD"} for r in body["recommendations"]
+    )
+
+
+def test_a_result_can_be_reopened_by_its_link(client, demo_quiz, shop):
+    body = post_result(client, {"answers": TRAVELLER, "market": "CN", "locale": "en"}).json()
+    again = client.get(f"/api/v1/quiz-results/{body['result_id']}").json()
+    assert again["profile"] == body["profile"]
+    assert again["recommendations"] == body["recommendations"]
+    page = client.get(f"/en/quiz/result/{body['result_id']}/")
+    assert page.status_code == 200
+    assert "Jet-Setter" in page.content.decode()
+    assert client.get("/api/v1/quiz-results/not-a-real-id-at-all").status_code == 404
+
+
+def test_result_ids_are_unguessable(client, demo_quiz, shop):
+    ids = {post_result(client, {"answers": TRAVELLER}).json()["result_id"] for _ in range(5)}
+    assert len(ids) == 5
+    assert all(len(i) >= 20 for i in ids)
+
+
+def test_missing_and_unknown_answers_are_a_422_naming_each(client, demo_quiz, shop):
+    answers = {**TRAVELLER, "shoes": "boots", "mood": "sunny"}
+    del answers["style"]
+    response = post_result(client, {"answers": answers})
+    assert response.status_code == 422
+    named = {d["loc"][-1]: d["msg"] for d in response.json()["detail"]}
+    assert set(named) == {"shoes", "style", "mood"}
+    assert "boots" in named["shoes"] and "sneakers, stilettos" in named["shoes"]
+    assert QuizResult.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"answers": "sneakers"},
+        {"answers": ["sneakers"]},
+        {"answers": TRAVELLER, "personalised": "maybe"},
+        {"answers": TRAVELLER, "name": 42},
+    ],
+)
+def test_malformed_bodies_are_a_422(client, demo_quiz, body):
+    assert post_result(client, body).status_code == 422
+
+
+def test_non_string_answers_are_a_422_not_a_500(client, demo_quiz, shop):
+    response = post_result(client, {"answers": {**TRAVELLER, "shoes": 1}})
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"][-1] == "shoes"
+
+
+def test_unknown_market_is_a_422(client, demo_quiz, shop):
+    response = post_result(client, {"answers": TRAVELLER, "market": "MARS"})
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["query", "market"]
+
+
+@pytest.mark.parametrize(
+    ("name", "stored"),
+    [
+        ("<script>alert(1)</script>", "<script>alert(1)</script>"),
+        ("x" * 10_000, "x" * 40),
+        ("\u202eniL", "niL"),
+        ("%{localtime}", "%{localtime}"),
+    ],
+)
+def test_names_are_capped_and_shown_literally(client, demo_quiz, shop, name, stored):
+    body = post_result(client, {"answers": TRAVELLER, "name": name, "locale": "en"}).json()
+    assert body["name"] == stored
+    page = client.get(f"/en/quiz/result/{body['result_id']}/").content.decode()
+    assert "<script>alert(1)</script>" not in page
+    if stored.startswith("<script>"):
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_personalisation_off_shows_the_brands_default_ranking(client, demo_quiz, shop):
+    body = post_result(client, {"answers": TRAVELLER, "market": "CN", "locale": "en",
+                                "personalised": False}).json()  # fmt: skip
+    # The brand's order (position), still only in stock, still a profile.
+    assert [r["sku"] for r in body["recommendations"]] == [
+        "WEEKENDER-1", "PASSPORT-1", "TOTE-1", "CLUTCH-1"
+    ]  # fmt: skip
+    assert body["profile"]["key"] == "jet-setter"
+    assert all(
+        r["reason"] == "The designer's pick for this season" for r in body["recommendations"]
+    )
+    assert QuizResult.objects.get(public_id=body["result_id"]).personalised is False
+
+
+def test_when_matching_bags_sell_out_others_in_stock_fill_in(client, demo_quiz, shop):
+    StockItem.objects.filter(sku__in=["WEEKENDER-1", "PASSPORT-1"], market_id="CN").update(
+        on_hand=0
+    )
+    body = post_result(client, {"answers": TRAVELLER, "market": "CN"}).json()
+    skus = [r["sku"] for r in body["recommendations"]]
+    assert skus and "WEEKENDER-1" not in skus and "PASSPORT-1" not in skus
+
+
+def test_nothing_in_stock_gives_an_empty_list_not_an_error(client, demo_quiz, shop):
+    StockItem.objects.update(on_hand=0)
+    response = post_result(client, {"answers": TRAVELLER, "market": "CN"})
+    assert response.status_code == 200
+    assert response.json()["recommendations"] == []

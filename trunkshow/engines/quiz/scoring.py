@@ -1,0 +1,101 @@
+"""Scoring: answers -> trait totals -> the profile that fits best, and why.
+
+The rule, in full:
+1. Each answer adds its trait weights to the shopper's totals.
+2. Each profile scores the dot product of those totals with its trait vector.
+3. A profile with requirements (``requires: [{trait, min}]``) is eligible only
+   when every required total is reached; if no profile is eligible, all are.
+4. The eligible profile with the highest score wins; a tie goes to the
+   profile listed first in the definition.
+All arithmetic is exact (fractions), so the same answers always give the same
+profile, on every machine, and ``lint`` can check every combination.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+from trunkshow.engines.quiz.schema import Profile, QuizDefinition
+
+
+@dataclass(frozen=True)
+class Score:
+    profile: str
+    totals: Mapping[str, Fraction]
+    profile_scores: Mapping[str, Fraction]
+    deciding_traits: tuple[str, ...]
+
+
+class AnswerError(ValueError):
+    """Answers that do not fit the quiz; `issues` names each bad question or answer."""
+
+    def __init__(self, issues: list[tuple[str, str]]) -> None:
+        super().__init__("; ".join(f"{field}: {message}" for field, message in issues))
+        self.issues = issues
+
+
+def check_answers(definition: QuizDefinition, answers: Mapping[str, str]) -> None:
+    issues: list[tuple[str, str]] = []
+    for question in definition.questions:
+        given = answers.get(question.key)
+        if given is None:
+            issues.append((question.key, "is not answered"))
+        elif not isinstance(given, str) or question.answer(given) is None:
+            allowed = ", ".join(a.key for a in question.answers)
+            shown = given[:40] if isinstance(given, str) else type(given).__name__
+            issues.append((question.key, f"has no answer {shown!r}; choose one of: {allowed}"))
+    known = {q.key for q in definition.questions}
+    unknown = [str(key)[:40] for key in answers if key not in known]
+    # Name a few strangers; a body stuffed with keys must not echo itself back.
+    issues += [(key, "is not a question of this quiz") for key in unknown[:5]]
+    if len(unknown) > 5:
+        issues.append(("answers", f"and {len(unknown) - 5} more keys that are not questions"))
+    if issues:
+        raise AnswerError(issues)
+
+
+def trait_totals(definition: QuizDefinition, answers: Mapping[str, str]) -> dict[str, Fraction]:
+    totals = dict.fromkeys(definition.traits, Fraction(0))
+    for question in definition.questions:
+        answer = question.answer(answers[question.key])
+        if answer is None:
+            raise AnswerError([(question.key, "is not answered")])
+        for trait, weight in answer.weights.items():
+            totals[trait] += weight
+    return totals
+
+
+def _eligible(profile: Profile, totals: Mapping[str, Fraction]) -> bool:
+    return all(totals.get(req.trait, Fraction(0)) >= req.minimum for req in profile.requires)
+
+
+def choose_profile(
+    profiles: Sequence[Profile], totals: Mapping[str, Fraction]
+) -> tuple[str, dict[str, Fraction]]:
+    """Return the winning profile key and every profile's score (see the module rule)."""
+    scores = {
+        p.key: sum((totals.get(t, Fraction(0)) * w for t, w in p.vector.items()), Fraction(0))
+        for p in profiles
+    }
+    eligible = [p for p in profiles if _eligible(p, totals)] or list(profiles)
+    best = eligible[0]
+    for profile in eligible[1:]:
+        if scores[profile.key] > scores[best.key]:
+            best = profile
+    return best.key, scores
+
+
+def score(definition: QuizDefinition, answers: Mapping[str, str]) -> Score:
+    """Score a complete set of answers; raise AnswerError naming every bad one."""
+    check_answers(definition, answers)
+    totals = trait_totals(definition, answers)
+    winner, scores = choose_profile(definition.profiles, totals)
+    vector = definition.profile(winner).vector
+    order = list(definition.traits)
+    contributions = [
+        (totals[t] * w, -order.index(t), t) for t, w in vector.items() if totals[t] * w > 0
+    ]
+    deciding = tuple(t for _c, _o, t in sorted(contributions, reverse=True)[:3])
+    return Score(profile=winner, totals=totals, profile_scores=scores, deciding_traits=deciding)

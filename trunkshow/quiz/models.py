@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from trunkshow.common.models import Market
+
+
+def new_public_id() -> str:
+    """An unguessable id: result links are shared, and must not be enumerable."""
+    return secrets.token_urlsafe(16)
+
+
+class Quiz(models.Model):
+    slug = models.SlugField(unique=True, max_length=40)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = _("quizzes")
+        ordering = ["slug"]
+
+    def __str__(self) -> str:
+        return self.slug
+
+
+class QuizVersion(models.Model):
+    """One version of a quiz's definition. Once published it never changes.
+
+    Results point at the version they were scored with, so a result reopened
+    a year later still explains itself with the questions the shopper saw.
+    """
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    source = models.TextField(help_text=_("The definition in YAML."))
+    checksum = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["quiz", "number"], name="uniq_quiz_version_number")
+        ]
+        ordering = ["quiz", "-number"]
+
+    def __str__(self) -> str:
+        return f"{self.quiz.slug} v{self.number}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            stored = QuizVersion.objects.filter(pk=self.pk).values("published_at", "source").first()
+            if (
+                stored
+                and stored["published_at"] is not None
+                and (stored["source"] != self.source or self.published_at != stored["published_at"])
+            ):
+                raise ValidationError(_("A published quiz version cannot be changed."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        if self.is_published:
+            raise ValidationError(_("A published quiz version cannot be deleted."))
+        return super().delete(*args, **kwargs)
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+
+class QuizResult(models.Model):
+    """What one shopper answered, the profile it gave and the bags picked for them."""
+
+    public_id = models.CharField(max_length=32, unique=True, default=new_public_id, editable=False)
+    version = models.ForeignKey(QuizVersion, on_delete=models.PROTECT, related_name="results")
+    market = models.ForeignKey(Market, on_delete=models.PROTECT, related_name="+")
+    locale = models.CharField(max_length=16)
+    name = models.CharField(max_length=40, blank=True)
+    answers = models.JSONField()
+    personalised = models.BooleanField(default=True)
+    profile_key = models.CharField(max_length=40)
+    trait_totals = models.JSONField(default=dict)
+    deciding_traits = models.JSONField(default=list)
+    recommendations = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["version", "profile_key"])]
+
+    def __str__(self) -> str:
+        return f"{self.public_id} {self.profile_key}"

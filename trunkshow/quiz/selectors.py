@@ -1,0 +1,196 @@
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from trunkshow.catalog.selectors import ranking_rows, sellable_products_by_slug
+from trunkshow.common.local_cache import cached
+from trunkshow.common.locales import localized, to_django
+from trunkshow.common.money import amount_str, format_price
+from trunkshow.engines.quiz import Candidate, CatalogIndex, QuizDefinition, Ranked, Score, rank
+from trunkshow.engines.quiz.schema import Texts
+from trunkshow.inventory.selectors import in_stock_skus
+from trunkshow.quiz.definitions import definition_of
+from trunkshow.quiz.models import QuizResult, QuizVersion
+
+RECOMMENDATIONS = 4
+
+
+def current_version(*, slug: str) -> tuple[QuizVersion, QuizDefinition] | None:
+    """Return the latest published version of an active quiz and its parsed definition."""
+
+    def build() -> tuple[QuizVersion, QuizDefinition] | None:
+        version = (
+            QuizVersion.objects.select_related("quiz")
+            .filter(quiz__slug=slug, quiz__is_active=True, published_at__isnull=False)
+            .order_by("-number")
+            .first()
+        )
+        return (version, definition_of(version)) if version else None
+
+    seconds = float(getattr(settings, "CATALOG_CACHE_SECONDS", 10))
+    return cached(("quiz.current", slug), seconds, build)
+
+
+def catalog_index(*, market_code: str) -> CatalogIndex:
+    def build() -> CatalogIndex:
+        return CatalogIndex(
+            [
+                Candidate(r.sku, r.product_slug, r.tags, r.boost, r.position)
+                for r in ranking_rows(market_code=market_code)
+            ]
+        )
+
+    seconds = float(getattr(settings, "CATALOG_CACHE_SECONDS", 10))
+    return cached(("quiz.index", market_code), seconds, build)
+
+
+def shopper_affinity(definition: QuizDefinition, result: Score) -> dict[str, float]:
+    """Blend the profile's traits with the shopper's own answers.
+
+    The profile sets the direction; the shopper's own totals separate two
+    City Explorers who answered differently. Both are scaled to at most 1.
+    """
+    vector = definition.profile(result.profile).vector
+    top_profile = max((float(w) for w in vector.values() if w > 0), default=1.0)
+    top_total = max((float(v) for v in result.totals.values() if v > 0), default=1.0)
+    affinity: dict[str, float] = {}
+    for trait in definition.traits:
+        own = max(0.0, float(result.totals.get(trait, 0)))
+        profile = max(0.0, float(vector.get(trait, 0)))
+        affinity[trait] = profile / top_profile + own / top_total
+    return affinity
+
+
+def recommend(
+    *, market_code: str, affinity: dict[str, float] | None, limit: int = RECOMMENDATIONS
+) -> list[Ranked]:
+    """Rank sellable products for a shopper, in stock in the market, one colour per bag."""
+    return rank(
+        catalog_index(market_code=market_code),
+        affinity,
+        in_stock=lambda skus: in_stock_skus(skus=skus, market_code=market_code),
+        limit=limit,
+    )
+
+
+def result_by_public_id(public_id: str) -> QuizResult | None:
+    if not 10 <= len(public_id) <= 32:
+        return None
+    return (
+        QuizResult.objects.select_related("version__quiz", "market")
+        .filter(public_id=public_id)
+        .first()
+    )
+
+
+def _reason(
+    recommendation: dict[str, Any], labels: dict[str, Texts], locale: str, personalised: bool
+) -> str:
+    if not personalised:
+        return _("The designer's pick for this season")
+    matched = [localized(labels.get(t, {}), locale) for t in recommendation.get("matched_tags", [])]
+    matched = [m for m in matched if m][:3]
+    if matched:
+        return _("Matches your taste for %(traits)s") % {"traits": _(" · ").join(matched)}
+    return _("In stock for you now")
+
+
+@dataclass(frozen=True)
+class ResultCard:
+    sku: str
+    slug: str
+    title: str
+    color_name: str
+    amount: Any
+    currency: str
+    price_display: str
+    image_url: str
+    in_stock: bool
+    reason: str
+
+
+def result_cards(result: QuizResult, definition: QuizDefinition, locale: str) -> list[ResultCard]:
+    """The recorded recommendations as this market shows them now: live price and stock."""
+    cards = sellable_products_by_slug(market_code=result.market_id, locale=locale)
+    skus = [r["sku"] for r in result.recommendations]
+    available = in_stock_skus(skus=skus, market_code=result.market_id)
+    shown = []
+    with override(to_django(locale)):
+        for rec in result.recommendations:
+            card = cards.get(rec["product"])
+            variant = (
+                next((v for v in card.variants if v.sku == rec["sku"]), None) if card else None
+            )
+            if card is None or variant is None:
+                continue  # withdrawn from this market since the result was made
+            shown.append(
+                ResultCard(
+                    sku=variant.sku,
+                    slug=card.slug,
+                    title=card.title,
+                    color_name=variant.color_name,
+                    amount=variant.amount,
+                    currency=variant.currency,
+                    price_display=format_price(variant.amount, variant.currency, locale),
+                    image_url=variant.image_url,
+                    in_stock=variant.sku in available,
+                    reason=_reason(rec, dict(definition.traits), locale, result.personalised),
+                )
+            )
+    return shown
+
+
+def result_payload(
+    result: QuizResult,
+    *,
+    locale: str,
+    absolute: Callable[[str], str],
+) -> dict[str, Any]:
+    """The API's view of a result, in `locale`; `absolute` turns paths into URLs."""
+    definition = definition_of(result.version)
+    profile = definition.profile(result.profile_key)
+    prefix = "/" + to_django(locale)
+    return {
+        "result_id": result.public_id,
+        "quiz": {"slug": result.version.quiz.slug, "version": result.version.number},
+        "name": result.name,
+        "market": result.market_id,
+        "locale": locale,
+        "personalised": result.personalised,
+        "profile": {
+            "key": profile.key,
+            "title": localized(profile.title, locale),
+            "description": localized(profile.description, locale),
+        },
+        "why": {
+            "traits": [
+                {"key": t, "label": localized(definition.traits.get(t, {}), locale)}
+                for t in result.deciding_traits
+            ],
+        },
+        "recommendations": [
+            {
+                "sku": card.sku,
+                "title": card.title,
+                "color": card.color_name,
+                "price": {"amount": amount_str(card.amount), "currency": card.currency},
+                "image_url": absolute(card.image_url) if card.image_url else "",
+                "product_url": absolute(f"{prefix}/products/{card.slug}/?sku={card.sku}"),
+                "in_stock": card.in_stock,
+                "reason": card.reason,
+            }
+            for card in result_cards(result, definition, locale)
+        ],
+        "result_url": absolute(f"{prefix}/quiz/result/{result.public_id}/"),
+        "video": None,
+    }
+
+
+def deciding_labels(definition: QuizDefinition, traits: Sequence[str], locale: str) -> list[str]:
+    return [localized(definition.traits.get(t, {}), locale) for t in traits]

@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from trunkshow.common.locales import current_locale, localized
+from trunkshow.engines.quiz import AnswerError, QuizDefinition
+from trunkshow.quiz import selectors, services
+from trunkshow.quiz.definitions import definition_of
+from trunkshow.quiz.presentation import quiz_for_locale
+
+ANSWER_PREFIX = "answer-"
+
+
+def _quiz_context(
+    definition: QuizDefinition, chosen: dict[str, str], errors: dict[str, str]
+) -> dict[str, Any]:
+    quiz = quiz_for_locale(definition, current_locale())
+    for question in quiz["questions"]:
+        question["chosen"] = chosen.get(question["key"], "")
+        question["error"] = errors.get(question["key"], "")
+        question["field"] = ANSWER_PREFIX + question["key"]
+    return {"quiz": quiz, "steps": len(quiz["questions"]) + 1}
+
+
+@require_http_methods(["GET", "POST"])
+def quiz_page(request: HttpRequest, slug: str) -> HttpResponse:
+    found = selectors.current_version(slug=slug)
+    market = getattr(request, "market", None)
+    if found is None or market is None:
+        raise Http404("No such quiz.")
+    _version, definition = found
+    if request.method == "GET":
+        return render(request, "quiz/quiz.html", _quiz_context(definition, {}, {}))
+
+    chosen = {
+        key[len(ANSWER_PREFIX) :]: request.POST.get(key, "")[:40]
+        for key in list(request.POST)[:100]
+        if key.startswith(ANSWER_PREFIX)
+    }
+    name = request.POST.get("name", "")
+    personalised = request.POST.get("personalised") == "1"
+    try:
+        result = services.quiz_result_create(
+            slug=slug,
+            answers=chosen,
+            name=name,
+            locale=current_locale(),
+            market=market,
+            personalised=personalised,
+        )
+    except AnswerError as exc:
+        # Keep every answer and the name, so nothing the shopper did is lost.
+        context = _quiz_context(definition, chosen, {k: str(m) for k, m in exc.issues})
+        context.update(name=name[:40], personalised=personalised, has_errors=True)
+        return render(request, "quiz/quiz.html", context, status=422)
+    return HttpResponseRedirect(reverse("quiz-result", args=[result.public_id]))
+
+
+def result_page(request: HttpRequest, public_id: str) -> HttpResponse:
+    result = selectors.result_by_public_id(public_id)
+    if result is None:
+        raise Http404("No such result.")
+    locale = current_locale()
+    definition = definition_of(result.version)
+    profile = definition.profile(result.profile_key)
+    answered = []
+    for question in definition.questions:
+        answer = question.answer(result.answers.get(question.key, ""))
+        if answer is not None:
+            answered.append(
+                {
+                    "question": localized(question.text, locale),
+                    "answer": localized(answer.text, locale),
+                }
+            )
+    context = {
+        "result": result,
+        "quiz_slug": result.version.quiz.slug,
+        "profile_title": localized(profile.title, locale),
+        "profile_description": localized(profile.description, locale),
+        "deciding": selectors.deciding_labels(definition, result.deciding_traits, locale),
+        "answered": answered,
+        "cards": selectors.result_cards(result, definition, locale),
+        "answer_fields": [(ANSWER_PREFIX + k, v) for k, v in result.answers.items()],
+        "share_url": request.build_absolute_uri(),
+        "market_differs": result.market_id != getattr(request.market, "code", None),  # type: ignore[attr-defined]
+    }
+    response = render(request, "quiz/result.html", context)
+    # A result carries a name: keep it out of shared caches and search engines.
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
