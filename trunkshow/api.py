@@ -41,5 +41,10 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
     )
 
 
+@api.get("/ping", summary="API liveness: the cheapest JSON answer the API gives")
+def ping(request: HttpRequest) -> dict[str, str]:
+    return {"status": "ok"}
+
+
 api.add_router("/", catalog_router)
 api.add_router("/", quiz_router)

@@ -179,3 +179,20 @@ def test_nothing_in_stock_gives_an_empty_list_not_an_error(client, demo_quiz, sh
     response = post_result(client, {"answers": TRAVELLER, "market": "CN"})
     assert response.status_code == 200
     assert response.json()["recommendations"] == []
+
+
+def test_a_bag_sold_only_in_another_market_is_never_recommended(client, demo_quiz, shop):
+    from tests.factories import ProductFactory, sellable_variant
+
+    us_only = ProductFactory(
+        slug="us-only-duffel", trait_tags=["travel", "active", "outdoor"], position=0
+    )
+    sellable_variant(product=us_only, sku="USONLY-1", prices={"US": "999"}, stock={"US": 50})
+    cn = post_result(client, {"answers": TRAVELLER, "market": "CN"}).json()
+    us = post_result(client, {"answers": TRAVELLER, "market": "US"}).json()
+    assert "USONLY-1" not in [r["sku"] for r in cn["recommendations"]]
+    assert us["recommendations"][0]["sku"] == "USONLY-1"
+
+
+def test_ping_is_the_cheapest_api_answer(client):
+    assert client.get("/api/v1/ping").json() == {"status": "ok"}

@@ -1,16 +1,22 @@
 from __future__ import annotations
 
+from django.conf import settings
+
+from trunkshow.common.local_cache import cached
 from trunkshow.common.locales import normalize_locale
 from trunkshow.common.models import Market, WorkerHeartbeat
 
 
 def active_markets() -> list[Market]:
-    return list(Market.objects.filter(is_active=True))
+    """Return the active markets in order; a snapshot at most CATALOG_CACHE_SECONDS old."""
+    seconds = float(getattr(settings, "CATALOG_CACHE_SECONDS", 10))
+    return cached(("common.markets",), seconds, lambda: list(Market.objects.filter(is_active=True)))
 
 
 def market_by_code(code: str) -> Market | None:
     """Return the active market with this code (case-insensitive), or None."""
-    return Market.objects.filter(code=code.strip().upper(), is_active=True).first()
+    wanted = code.strip().upper()
+    return next((m for m in active_markets() if m.code == wanted), None)
 
 
 def default_market(*, locale: str | None = None) -> Market | None:

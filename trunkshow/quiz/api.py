@@ -52,7 +52,9 @@ class ResultIn(Schema):
 
 
 def _absolute(request: HttpRequest) -> Any:
-    return lambda path: request.build_absolute_uri(path)
+    # The host is validated once, not once per link in the answer.
+    base = request.build_absolute_uri("/").rstrip("/")
+    return lambda path: base + path
 
 
 def _locale_or_422(locale: str | None, fallback: str) -> str:
@@ -98,7 +100,7 @@ def create_result(request: HttpRequest, slug: str, payload: ResultIn) -> dict[st
         raise ApiError.unprocessable(
             [(["body", "answers", key], f"{key}: {message}") for key, message in exc.issues]
         ) from exc
-    return selectors.result_payload(result, locale=locale, absolute=_absolute(request))
+    return selectors.result_payload(result, locale=locale, absolute=_absolute(request), fresh=True)
 
 
 @router.get("/quiz-results/{result_id}", summary="Reopen a stored result")

@@ -12,7 +12,7 @@ from trunkshow.catalog.selectors import ranking_rows, sellable_products_by_slug
 from trunkshow.common.local_cache import cached
 from trunkshow.common.locales import localized, to_django
 from trunkshow.common.money import amount_str, format_price
-from trunkshow.engines.quiz import Candidate, CatalogIndex, QuizDefinition, Ranked, Score, rank
+from trunkshow.engines.quiz import Candidate, CatalogIndex, QuizDefinition, Ranked, rank
 from trunkshow.engines.quiz.schema import Texts
 from trunkshow.inventory.selectors import in_stock_skus
 from trunkshow.quiz.definitions import definition_of
@@ -48,23 +48,6 @@ def catalog_index(*, market_code: str) -> CatalogIndex:
 
     seconds = float(getattr(settings, "CATALOG_CACHE_SECONDS", 10))
     return cached(("quiz.index", market_code), seconds, build)
-
-
-def shopper_affinity(definition: QuizDefinition, result: Score) -> dict[str, float]:
-    """Blend the profile's traits with the shopper's own answers.
-
-    The profile sets the direction; the shopper's own totals separate two
-    City Explorers who answered differently. Both are scaled to at most 1.
-    """
-    vector = definition.profile(result.profile).vector
-    top_profile = max((float(w) for w in vector.values() if w > 0), default=1.0)
-    top_total = max((float(v) for v in result.totals.values() if v > 0), default=1.0)
-    affinity: dict[str, float] = {}
-    for trait in definition.traits:
-        own = max(0.0, float(result.totals.get(trait, 0)))
-        profile = max(0.0, float(vector.get(trait, 0)))
-        affinity[trait] = profile / top_profile + own / top_total
-    return affinity
 
 
 def recommend(
@@ -115,11 +98,24 @@ class ResultCard:
     reason: str
 
 
-def result_cards(result: QuizResult, definition: QuizDefinition, locale: str) -> list[ResultCard]:
-    """The recorded recommendations as this market shows them now: live price and stock."""
+def result_cards(
+    result: QuizResult,
+    definition: QuizDefinition,
+    locale: str,
+    *,
+    known_in_stock: set[str] | None = None,
+) -> list[ResultCard]:
+    """The recorded recommendations as this market shows them now: live price and stock.
+
+    `known_in_stock` spares a second stock read for a result made a moment ago.
+    """
     cards = sellable_products_by_slug(market_code=result.market_id, locale=locale)
     skus = [r["sku"] for r in result.recommendations]
-    available = in_stock_skus(skus=skus, market_code=result.market_id)
+    available = (
+        known_in_stock
+        if known_in_stock is not None
+        else in_stock_skus(skus=skus, market_code=result.market_id)
+    )
     shown = []
     with override(to_django(locale)):
         for rec in result.recommendations:
@@ -151,6 +147,7 @@ def result_payload(
     *,
     locale: str,
     absolute: Callable[[str], str],
+    fresh: bool = False,
 ) -> dict[str, Any]:
     """The API's view of a result, in `locale`; `absolute` turns paths into URLs."""
     definition = definition_of(result.version)
@@ -185,7 +182,13 @@ def result_payload(
                 "in_stock": card.in_stock,
                 "reason": card.reason,
             }
-            for card in result_cards(result, definition, locale)
+            for card in result_cards(
+                result,
+                definition,
+                locale,
+                # Picks of a result made just now were in stock when picked.
+                known_in_stock={r["sku"] for r in result.recommendations} if fresh else None,
+            )
         ],
         "result_url": absolute(f"{prefix}/quiz/result/{result.public_id}/"),
         "video": None,

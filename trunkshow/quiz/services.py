@@ -7,8 +7,10 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from trunkshow.common.db import serialized_write
 from trunkshow.common.models import Market
 from trunkshow.engines.quiz import score
+from trunkshow.engines.quiz.scoring import shopper_affinity
 from trunkshow.engines.text import clean_display_name
 from trunkshow.quiz import selectors
 from trunkshow.quiz.definitions import checksum, parse_source
@@ -74,25 +76,26 @@ def quiz_result_create(
         raise QuizNotFound(slug)
     version, definition = found
     result = score(definition, answers)
-    affinity = selectors.shopper_affinity(definition, result) if personalised else None
+    affinity = shopper_affinity(definition, result) if personalised else None
     picks = selectors.recommend(market_code=market.code, affinity=affinity)
-    return QuizResult.objects.create(
-        version=version,
-        market=market,
-        locale=locale,
-        name=clean_display_name(name),
-        answers={q.key: answers[q.key] for q in definition.questions},
-        personalised=personalised,
-        profile_key=result.profile,
-        trait_totals={t: str(v) for t, v in result.totals.items()},
-        deciding_traits=list(result.deciding_traits),
-        recommendations=[
-            {
-                "sku": pick.candidate.sku,
-                "product": pick.candidate.group,
-                "score": round(pick.score, 4),
-                "matched_tags": list(pick.matched_tags),
-            }
-            for pick in picks
-        ],
-    )
+    with serialized_write():
+        return QuizResult.objects.create(
+            version=version,
+            market=market,
+            locale=locale,
+            name=clean_display_name(name),
+            answers={q.key: answers[q.key] for q in definition.questions},
+            personalised=personalised,
+            profile_key=result.profile,
+            trait_totals={t: str(v) for t, v in result.totals.items()},
+            deciding_traits=list(result.deciding_traits),
+            recommendations=[
+                {
+                    "sku": pick.candidate.sku,
+                    "product": pick.candidate.group,
+                    "score": round(pick.score, 4),
+                    "matched_tags": list(pick.matched_tags),
+                }
+                for pick in picks
+            ],
+        )

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from trunkshow.common.locales import current_locale, localized
+from trunkshow.common.middleware import request_market
 from trunkshow.engines.quiz import AnswerError, QuizDefinition
 from trunkshow.quiz import selectors, services
 from trunkshow.quiz.definitions import definition_of
@@ -30,7 +31,7 @@ def _quiz_context(
 @require_http_methods(["GET", "POST"])
 def quiz_page(request: HttpRequest, slug: str) -> HttpResponse:
     found = selectors.current_version(slug=slug)
-    market = getattr(request, "market", None)
+    market = request_market(request)
     if found is None or market is None:
         raise Http404("No such quiz.")
     _version, definition = found
@@ -88,7 +89,7 @@ def result_page(request: HttpRequest, public_id: str) -> HttpResponse:
         "cards": selectors.result_cards(result, definition, locale),
         "answer_fields": [(ANSWER_PREFIX + k, v) for k, v in result.answers.items()],
         "share_url": request.build_absolute_uri(),
-        "market_differs": result.market_id != getattr(request.market, "code", None),  # type: ignore[attr-defined]
+        "market_differs": result.market_id != getattr(request_market(request), "code", None),
     }
     response = render(request, "quiz/result.html", context)
     # A result carries a name: keep it out of shared caches and search engines.

@@ -13,7 +13,7 @@ from django.views.static import serve
 
 from trunkshow.catalog.models import Product
 from trunkshow.common.locales import current_locale, normalize_locale, to_django
-from trunkshow.common.middleware import MARKET_COOKIE
+from trunkshow.common.middleware import MARKET_COOKIE, request_market
 from trunkshow.common.selectors import latest_heartbeat, market_by_code
 from trunkshow.storefront.selectors import shelf, shelf_item
 
@@ -52,7 +52,7 @@ def media(request: HttpRequest, path: str) -> HttpResponseBase:
 
 
 def _market_code(request: HttpRequest) -> str:
-    market = getattr(request, "market", None)
+    market = request_market(request)
     if market is None:
         raise Http404("No market is configured.")
     return str(market.code)

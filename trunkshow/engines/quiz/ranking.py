@@ -88,7 +88,9 @@ def rank(
         vector = None
     else:
         vector = index.affinity_vector(affinity)
-        scores = (index.matrix @ vector) * index.boost
+        # Rounded so that equal matches tie exactly and fall to brand order,
+        # whatever order the floating-point sum happened to run in.
+        scores = np.round((index.matrix @ vector) * index.boost, 9)
         order = np.lexsort((index.row, index.position, -scores))
 
     picked: list[Ranked] = []

@@ -82,8 +82,10 @@ class Profile:
     requires: tuple[Requirement, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class QuizDefinition:
+    """A parsed quiz. Compared and hashed by identity: one object per published version."""
+
     slug: str
     title: Texts
     intro: Texts

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 
 from trunkshow.engines.quiz.schema import Profile, QuizDefinition
 
@@ -88,7 +89,25 @@ def choose_profile(
 
 
 def score(definition: QuizDefinition, answers: Mapping[str, str]) -> Score:
-    """Score a complete set of answers; raise AnswerError naming every bad one."""
+    """Score a complete set of answers; raise AnswerError naming every bad one.
+
+    A quiz of n either/or questions has only 2**n outcomes, so results are
+    remembered per definition and answers: a campaign-day crowd mostly hits
+    the memo.
+    """
+    if len(answers) == len(definition.questions) and all(
+        isinstance(k, str) and isinstance(v, str) for k, v in answers.items()
+    ):
+        return _score_memo(definition, tuple(sorted(answers.items())))
+    return _score(definition, answers)
+
+
+@lru_cache(maxsize=65536)
+def _score_memo(definition: QuizDefinition, answers: tuple[tuple[str, str], ...]) -> Score:
+    return _score(definition, dict(answers))
+
+
+def _score(definition: QuizDefinition, answers: Mapping[str, str]) -> Score:
     check_answers(definition, answers)
     totals = trait_totals(definition, answers)
     winner, scores = choose_profile(definition.profiles, totals)
@@ -99,3 +118,20 @@ def score(definition: QuizDefinition, answers: Mapping[str, str]) -> Score:
     ]
     deciding = tuple(t for _c, _o, t in sorted(contributions, reverse=True)[:3])
     return Score(profile=winner, totals=totals, profile_scores=scores, deciding_traits=deciding)
+
+
+def shopper_affinity(definition: QuizDefinition, result: Score) -> dict[str, float]:
+    """Blend the profile's traits with the shopper's own answers, for ranking.
+
+    The profile sets the direction; the shopper's own totals separate two
+    City Explorers who answered differently. Both are scaled to at most 1.
+    """
+    vector = definition.profile(result.profile).vector
+    top_profile = max((float(w) for w in vector.values() if w > 0), default=1.0)
+    top_total = max((float(v) for v in result.totals.values() if v > 0), default=1.0)
+    affinity: dict[str, float] = {}
+    for trait in definition.traits:
+        own = max(0.0, float(result.totals.get(trait, 0)))
+        profile = max(0.0, float(vector.get(trait, 0)))
+        affinity[trait] = profile / top_profile + own / top_total
+    return affinity

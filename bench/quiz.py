@@ -1,0 +1,161 @@
+"""The quiz's performance goals, measured against baselines in the same run.
+
+1. Engine: scoring + ranking for 5,000 products (goal <= 1 ms), against a
+   plain-Python ranking of the same products (the baseline).
+2. Server: throughput of POST /api/v1/quizzes/{slug}/result against the
+   trivial JSON endpoint /healthz on the same server (goal >= 0.5x), with
+   p50/p99 latency. Granian, 2 processes x 4 threads, SQLite demo database.
+
+Run alone: .venv/bin/python bench/quiz.py [--seconds 5] [--skip-server]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _load import run_load, wait_until_up  # noqa: E402
+
+from trunkshow.engines.quiz import Candidate, CatalogIndex, parse_definition, rank, score  # noqa: E402
+from trunkshow.engines.quiz.scoring import shopper_affinity  # noqa: E402
+
+DEMO = ROOT / "trunkshow/demo/quizzes/ask-the-designer.yaml"
+PRODUCTS = 5_000
+
+
+def bench_engine(runs: int) -> None:
+    definition = parse_definition(yaml.safe_load(DEMO.read_text(encoding="utf-8")))
+    traits = list(definition.traits)
+    rng = random.Random(7)
+    candidates = [
+        Candidate(f"SKU-{i:05d}", f"p{i // 3}", tuple(rng.sample(traits, rng.randint(1, 3))),
+                  rng.choice([1.0, 1.0, 1.5, 2.0]), i)
+        for i in range(PRODUCTS)
+    ]  # fmt: skip
+    sold_out = {c.sku for c in candidates if rng.random() < 0.3}
+    index = CatalogIndex(candidates)
+
+    def in_stock(skus):
+        return [s for s in skus if s not in sold_out]
+
+    answer_sets = [
+        {q.key: rng.choice(q.answers).key for q in definition.questions} for _ in range(runs)
+    ]
+
+    def ours(answers):
+        result = score(definition, answers)
+        return rank(index, shopper_affinity(definition, result), in_stock=in_stock, limit=4)
+
+    def naive(answers):
+        result = score(definition, answers)
+        affinity = shopper_affinity(definition, result)
+        scored = sorted(
+            candidates,
+            key=lambda c: (
+                -round(sum(max(0.0, affinity.get(t, 0.0)) for t in c.tags) * c.boost, 9),
+                c.position,
+            ),
+        )
+        picked, groups = [], set()
+        for c in scored:
+            if c.sku not in sold_out and c.group not in groups:
+                picked.append(c)
+                groups.add(c.group)
+                if len(picked) == 4:
+                    break
+        return picked
+
+    for answers in answer_sets[:50]:  # same answers, same picks
+        a, b = [p.candidate.sku for p in ours(answers)], [c.sku for c in naive(answers)]
+        assert a == b, (a, b, [p.score for p in ours(answers)])
+
+    def timed(fn):
+        times = []
+        for answers in answer_sets:
+            started = time.perf_counter()
+            fn(answers)
+            times.append((time.perf_counter() - started) * 1000)
+        return statistics.median(times), sorted(times)[int(0.99 * len(times))]
+
+    ours_p50, ours_p99 = timed(ours)
+    naive_p50, naive_p99 = timed(naive)
+    print(f"engine: score + rank {PRODUCTS:,} products  p50 {ours_p50:.3f} ms  p99 {ours_p99:.3f} ms"
+          f"  (goal <= 1 ms: {'met' if ours_p50 <= 1 else 'MISSED'})")  # fmt: skip
+    print(f"engine: plain-Python baseline        p50 {naive_p50:.3f} ms  p99 {naive_p99:.3f} ms")
+    print(f"ratio engine speed-up over baseline  {naive_p50 / ours_p50:.1f}x")
+
+
+def bench_server(seconds: float, clients: int) -> None:
+    var = tempfile.mkdtemp(prefix="trunkshow-bench-")
+    env = {**os.environ, "TRUNKSHOW_VAR_DIR": var, "DJANGO_SETTINGS_MODULE": "trunkshow.settings"}
+    env.pop("DATABASE_URL", None)
+    for command in (["migrate", "-v0"], ["collectstatic", "--noinput", "-v0"], ["demo_brand"]):
+        subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True,
+                       stdout=subprocess.DEVNULL)  # fmt: skip
+    port = 8000 + random.Random().randint(1000, 8000)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "granian", "--interface", "wsgi", "--port", str(port), "--workers", "2",
+         "--blocking-threads", "4", "--no-ws", "--log-level", "warning", "trunkshow.wsgi:application"],
+        cwd=ROOT, env=env, start_new_session=True,
+    )  # fmt: skip
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}/healthz")
+        definition = parse_definition(yaml.safe_load(DEMO.read_text(encoding="utf-8")))
+        answers = {q.key: q.answers[0].key for q in definition.questions}
+        body = json.dumps({"answers": answers, "name": "Lin", "locale": "zh-Hans", "market": "CN",
+                           "personalised": True}).encode()  # fmt: skip
+        headers = {"Content-Type": "application/json"}
+        path = "/api/v1/quizzes/ask-the-designer/result"
+        run_load("127.0.0.1", port, "/healthz", clients=clients, seconds=1)
+        run_load(
+            "127.0.0.1",
+            port,
+            path,
+            clients=clients,
+            seconds=1,
+            method="POST",
+            body=body,
+            headers=headers,
+        )
+        trivial = run_load("127.0.0.1", port, "/healthz", clients=clients, seconds=seconds)
+        result = run_load("127.0.0.1", port, path, clients=clients, seconds=seconds, method="POST",
+                          body=body, headers=headers)  # fmt: skip
+        print(f"server: GET  /healthz           {trivial.summary()}")
+        print(f"server: POST .../result         {result.summary()}")
+        ratio = result.per_second / trivial.per_second
+        print(
+            f"ratio result/trivial throughput {ratio:.2f}x  (goal >= 0.5x: {'met' if ratio >= 0.5 else 'MISSED'})"
+        )
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=15)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--runs", type=int, default=2000)
+    parser.add_argument("--skip-server", action="store_true")
+    args = parser.parse_args()
+    bench_engine(args.runs)
+    if not args.skip_server:
+        bench_server(args.seconds, args.clients)
+
+
+if __name__ == "__main__":
+    main()
