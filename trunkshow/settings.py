@@ -133,12 +133,13 @@ _default_sqlite = f"sqlite:///{VAR_DIR / 'trunkshow.sqlite3'}"
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or _default_sqlite,
+        # Persistent per-thread connections, SQLite included: opening one and
+        # running its PRAGMAs cost more than a whole quiz result (bench/quiz.py).
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
         conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
