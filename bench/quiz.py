@@ -109,7 +109,7 @@ def bench_server(seconds: float, clients: int) -> None:
     port = 8000 + random.Random().randint(1000, 8000)
     server = subprocess.Popen(
         [sys.executable, "-m", "granian", "--interface", "wsgi", "--port", str(port), "--workers", os.environ.get("BENCH_WORKERS", "2"),
-         "--blocking-threads", "4", "--no-ws", "--log-level", "warning", "trunkshow.wsgi:application"],
+         "--blocking-threads", os.environ.get("BENCH_THREADS", "4"), "--no-ws", "--log-level", "warning", "trunkshow.wsgi:application"],
         cwd=ROOT, env=env, start_new_session=True,
     )  # fmt: skip
     try:

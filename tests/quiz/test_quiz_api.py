@@ -196,3 +196,17 @@ def test_a_bag_sold_only_in_another_market_is_never_recommended(client, demo_qui
 
 def test_ping_is_the_cheapest_api_answer(client):
     assert client.get("/api/v1/ping").json() == {"status": "ok"}
+
+
+def test_an_oversized_body_is_a_413_and_a_deeply_nested_one_a_400(client, demo_quiz):
+    huge = json.dumps({"answers": {"shoes": "x" * 3_000_000}})
+    response = client.post(
+        "/api/v1/quizzes/ask-the-designer/result", huge, content_type="application/json"
+    )
+    assert response.status_code == 413
+    assert response.json()["code"] == "too_large"
+    deep = "[" * 50_000 + "]" * 50_000
+    response = client.post(
+        "/api/v1/quizzes/ask-the-designer/result", deep, content_type="application/json"
+    )
+    assert response.status_code == 400

@@ -98,3 +98,10 @@ def test_a_hostile_title_is_shown_literally(client):
 def test_media_cannot_escape_the_media_folder(client):
     assert client.get("/media/../trunkshow/settings.py").status_code == 404
     assert client.get("/media/%2e%2e/var/secret_key").status_code == 404
+
+
+def test_a_missing_page_is_a_friendly_404_in_the_shoppers_language(client, tote):
+    response = client.get("/zh-hans/products/gone/")
+    assert response.status_code == 404
+    assert "返回店铺" in response.content.decode()
+    assert "Back to the shop" in client.get("/en/products/gone/").content.decode()

@@ -98,7 +98,7 @@ def create_result(request: HttpRequest, slug: str, payload: ResultIn) -> dict[st
         )
     except AnswerError as exc:
         raise ApiError.unprocessable(
-            [(["body", "answers", key], f"{key}: {message}") for key, message in exc.issues]
+            [(["body", "answers", key], f"{key}: {message}.") for key, message in exc.issues]
         ) from exc
     return selectors.result_payload(result, locale=locale, absolute=_absolute(request), fresh=True)
 
