@@ -99,6 +99,23 @@ def bench_engine(runs: int) -> None:
     print(f"ratio engine speed-up over baseline  {naive_p50 / ours_p50:.1f}x")
 
 
+def process_tree_cpu(root_pid: int) -> float:
+    """CPU seconds used so far by a process and its children (Linux /proc)."""
+    total = 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid, ppid, pgid = int(entry.name), int(fields[1]), int(fields[2])
+        if pid == root_pid or ppid == root_pid or pgid == root_pid:
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
 def bench_server(seconds: float, clients: int) -> None:
     var = tempfile.mkdtemp(prefix="trunkshow-bench-")
     env = {**os.environ, "TRUNKSHOW_VAR_DIR": var, "DJANGO_SETTINGS_MODULE": "trunkshow.settings"}
@@ -131,11 +148,21 @@ def bench_server(seconds: float, clients: int) -> None:
             body=body,
             headers=headers,
         )
+        cpu0 = process_tree_cpu(server.pid)
         trivial = run_load("127.0.0.1", port, "/healthz", clients=clients, seconds=seconds)
+        cpu1 = process_tree_cpu(server.pid)
         result = run_load("127.0.0.1", port, path, clients=clients, seconds=seconds, method="POST",
                           body=body, headers=headers)  # fmt: skip
-        print(f"server: GET  /healthz           {trivial.summary()}")
-        print(f"server: POST .../result         {result.summary()}")
+        cpu2 = process_tree_cpu(server.pid)
+        trivial_cpu = (cpu1 - cpu0) / max(1, trivial.requests) * 1000
+        result_cpu = (cpu2 - cpu1) / max(1, result.requests) * 1000
+        print(
+            f"server: GET  /healthz           {trivial.summary()}  server CPU {trivial_cpu:.3f} ms/req"
+        )
+        print(
+            f"server: POST .../result         {result.summary()}  server CPU {result_cpu:.3f} ms/req"
+        )
+        print(f"ratio server CPU per request trivial/result {trivial_cpu / result_cpu:.2f}x")
         ratio = result.per_second / trivial.per_second
         print(
             f"ratio result/trivial throughput {ratio:.2f}x  (goal >= 0.5x: {'met' if ratio >= 0.5 else 'MISSED'})"
