@@ -11,6 +11,7 @@ from ninja.errors import ValidationError
 from trunkshow.common.api_errors import ApiError
 from trunkshow.quiz.api import router as quiz_router
 from trunkshow.storefront.api import router as catalog_router
+from trunkshow.video.api import router as video_router
 
 api = NinjaAPI(
     title="Trunk Show API",
@@ -60,3 +61,4 @@ def ping(request: HttpRequest) -> dict[str, str]:
 
 api.add_router("/", catalog_router)
 api.add_router("/", quiz_router)
+api.add_router("/", video_router)

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "trunkshow.common",
     "trunkshow.catalog",
     "trunkshow.inventory",
+    "trunkshow.video",
     "trunkshow.quiz",
     "trunkshow.storefront",
     "trunkshow.demo",
@@ -175,6 +176,7 @@ CATALOG_CACHE_SECONDS = float(os.environ.get("CATALOG_CACHE_SECONDS", "10"))
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default", "video"],
     }
 }
 

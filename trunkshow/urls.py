@@ -6,6 +6,7 @@ from django.views.generic import RedirectView
 from trunkshow.api import api
 from trunkshow.quiz import views as quiz_views
 from trunkshow.storefront import views
+from trunkshow.video import views as video_views
 
 urlpatterns = [
     path("favicon.ico", RedirectView.as_view(url="/static/storefront/favicon.svg", permanent=True)),
@@ -14,6 +15,9 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("region/", views.choose_region, name="choose-region"),
     path("admin/", admin.site.urls),
+    path("v/clips/<str:name>", video_views.clip_stream, name="video-clip"),
+    path("v/<str:token>/index.m3u8", video_views.playlist, name="video-playlist"),
+    path("v/<str:token>/<str:name>", video_views.message_file, name="video-file"),
     # Product pictures and (later) uploads are served by the app itself so one
     # process is a whole shop; a deployment may put a CDN-less proxy in front.
     re_path(r"^media/(?P<path>.+)$", views.media, name="media"),

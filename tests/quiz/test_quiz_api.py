@@ -50,7 +50,8 @@ def test_a_result_has_profile_recommendations_in_the_market_and_is_stored(client
     assert body["profile"]["key"] == "jet-setter"
     assert body["profile"]["title"] == "环球旅行家"
     assert body["profile"]["description"]
-    assert body["video"] is None
+    assert body["video"]["status"] == "queued"
+    assert body["video"]["hls_url"].endswith("/index.m3u8")
     recs = body["recommendations"]
     assert recs[0]["sku"] == "WEEKENDER-1"
     assert all(r["price"]["currency"] == "CNY" for r in recs)

@@ -86,6 +86,9 @@ class QuizResult(models.Model):
     trait_totals = models.JSONField(default=dict)
     deciding_traits = models.JSONField(default=list)
     recommendations = models.JSONField(default=list)
+    video_message = models.ForeignKey(
+        "video.VideoMessage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:

@@ -17,6 +17,7 @@ from trunkshow.engines.quiz.schema import Texts
 from trunkshow.inventory.selectors import in_stock_skus
 from trunkshow.quiz.definitions import definition_of
 from trunkshow.quiz.models import QuizResult, QuizVersion
+from trunkshow.video.selectors import message_payload
 
 RECOMMENDATIONS = 4
 
@@ -66,7 +67,7 @@ def result_by_public_id(public_id: str) -> QuizResult | None:
     if not 10 <= len(public_id) <= 32:
         return None
     return (
-        QuizResult.objects.select_related("version__quiz", "market")
+        QuizResult.objects.select_related("version__quiz", "market", "video_message")
         .filter(public_id=public_id)
         .first()
     )
@@ -191,7 +192,11 @@ def result_payload(
             )
         ],
         "result_url": absolute(f"{prefix}/quiz/result/{result.public_id}/"),
-        "video": None,
+        "video": (
+            message_payload(result.video_message, absolute=absolute)
+            if result.video_message is not None
+            else None
+        ),
     }
 
 

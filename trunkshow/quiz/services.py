@@ -6,8 +6,10 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext, override
 
 from trunkshow.common.db import serialized_write
+from trunkshow.common.locales import localized, to_django
 from trunkshow.common.models import Market
 from trunkshow.engines.quiz import score
 from trunkshow.engines.quiz.scoring import shopper_affinity
@@ -15,6 +17,7 @@ from trunkshow.engines.text import clean_display_name
 from trunkshow.quiz import selectors
 from trunkshow.quiz.definitions import checksum, parse_source
 from trunkshow.quiz.models import Quiz, QuizResult, QuizVersion
+from trunkshow.video.services import message_request
 
 
 class QuizNotFound(LookupError):
@@ -78,12 +81,25 @@ def quiz_result_create(
     result = score(definition, answers)
     affinity = shopper_affinity(definition, result) if personalised else None
     picks = selectors.recommend(market_code=market.code, affinity=affinity)
+    profile = definition.profile(result.profile)
+    clean_name = clean_display_name(name)
+    with override(to_django(locale)):
+        subtitle = gettext("A message from the designer")
+    message = message_request(
+        name=clean_name,
+        locale=locale,
+        profile_key=result.profile,
+        card_title=localized(profile.title, locale),
+        card_subtitle=subtitle,
+        product_slugs=[pick.candidate.group for pick in picks],
+    )
     with serialized_write():
         return QuizResult.objects.create(
             version=version,
             market=market,
             locale=locale,
-            name=clean_display_name(name),
+            name=clean_name,
+            video_message=message,
             answers={q.key: answers[q.key] for q in definition.questions},
             personalised=personalised,
             profile_key=result.profile,

@@ -13,6 +13,7 @@ from trunkshow.engines.quiz import AnswerError, QuizDefinition
 from trunkshow.quiz import selectors, services
 from trunkshow.quiz.definitions import definition_of
 from trunkshow.quiz.presentation import quiz_for_locale
+from trunkshow.video.selectors import message_payload
 
 ANSWER_PREFIX = "answer-"
 
@@ -89,6 +90,11 @@ def result_page(request: HttpRequest, public_id: str) -> HttpResponse:
         "cards": selectors.result_cards(result, definition, locale),
         "answer_fields": [(ANSWER_PREFIX + k, v) for k, v in result.answers.items()],
         "share_url": request.build_absolute_uri(),
+        "video": (
+            message_payload(result.video_message, absolute=request.build_absolute_uri)
+            if result.video_message is not None
+            else None
+        ),
         "market_differs": result.market_id != getattr(request_market(request), "code", None),
     }
     response = render(request, "quiz/result.html", context)

@@ -14,6 +14,7 @@ from trunkshow.catalog import services as catalog
 from trunkshow.common.services import market_upsert
 from trunkshow.demo.art import draw_bag
 from trunkshow.demo.catalog_data import COLOURS, MARKETS, PRODUCTS, price_of, stock_for
+from trunkshow.demo.clips import load_demo_clips
 from trunkshow.inventory.services import stock_set_on_hand
 from trunkshow.quiz.services import quiz_import
 
@@ -63,11 +64,13 @@ class Command(BaseCommand):
                         )
                     sku_index += 1
             quiz_version, _created = quiz_import(source=DEMO_QUIZ.read_text(encoding="utf-8"))
+        clips_made = load_demo_clips()
         self._ensure_admin()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo brand ready: {len(PRODUCTS)} products, {sku_index} SKUs, "
-                f"{len(markets)} markets, quiz {quiz_version.quiz.slug} v{quiz_version.number}."
+                f"{len(markets)} markets, quiz {quiz_version.quiz.slug} v{quiz_version.number}, "
+                f"{clips_made} designer clips made."
             )
         )
 

@@ -14,3 +14,52 @@ for (const button of document.querySelectorAll("[data-share]")) {
     }
   });
 }
+
+// The personal video. Where the browser plays HLS itself (iOS, Safari) it
+// starts at once: the playlist opens on the shared intro while the card for
+// this shopper is still being drawn. Elsewhere the MP4 plays when ready;
+// until then the page asks the API, gently.
+const section = document.querySelector("[data-video]");
+if (section) {
+  const video = section.querySelector("video");
+  const status = section.querySelector("[data-video-status]");
+  const download = section.querySelector("[data-download]");
+  const native = !!video.canPlayType("application/vnd.apple.mpegurl");
+  const ready = (body) => {
+    if (body.poster_url) video.poster = body.poster_url;
+    if (!video.src) video.src = native ? body.hls_url : body.mp4_url;
+    if (body.subtitles_url && !video.querySelector("track")) {
+      const track = document.createElement("track");
+      Object.assign(track, { kind: "subtitles", src: body.subtitles_url, srclang: document.documentElement.lang, default: true });
+      video.append(track);
+    }
+    download.href = body.mp4_url;
+    download.hidden = false;
+    status.hidden = true;
+  };
+  if (native && video.dataset.hls) {
+    video.src = video.dataset.hls;
+    status.hidden = true;
+  }
+  if (video.dataset.mp4) {
+    ready({ hls_url: video.dataset.hls, mp4_url: video.dataset.mp4 });
+  } else {
+    let tries = 0;
+    const poll = async () => {
+      tries += 1;
+      try {
+        const response = await fetch(section.dataset.api, { headers: { Accept: "application/json" } });
+        const body = await response.json();
+        if (body.status === "ready") return ready(body);
+        if (body.status === "failed") {
+          status.textContent = status.dataset.failed;
+          status.hidden = false;
+          return undefined;
+        }
+      } catch { /* a network blip: ask again */ }
+      if (tries < 120) setTimeout(poll, tries < 10 ? 500 : 1500);
+      return undefined;
+    };
+    poll();
+  }
+}

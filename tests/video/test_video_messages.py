@@ -1,0 +1,153 @@
+"""Personal video messages: composed from shared clips, rendered once, delivered by token."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from tests.quiz.conftest import TRAVELLER
+from trunkshow.engines.video.house import HOUSE
+from trunkshow.engines.video.stitch import probe
+from trunkshow.video import files
+from trunkshow.video.models import DesignerClip, VideoMessage
+from trunkshow.video.services import message_render, message_request
+
+pytestmark = pytest.mark.django_db
+
+
+def run_jobs() -> None:
+    call_command(
+        "db_worker", "--batch", "--queue-name", "*", "--interval", "0", "--no-startup-delay"
+    )
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def request(name: str = "Lin", locale: str = "en") -> VideoMessage:
+    return message_request(
+        name=name, locale=locale, profile_key="jet-setter", card_title="Jet-Setter",
+        card_subtitle="A message from the designer", product_slugs=["voyager-weekender", "passport-wallet"],
+    )  # fmt: skip
+
+
+def test_the_demo_brand_has_clips_for_every_profile_and_product(demo_clips):
+    kinds = {(c.kind, c.profile_key or c.product_slug) for c in demo_clips}
+    assert ("intro", "jet-setter") in kinds and ("product", "signature-tote") in kinds
+    assert any(kind == "outro" for kind, _ in kinds)
+    for clip in demo_clips:
+        assert clip.frames % HOUSE.frames_per_block == 0
+        assert (files.media_root() / clip.stream.name).exists()
+
+
+def test_a_message_renders_to_a_decodable_mp4_as_long_as_its_parts(demo_clips):
+    message = request()
+    rendered = message_render(message_id=message.pk)
+    assert rendered.status == "ready"
+    folder = files.message_dir(rendered.token)
+    measured = probe(folder / "message.mp4")
+    clips = DesignerClip.objects.filter(pk__in=rendered.clip_ids)
+    expected = (sum(c.frames for c in clips) + rendered.card_frames) / HOUSE.fps
+    assert abs(measured.seconds - expected) <= 1 / HOUSE.fps
+    assert abs(measured.audio_seconds - expected) <= 1 / HOUSE.fps
+    assert (folder / "poster.jpg").read_bytes()[:2] == b"\xff\xd8"
+    vtt = (folder / "en.vtt").read_text(encoding="utf-8")
+    assert vtt.startswith("WEBVTT") and "Lin · Jet-Setter" in vtt
+
+
+def test_two_shoppers_share_the_shared_segments_and_differ_in_the_card(demo_clips):
+    lin = message_render(message_id=request("Lin").pk)
+    mei = message_render(message_id=request("Mei").pk)
+    assert lin.clip_ids == mei.clip_ids
+    assert sha(files.message_dir(lin.token) / "card.ts") != sha(
+        files.message_dir(mei.token) / "card.ts"
+    )
+    # The playlists point at the very same clip files.
+    from django.test import Client
+
+    client = Client()
+    one = client.get(f"/v/{lin.token}/index.m3u8").content.decode()
+    two = client.get(f"/v/{mei.token}/index.m3u8").content.decode()
+    shared = [line for line in one.splitlines() if line.startswith("/v/clips/")]
+    assert shared and shared == [line for line in two.splitlines() if line.startswith("/v/clips/")]
+
+
+def test_the_same_request_twice_reuses_the_render(demo_clips):
+    first, second = request(), request()
+    assert first.pk == second.pk
+    assert VideoMessage.objects.count() == 1
+
+
+def test_tokens_are_unguessable_and_carry_no_name(demo_clips):
+    message = message_render(message_id=request("Lin").pk)
+    assert "Lin" not in message.token and len(message.token) >= 20
+
+
+def test_a_render_that_ran_already_is_not_run_twice(demo_clips):
+    message = message_render(message_id=request().pk)
+    stamp = (files.message_dir(message.token) / "message.mp4").stat().st_mtime_ns
+    again = message_render(message_id=message.pk)
+    assert again.status == "ready"
+    assert (files.message_dir(message.token) / "message.mp4").stat().st_mtime_ns == stamp
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_stuck_render_is_reclaimed_and_delivered(demo_clips, client):
+    from django.utils import timezone
+
+    message = request()
+    # A worker took it and died: the lease has run out, nothing was written.
+    VideoMessage.objects.filter(pk=message.pk).update(
+        status="rendering", lease_until=timezone.now() - timezone.timedelta(seconds=1), attempts=1
+    )
+    body = client.get(f"/api/v1/videos/{message.token}").json()
+    assert body["status"] == "rendering"
+    run_jobs()
+    body = client.get(f"/api/v1/videos/{message.token}").json()
+    assert body["status"] == "ready"
+    assert body["mp4_url"].endswith(f"/v/{message.token}/message.mp4")
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["", "😀👩‍🎨", "\u202eevil", "%{localtime}", "\"quotes' & <b>", "林" * 10_000],
+)
+def test_any_name_renders(demo_clips, name):
+    message = message_render(message_id=request(name).pk)
+    assert message.status == "ready"
+    assert len(message.name) <= 40
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_quiz_result_carries_its_video(client, demo_quiz, shop, demo_clips):
+    body = client.post(
+        "/api/v1/quizzes/ask-the-designer/result",
+        json.dumps({"answers": TRAVELLER, "name": "Lin", "locale": "en", "market": "CN"}),
+        content_type="application/json",
+    ).json()
+    video = body["video"]
+    assert set(video) >= {"id", "status", "hls_url", "mp4_url", "poster_url", "subtitles_url"}
+    assert video["status"] == "queued"
+    run_jobs()
+    ready = client.get(f"/api/v1/videos/{video['id']}").json()
+    assert ready["status"] == "ready"
+    mp4 = client.get(f"/v/{video['id']}/message.mp4", HTTP_RANGE="bytes=0-99")
+    assert mp4.status_code == 206
+    assert mp4["Content-Range"].startswith("bytes 0-99/")
+    assert len(b"".join(mp4.streaming_content)) == 100
+    playlist = client.get(f"/v/{video['id']}/index.m3u8")
+    assert playlist["Content-Type"] == "application/vnd.apple.mpegurl"
+    assert "card.ts" in playlist.content.decode()
+
+
+def test_unknown_videos_and_files_are_404(client, demo_clips):
+    assert client.get("/api/v1/videos/not-a-real-token-at-all").status_code == 404
+    message = message_render(message_id=request().pk)
+    assert client.get(f"/v/{message.token}/../../settings.py").status_code == 404
+    assert client.get(f"/v/{message.token}/secret.txt").status_code == 404
+    assert client.get("/v/clips/../x.ts").status_code == 404

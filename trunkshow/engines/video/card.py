@@ -1,0 +1,321 @@
+"""The personal card: the shopper's name on warm paper, opening their message.
+
+Portrait, in the house format by default. From top to bottom: a small
+subtitle line ("A message from the designer", already in the shopper's
+language), the shopper's name large and centred, a short gold rule with a
+diamond, and the profile title in the brand's accent colour; a thin double
+gold frame runs round the edge.
+
+The text is drawn literally: "%{localtime}" or "<b>" is shown as those
+characters, nothing is interpreted. Control and bidirectional-override
+characters are dropped (see `trunkshow.engines.text.clean_display_name`), and
+characters the font lacks (emoji, Arabic, ...) draw as boxes, never an error.
+A name that is too wide shrinks, down to a minimum size, and is then cut with
+an ellipsis; it is also clipped to its own box, so nothing paints outside it.
+
+Frames are deterministic (same inputs, same bytes). The paper, frame and
+text masks are rendered once; each frame only pastes the masks that are
+animating, and the settled frame is composed once and copied.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from PIL import Image, ImageColor, ImageDraw, ImageFont
+
+from trunkshow.engines.text import clean_display_name
+from trunkshow.engines.video.fonts import cjk_font
+
+PAPER = "#FBF8F4"
+GOLD = "#C9A227"
+INK = "#2A2420"
+MUTED = "#8A7B6E"
+ELLIPSIS = "…"
+
+# Design sizes, for 720 x 1280; other sizes scale them.
+_DESIGN_WIDTH, _DESIGN_HEIGHT = 720, 1280
+_NAME_SIZE, _NAME_MIN = 104, 36
+_TITLE_SIZE, _TITLE_MIN = 40, 22
+_SUBTITLE_SIZE, _SUBTITLE_MIN = 26, 16
+# At the minimum size even narrow letters fit fewer than 80 to the line, so
+# longer text is cut before it is measured: a 10 MB name costs what a short one does.
+_MAX_CHARS = 160
+
+# When each part appears: (start, duration) in seconds, and how far it rises (px).
+_SUBTITLE_IN = (0.00, 0.45, 10)
+_NAME_IN = (0.10, 0.50, 28)
+_RULE_IN = (0.45, 0.40, 0)
+_TITLE_IN = (0.55, 0.40, 12)
+_SETTLED = 0.95
+
+
+def _rgb(colour: str) -> tuple[int, int, int]:
+    red, green, blue = ImageColor.getrgb(colour)[:3]
+    return red, green, blue
+
+
+def _ease_out(progress: float) -> float:
+    progress = min(1.0, max(0.0, progress))
+    return 1.0 - (1.0 - progress) ** 3
+
+
+_ALPHA_TABLES: dict[int, list[int]] = {}
+
+
+def _alpha_table(alpha: int) -> list[int]:
+    table = _ALPHA_TABLES.get(alpha)
+    if table is None:
+        table = [(value * alpha + 127) // 255 for value in range(256)]
+        _ALPHA_TABLES[alpha] = table
+    return table
+
+
+def _ink_width(font: ImageFont.FreeTypeFont, text: str) -> float:
+    left, _top, right, _bottom = font.getbbox(text)
+    return max(font.getlength(text), right) - min(0, left)
+
+
+def _fit(
+    text: str, *, size: int, min_size: int, max_width: int, cut: bool
+) -> tuple[str, ImageFont.FreeTypeFont]:
+    """The largest size (down to `min_size`) at which `text` fits; else cut it with "…".
+
+    `cut` says the text was already shortened, so it ends with "…" whatever its width.
+    """
+    if not cut:
+        font = cjk_font(size)
+        width = _ink_width(font, text)
+        if width <= max_width:
+            return text, font
+        # Width scales with size, give or take hinting: guess, then step down.
+        guess = max(min_size, min(size - 1, math.floor(size * max_width / width)))
+        while True:
+            font = cjk_font(guess)
+            if _ink_width(font, text) <= max_width:
+                return text, font
+            if guess <= min_size:
+                break
+            guess -= 1
+    font = cjk_font(min_size)
+    # The longest prefix that fits with the ellipsis (widths grow with length).
+    low, high = 0, len(text)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if _ink_width(font, text[:middle].rstrip() + ELLIPSIS) <= max_width:
+            low = middle
+        else:
+            high = middle - 1
+    return text[:low].rstrip() + ELLIPSIS, font
+
+
+def _clean(value: str) -> tuple[str, bool]:
+    """Single-line printable text, at most _MAX_CHARS, and whether it was cut."""
+    cleaned = clean_display_name(value, limit=_MAX_CHARS + 1)
+    if len(cleaned) > _MAX_CHARS:
+        return cleaned[:_MAX_CHARS].rstrip(), True
+    return cleaned, False
+
+
+@dataclass(frozen=True)
+class _Layer:
+    """One animated part: a coverage mask painted in one colour."""
+
+    mask: Image.Image
+    colour: tuple[int, int, int]
+    x: int
+    y: int
+    start: float
+    duration: float
+    rise: int
+    grow: bool = False  # reveal from the centre outwards instead of fading
+
+    def paint(self, frame: Image.Image, t: float) -> None:
+        eased = _ease_out((t - self.start) / self.duration)
+        if eased <= 0.0:
+            return
+        width, height = self.mask.size
+        if self.grow:
+            half = round(width / 2 * eased)
+            if half <= 0:
+                return
+            left = width // 2 - half
+            region = self.mask.crop((left, 0, left + 2 * half, height))
+            frame.paste(self.colour, (self.x + left, self.y), region)
+            return
+        alpha = round(255 * eased)
+        mask = self.mask if alpha >= 255 else self.mask.point(_alpha_table(alpha))
+        top = self.y + round(self.rise * (1.0 - eased))
+        frame.paste(self.colour, (self.x, top, self.x + width, top + height), mask)
+
+
+class _Card:
+    def __init__(
+        self, *, name: str, title: str, subtitle: str, width: int, height: int, accent: str
+    ) -> None:
+        if width < 64 or height < 64:
+            raise ValueError(f"card too small: {width}x{height}")
+        self.width, self.height = width, height
+        scale = min(width / _DESIGN_WIDTH, height / _DESIGN_HEIGHT)
+
+        def px(value: float) -> int:
+            return max(1, round(value * scale))
+
+        self.base = Image.new("RGB", (width, height), _rgb(PAPER))
+        gold = _rgb(GOLD)
+        draw = ImageDraw.Draw(self.base)
+        outer, inner = px(30), px(40)
+        draw.rectangle(
+            (outer, outer, width - 1 - outer, height - 1 - outer), outline=gold, width=px(2)
+        )
+        draw.rectangle((inner, inner, width - 1 - inner, height - 1 - inner), outline=gold, width=1)
+
+        margin = inner + px(44)
+        text_width = width - 2 * margin
+        centre_y = round(height * 0.47)
+        self.layers: list[_Layer] = []
+
+        def text_layer(
+            value: str,
+            colour: tuple[int, int, int],
+            size: int,
+            min_size: int,
+            centre: int,
+            box_height: int,
+            timing: tuple[float, float, int],
+        ) -> None:
+            text, cut = _clean(value)
+            if not text:
+                return
+            text, font = _fit(text, size=size, min_size=min_size, max_width=text_width, cut=cut)
+            mask = Image.new("L", (text_width, box_height), 0)
+            # Drawn centred in its own box: whatever the text, it cannot paint outside it.
+            ImageDraw.Draw(mask).text(
+                (text_width / 2, box_height / 2), text, font=font, fill=255, anchor="mm"
+            )
+            start, duration, rise = timing
+            self.layers.append(
+                _Layer(mask, colour, margin, centre - box_height // 2, start, duration, px(rise))
+            )
+
+        text_layer(
+            subtitle,
+            _rgb(MUTED),
+            px(_SUBTITLE_SIZE),
+            px(_SUBTITLE_MIN),
+            centre_y - px(132),
+            px(_SUBTITLE_SIZE * 2),
+            _SUBTITLE_IN,
+        )
+        text_layer(
+            name, _rgb(INK), px(_NAME_SIZE), px(_NAME_MIN), centre_y, px(_NAME_SIZE * 1.6), _NAME_IN
+        )
+        text_layer(
+            title,
+            _rgb(accent),
+            px(_TITLE_SIZE),
+            px(_TITLE_MIN),
+            centre_y + px(156),
+            px(_TITLE_SIZE * 2),
+            _TITLE_IN,
+        )
+
+        # The rule: two hairlines and a small diamond between them.
+        rule_width, rule_height = px(120), px(12)
+        rule = Image.new("L", (rule_width, rule_height), 0)
+        rule_draw = ImageDraw.Draw(rule)
+        middle_x, middle_y, diamond = rule_width // 2, rule_height // 2, px(5)
+        gap = diamond + px(6)
+        rule_draw.line((0, middle_y, middle_x - gap, middle_y), fill=255, width=1)
+        rule_draw.line((middle_x + gap, middle_y, rule_width, middle_y), fill=255, width=1)
+        rule_draw.polygon(
+            [
+                (middle_x, middle_y - diamond),
+                (middle_x + diamond, middle_y),
+                (middle_x, middle_y + diamond),
+                (middle_x - diamond, middle_y),
+            ],
+            fill=255,
+        )
+        start, duration, _ = _RULE_IN
+        self.layers.append(
+            _Layer(
+                rule,
+                gold,
+                (width - rule_width) // 2,
+                centre_y + px(92) - middle_y,
+                start,
+                duration,
+                0,
+                grow=True,
+            )
+        )
+        self._settled: Image.Image | None = None
+
+    def settled(self) -> Image.Image:
+        if self._settled is None:
+            frame = self.base.copy()
+            for layer in self.layers:
+                layer.paint(frame, math.inf)
+            self._settled = frame
+        return self._settled.copy()
+
+    def frame(self, t: float, *, timescale: float = 1.0) -> Image.Image:
+        """The card at `t` seconds, its animation running `timescale` times as long."""
+        local = t / timescale if timescale > 0 else math.inf
+        if local >= _SETTLED:
+            return self.settled()
+        frame = self.base.copy()
+        for layer in self.layers:
+            layer.paint(frame, local)
+        return frame
+
+
+def card_frames(
+    *,
+    name: str,
+    title: str,
+    subtitle: str,
+    seconds: float,
+    width: int = 720,
+    height: int = 1280,
+    fps: int = 30,
+    accent: str = "#B3261E",
+) -> Iterator[Image.Image]:
+    """Yield round(seconds * fps) RGB frames of the animated personal card.
+
+    The name fades and rises in over the first half second, the rule and title
+    follow, and everything is settled by about 0.95 s; a card shorter than
+    that plays its animation faster, so its last frame is always complete.
+    """
+    if not math.isfinite(seconds) or seconds < 0:
+        raise ValueError(f"seconds must be a finite number >= 0, not {seconds!r}")
+    if fps <= 0:
+        raise ValueError(f"fps must be positive, not {fps!r}")
+    card = _Card(
+        name=name, title=title, subtitle=subtitle, width=width, height=height, accent=accent
+    )
+    count = round(seconds * fps)
+    last = (count - 1) / fps
+    # A short card plays its animation faster, settling by 80% of the way to its last frame.
+    timescale = min(1.0, 0.8 * last / _SETTLED)
+    for index in range(count):
+        yield card.frame(index / fps, timescale=timescale)
+
+
+def card_poster(
+    *,
+    name: str,
+    title: str,
+    subtitle: str,
+    width: int = 720,
+    height: int = 1280,
+    accent: str = "#B3261E",
+) -> Image.Image:
+    """The settled card: the last frame of `card_frames` for the same text."""
+    card = _Card(
+        name=name, title=title, subtitle=subtitle, width=width, height=height, accent=accent
+    )
+    return card.settled()

@@ -1,0 +1,268 @@
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Sequence
+from datetime import timedelta
+from pathlib import Path
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from trunkshow.engines.text import clean_display_name
+from trunkshow.engines.video.card import card_frames, card_poster
+from trunkshow.engines.video.encode import encode_segment
+from trunkshow.engines.video.house import HOUSE
+from trunkshow.engines.video.normalize import normalize
+from trunkshow.engines.video.playlist import Cue, webvtt
+from trunkshow.engines.video.stitch import probe, stitch_mp4, to_mpegts
+from trunkshow.video import files
+from trunkshow.video.models import DesignerClip, VideoMessage
+
+logger = logging.getLogger(__name__)
+
+CARD_SECONDS = 2.5
+LEASE = timedelta(minutes=2)
+MAX_ATTEMPTS = 3
+# Bumped when the look of the card or the stitching changes: old renders
+# are then not reused for new requests.
+RENDER_VERSION = "1"
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def clip_normalize(*, clip_id: int) -> DesignerClip:
+    """Encode an uploaded clip once in the house format (and as MPEG-TS for HLS)."""
+    clip = DesignerClip.objects.get(pk=clip_id)
+    DesignerClip.objects.filter(pk=clip.pk).update(status=DesignerClip.Status.PROCESSING)
+    source = Path(clip.source.path)
+    try:
+        digest = _sha256(source)
+        segment = files.clip_dir() / f"{digest[:32]}.mp4"
+        stream = segment.with_suffix(".ts")
+        info = normalize(source, segment)
+        to_mpegts(segment, stream)
+    except Exception as exc:
+        DesignerClip.objects.filter(pk=clip.pk).update(
+            status=DesignerClip.Status.FAILED, error=str(exc)[:2000]
+        )
+        raise
+    DesignerClip.objects.filter(pk=clip.pk).update(
+        status=DesignerClip.Status.READY,
+        source_sha256=digest,
+        segment=files.relative(segment),
+        stream=files.relative(stream),
+        frames=info.frames,
+        error="",
+    )
+    clip.refresh_from_db()
+    return clip
+
+
+def clip_store_rendered(
+    *, kind: str, profile_key: str = "", product_slug: str = "", segment: Path,
+    subtitles: dict[str, str],
+) -> DesignerClip:  # fmt: skip
+    """Register a clip already encoded in the house format (the demo brand draws its own)."""
+    digest = _sha256(segment)
+    stream = segment.with_suffix(".ts")
+    if not stream.exists():
+        to_mpegts(segment, stream)
+    frames = probe(segment).video_frames
+    clip, _created = DesignerClip.objects.update_or_create(
+        kind=kind,
+        profile_key=profile_key,
+        product_slug=product_slug,
+        defaults={
+            "source": files.relative(segment),
+            "source_sha256": digest,
+            "segment": files.relative(segment),
+            "stream": files.relative(stream),
+            "frames": frames,
+            "subtitles": subtitles,
+            "status": DesignerClip.Status.READY,
+            "error": "",
+        },
+    )
+    return clip
+
+
+def _latest_ready(**lookup: str) -> DesignerClip | None:
+    return (
+        DesignerClip.objects.filter(status=DesignerClip.Status.READY, **lookup)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def composition(*, profile_key: str, product_slugs: Sequence[str]) -> list[DesignerClip]:
+    """Intro for the profile (or the general one), the products' segments, the outro."""
+    clips: list[DesignerClip] = []
+    intro = _latest_ready(kind=DesignerClip.Kind.INTRO, profile_key=profile_key) or _latest_ready(
+        kind=DesignerClip.Kind.INTRO, profile_key=""
+    )
+    if intro:
+        clips.append(intro)
+    for slug in product_slugs:
+        segment = _latest_ready(kind=DesignerClip.Kind.PRODUCT, product_slug=slug)
+        if segment and segment not in clips:
+            clips.append(segment)
+    outro = _latest_ready(kind=DesignerClip.Kind.OUTRO)
+    if outro:
+        clips.append(outro)
+    return clips
+
+
+def message_request(
+    *, name: str, locale: str, profile_key: str, card_title: str, card_subtitle: str,
+    product_slugs: Sequence[str],
+) -> VideoMessage:  # fmt: skip
+    """Return the message for this composition, queuing its render the first time.
+
+    The same request twice reuses the same render: the composition's hash
+    is unique. Returns the existing message whatever its state.
+    """
+    name = clean_display_name(name)
+    clips = composition(profile_key=profile_key, product_slugs=product_slugs)
+    key_data = {
+        "v": RENDER_VERSION,
+        "clips": [(c.pk, c.source_sha256) for c in clips],
+        "name": name,
+        "locale": locale,
+        "title": card_title,
+        "subtitle": card_subtitle,
+    }
+    key = hashlib.sha256(json.dumps(key_data, sort_keys=True).encode()).hexdigest()
+    with transaction.atomic():
+        message, created = VideoMessage.objects.get_or_create(
+            composition_key=key,
+            defaults={
+                "name": name,
+                "locale": locale,
+                "card_title": card_title[:120],
+                "card_subtitle": card_subtitle[:200],
+                "clip_ids": [c.pk for c in clips],
+            },
+        )
+        if created:
+            transaction.on_commit(lambda: _enqueue(message.pk))
+    return message
+
+
+def _enqueue(message_id: int) -> None:
+    from trunkshow.video.tasks import render_video_message
+
+    render_video_message.enqueue(message_id)
+
+
+def message_claim(*, message_id: int) -> bool:
+    """Take the render lease; False when another worker holds a live one or it is done.
+
+    At-least-once delivery means a job may run twice; the lease makes the
+    second run a no-op while the first is alive, and lets a run take over
+    from a worker that died (its lease expires).
+    """
+    now = timezone.now()
+    claimable = Q(status=VideoMessage.Status.QUEUED) | Q(
+        status=VideoMessage.Status.RENDERING, lease_until__lt=now
+    )
+    taken = VideoMessage.objects.filter(claimable, pk=message_id, attempts__lt=MAX_ATTEMPTS).update(
+        status=VideoMessage.Status.RENDERING, lease_until=now + LEASE
+    )
+    if taken:
+        VideoMessage.objects.filter(pk=message_id).update(attempts=F("attempts") + 1)
+    return bool(taken)
+
+
+def message_render(*, message_id: int) -> VideoMessage:
+    """Render the personal card and stitch the message; safe to run more than once."""
+    if not message_claim(message_id=message_id):
+        return VideoMessage.objects.get(pk=message_id)
+    message = VideoMessage.objects.get(pk=message_id)
+    try:
+        _render_files(message)
+    except Exception as exc:
+        logger.exception("video message %s failed", message.token)
+        status = (
+            VideoMessage.Status.FAILED
+            if message.attempts >= MAX_ATTEMPTS
+            else VideoMessage.Status.QUEUED
+        )
+        VideoMessage.objects.filter(pk=message.pk).update(
+            status=status, error=str(exc)[:2000], lease_until=None
+        )
+        if status == VideoMessage.Status.QUEUED:
+            transaction.on_commit(lambda: _enqueue(message.pk))
+        raise
+    VideoMessage.objects.filter(pk=message.pk).update(
+        status=VideoMessage.Status.READY, ready_at=timezone.now(), lease_until=None, error=""
+    )
+    message.refresh_from_db()
+    return message
+
+
+def _render_files(message: VideoMessage) -> None:
+    folder = files.message_dir(message.token)
+    clips = {c.pk: c for c in DesignerClip.objects.filter(pk__in=message.clip_ids)}
+    ordered = [clips[pk] for pk in message.clip_ids if pk in clips]
+    card = folder / "card.mp4"
+    info = encode_segment(
+        card,
+        card_frames(
+            name=message.name,
+            title=message.card_title,
+            subtitle=message.card_subtitle,
+            seconds=CARD_SECONDS,
+        ),
+    )
+    # The card's stream first: a player may already be waiting for it.
+    to_mpegts(card, folder / "card.ts")
+    poster = card_poster(
+        name=message.name, title=message.card_title, subtitle=message.card_subtitle
+    )
+    tmp_poster = folder / "poster.jpg.part"
+    poster.convert("RGB").save(tmp_poster, format="JPEG", quality=85)
+    tmp_poster.replace(folder / "poster.jpg")
+
+    # Intro first, then the card, then the rest.
+    parts: list[Path] = []
+    cues: list[Cue] = []
+    clock = 0.0
+    sequence: list[DesignerClip | None] = [*ordered[:1], None, *ordered[1:]]
+    for clip in sequence:
+        if clip is None:
+            parts.append(card)
+            seconds = info.frames / HOUSE.fps
+            text = f"{message.name} · {message.card_title}" if message.name else message.card_title
+        else:
+            parts.append(files.media_root() / (clip.segment.name or ""))
+            seconds = clip.frames / HOUSE.fps
+            text = clip.subtitles.get(message.locale) or clip.subtitles.get("en", "")
+        if text:
+            cues.append(Cue(clock, clock + seconds, text))
+        clock += seconds
+    stitch_mp4(parts, folder / "message.mp4")
+    vtt = folder / f"{message.locale}.vtt.part"
+    vtt.write_text(webvtt(cues), encoding="utf-8")
+    vtt.replace(folder / f"{message.locale}.vtt")
+    VideoMessage.objects.filter(pk=message.pk).update(card_frames=info.frames)
+
+
+def message_reclaim_if_stuck(*, message: VideoMessage) -> bool:
+    """Queue a render again when its worker died (lease expired); True if requeued."""
+    now = timezone.now()
+    stuck = message.status == VideoMessage.Status.RENDERING and (
+        message.lease_until is None or message.lease_until < now
+    )
+    if stuck and message.attempts < MAX_ATTEMPTS:
+        _enqueue(message.pk)
+        return True
+    return False

@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from django_tasks import task
+
+from trunkshow.video import services
+
+
+@task(queue_name="video")
+def render_video_message(message_id: int) -> str:
+    return services.message_render(message_id=message_id).status
+
+
+@task(queue_name="video")
+def normalize_designer_clip(clip_id: int) -> str:
+    return services.clip_normalize(clip_id=clip_id).status
