@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import http.client
+import os
 import statistics
+import subprocess
+import sys
+import tempfile
 import threading
 import time
 import urllib.request
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass
@@ -92,3 +97,17 @@ def run_load(
 
 def median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
+
+
+def demo_environment(root: Path) -> dict[str, str]:
+    """Make a fresh SQLite demo shop in a temporary folder; return the env to serve it."""
+    env = {
+        **os.environ,
+        "TRUNKSHOW_VAR_DIR": tempfile.mkdtemp(prefix="trunkshow-bench-"),
+        "DJANGO_SETTINGS_MODULE": "trunkshow.settings",
+    }
+    env.pop("DATABASE_URL", None)
+    for command in (["migrate", "-v0"], ["collectstatic", "--noinput", "-v0"], ["demo_brand"]):
+        subprocess.run([sys.executable, "manage.py", *command], cwd=root, env=env, check=True,
+                       stdout=subprocess.DEVNULL)  # fmt: skip
+    return env

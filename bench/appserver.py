@@ -13,11 +13,10 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _load import run_load, wait_until_up
+from _load import demo_environment, run_load, wait_until_up
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKERS, THREADS = 2, 4
@@ -48,12 +47,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=16)
     args = parser.parse_args()
 
-    var = tempfile.mkdtemp(prefix="trunkshow-bench-")
-    env = {**os.environ, "TRUNKSHOW_VAR_DIR": var, "DJANGO_SETTINGS_MODULE": "trunkshow.settings"}
-    env.pop("DATABASE_URL", None)
-    for command in (["migrate", "-v0"], ["collectstatic", "--noinput", "-v0"], ["demo_brand"]):
-        subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True,
-                       stdout=subprocess.DEVNULL)  # fmt: skip
+    env = demo_environment(ROOT)
 
     results: dict[str, dict[str, float]] = {}
     for name in ("granian", "gunicorn"):

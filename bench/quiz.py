@@ -19,7 +19,6 @@ import signal
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -28,7 +27,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _load import run_load, wait_until_up  # noqa: E402
+from _load import demo_environment, run_load, wait_until_up  # noqa: E402
 
 from trunkshow.engines.quiz import Candidate, CatalogIndex, parse_definition, rank, score  # noqa: E402
 from trunkshow.engines.quiz.scoring import shopper_affinity  # noqa: E402
@@ -117,12 +116,7 @@ def process_tree_cpu(root_pid: int) -> float:
 
 
 def bench_server(seconds: float, clients: int) -> None:
-    var = tempfile.mkdtemp(prefix="trunkshow-bench-")
-    env = {**os.environ, "TRUNKSHOW_VAR_DIR": var, "DJANGO_SETTINGS_MODULE": "trunkshow.settings"}
-    env.pop("DATABASE_URL", None)
-    for command in (["migrate", "-v0"], ["collectstatic", "--noinput", "-v0"], ["demo_brand"]):
-        subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True,
-                       stdout=subprocess.DEVNULL)  # fmt: skip
+    env = demo_environment(ROOT)
     port = 8000 + random.Random().randint(1000, 8000)
     server = subprocess.Popen(
         [sys.executable, "-m", "granian", "--interface", "wsgi", "--port", str(port), "--workers", os.environ.get("BENCH_WORKERS", "2"),

@@ -3,7 +3,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from trunkshow.video import files
 from trunkshow.video.models import VideoMessage
 
 
@@ -32,7 +31,3 @@ def message_payload(message: VideoMessage, *, absolute: Callable[[str], str]) ->
         "poster_url": absolute(f"{base}/poster.jpg") if ready else None,
         "subtitles_url": absolute(f"{base}/{message.locale}.vtt") if ready else None,
     }
-
-
-def message_folder(message: VideoMessage) -> str:
-    return files.relative(files.message_dir(message.token))

@@ -6,6 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from trunkshow.engines.quiz import DefinitionError
+from trunkshow.quiz.management.commands._source import read_quiz_file
 from trunkshow.quiz.services import quiz_import
 
 
@@ -18,10 +19,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
-        try:
-            source = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise CommandError(f"Cannot read {path}: {exc}") from exc
+        source = read_quiz_file(path)
         try:
             version, created = quiz_import(source=source, publish=not options["draft"])
         except DefinitionError as exc:

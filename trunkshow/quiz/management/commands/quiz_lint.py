@@ -12,6 +12,7 @@ from trunkshow.engines.quiz import DefinitionError
 from trunkshow.engines.quiz.lint import lint
 from trunkshow.inventory.selectors import in_stock_skus
 from trunkshow.quiz.definitions import parse_source
+from trunkshow.quiz.management.commands._source import read_quiz_file
 
 
 class Command(BaseCommand):
@@ -25,10 +26,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
-        try:
-            source = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise CommandError(f"Cannot read {path}: {exc}") from exc
+        source = read_quiz_file(path)
         try:
             definition = parse_source(source)
         except DefinitionError as exc:
