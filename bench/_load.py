@@ -11,6 +11,7 @@ import tempfile
 import threading
 import time
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,9 +53,12 @@ def wait_until_up(url: str, timeout: float = 30.0) -> None:
 
 def run_load(
     host: str, port: int, path: str, *, clients: int, seconds: float, method: str = "GET",
-    body: bytes | None = None, headers: dict[str, str] | None = None,
+    body: bytes | Callable[[], bytes] | None = None, headers: dict[str, str] | None = None,
 ) -> LoadResult:  # fmt: skip
-    """Keep `clients` keep-alive connections busy for `seconds`; count what came back."""
+    """Keep `clients` keep-alive connections busy for `seconds`; count what came back.
+
+    `body` may be a function: each request then sends what it returns.
+    """
     stop_at = time.monotonic() + seconds
     lock = threading.Lock()
     latencies: list[float] = []
@@ -67,7 +71,8 @@ def run_load(
         while time.monotonic() < stop_at:
             started = time.perf_counter()
             try:
-                conn.request(method, path, body=body, headers=headers or {})
+                payload = body() if callable(body) else body
+                conn.request(method, path, body=payload, headers=headers or {})
                 response = conn.getresponse()
                 response.read()
                 if response.status >= 500:

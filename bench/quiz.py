@@ -12,6 +12,7 @@ Run alone: .venv/bin/python bench/quiz.py [--seconds 5] [--skip-server]
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import random
@@ -127,8 +128,14 @@ def bench_server(seconds: float, clients: int) -> None:
         wait_until_up(f"http://127.0.0.1:{port}/healthz")
         definition = parse_definition(yaml.safe_load(DEMO.read_text(encoding="utf-8")))
         answers = {q.key: q.answers[0].key for q in definition.questions}
-        body = json.dumps({"answers": answers, "name": "Lin", "locale": "zh-Hans", "market": "CN",
-                           "personalised": True}).encode()  # fmt: skip
+        shoppers = itertools.count()
+
+        def body() -> bytes:
+            # Every shopper has their own name, so every result asks for a new
+            # video message (and its render job), as on a real campaign day.
+            return json.dumps({"answers": answers, "name": f"Lin {next(shoppers)}", "locale": "zh-Hans",
+                               "market": "CN", "personalised": True}).encode()  # fmt: skip
+
         headers = {"Content-Type": "application/json"}
         path = "/api/v1/quizzes/ask-the-designer/result"
         run_load("127.0.0.1", port, "/healthz", clients=clients, seconds=1)

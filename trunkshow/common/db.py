@@ -5,10 +5,15 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from django.db import connection
+from django.db.models import NOT_PROVIDED, Field, Model
+from django.db.models.constants import OnConflict
+from django.db.models.sql import InsertQuery
 
-_sqlite_writer = threading.Lock()
+# Re-entrant: a service that writes may call another that does.
+_sqlite_writer = threading.RLock()
 
 
 @contextmanager
@@ -26,3 +31,71 @@ def serialized_write() -> Iterator[None]:
         return
     with _sqlite_writer:
         yield
+
+
+# SQL compiled once per (model, backend, conflict rule): the hot write paths
+# (a quiz result on campaign day) spend most of an ORM INSERT compiling SQL
+# that never changes.
+_insert_statements: dict[
+    tuple[type[Model], str, bool, bool], tuple[str, tuple[Field[Any, Any], ...], bool]
+] = {}
+_statements_lock = threading.Lock()
+
+
+def _insert_statement(
+    model: type[Model], obj: Model, *, ignore_conflicts: bool
+) -> tuple[str, tuple[Field[Any, Any], ...], bool]:
+    meta = model._meta
+    auto = meta.auto_field
+    returns_pk = auto is not None and obj.pk is None
+    key = (model, connection.vendor, ignore_conflicts, returns_pk)
+    statement = _insert_statements.get(key)
+    if statement is not None:
+        return statement
+    fields = tuple(
+        field
+        for field in meta.local_concrete_fields
+        if not field.generated and not (returns_pk and field is auto)
+    )
+    for field in fields:
+        if getattr(field, "db_default", NOT_PROVIDED) is not NOT_PROVIDED:
+            raise ValueError(f"{model.__name__}.{field.name} has a database default")
+    query = InsertQuery(model, on_conflict=OnConflict.IGNORE if ignore_conflicts else None)
+    query.insert_values(list(fields), [obj])
+    compiler = query.get_compiler(connection=connection)
+    can_return = returns_pk and connection.features.can_return_columns_from_insert
+    compiler.returning_fields = [auto] if can_return and auto is not None else None
+    sql, _params = compiler.as_sql()[0]
+    with _statements_lock:
+        _insert_statements[key] = (sql, fields, returns_pk)
+    return sql, fields, returns_pk
+
+
+def insert_row(obj: Model, *, ignore_conflicts: bool = False) -> bool:
+    """INSERT one model instance (the same row Model.save would write); False if ignored.
+
+    Fills auto_now_add and defaults as save() does and sets the new primary
+    key on `obj`. No signals are sent. With ignore_conflicts a row that
+    breaks a unique constraint is skipped instead of raising.
+    """
+    model = type(obj)
+    sql, fields, returns_pk = _insert_statement(model, obj, ignore_conflicts=ignore_conflicts)
+    params = [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields]
+    auto = model._meta.auto_field
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        if returns_pk and connection.features.can_return_columns_from_insert:
+            # With RETURNING the row count is only known after the fetch.
+            row = cursor.fetchone()
+            if row is None:
+                return False
+            new_pk = row[0]
+        elif cursor.rowcount == 0:
+            return False
+        elif returns_pk:
+            new_pk = cursor.lastrowid
+        if returns_pk and auto is not None:
+            setattr(obj, auto.attname, new_pk)
+    obj._state.adding = False
+    obj._state.db = connection.alias
+    return True

@@ -37,3 +37,9 @@ def cached(key: Hashable, seconds: float, build: Callable[[], T]) -> T:
 def clear_local_caches() -> None:
     with _lock:
         _entries.clear()
+
+
+def forget(key: Hashable) -> None:
+    """Drop one entry in this process (other processes converge within their TTL)."""
+    with _lock:
+        _entries.pop(key, None)

@@ -8,7 +8,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext, override
 
-from trunkshow.common.db import serialized_write
+from trunkshow.common.db import insert_row, serialized_write
 from trunkshow.common.locales import localized, to_django
 from trunkshow.common.models import Market
 from trunkshow.engines.quiz import score
@@ -85,16 +85,17 @@ def quiz_result_create(
     clean_name = clean_display_name(name)
     with override(to_django(locale)):
         subtitle = gettext("A message from the designer")
-    message = message_request(
-        name=clean_name,
-        locale=locale,
-        profile_key=result.profile,
-        card_title=localized(profile.title, locale),
-        card_subtitle=subtitle,
-        product_slugs=[pick.candidate.group for pick in picks],
-    )
-    with serialized_write():
-        return QuizResult.objects.create(
+    # The result, its video message and the render job commit together.
+    with serialized_write(), transaction.atomic():
+        message = message_request(
+            name=clean_name,
+            locale=locale,
+            profile_key=result.profile,
+            card_title=localized(profile.title, locale),
+            card_subtitle=subtitle,
+            product_slugs=[pick.candidate.group for pick in picks],
+        )
+        stored = QuizResult(
             version=version,
             market=market,
             locale=locale,
@@ -115,3 +116,5 @@ def quiz_result_create(
                 for pick in picks
             ],
         )
+        insert_row(stored)
+    return stored

@@ -1,9 +1,68 @@
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from trunkshow.video.models import VideoMessage
+from django.conf import settings
+
+from trunkshow.common.local_cache import cached
+from trunkshow.video.models import DesignerClip, VideoMessage
+
+READY_CLIPS_KEY = ("video.ready_clips",)
+
+
+@dataclass(frozen=True)
+class ReadyClip:
+    pk: int
+    kind: str
+    profile_key: str
+    product_slug: str
+    source_sha256: str
+
+
+def _ready_clips() -> dict[tuple[str, str], ReadyClip]:
+    """The newest ready clip per (kind, profile or product); one query per process per TTL."""
+
+    def build() -> dict[tuple[str, str], ReadyClip]:
+        index: dict[tuple[str, str], ReadyClip] = {}
+        rows = (
+            DesignerClip.objects.filter(status=DesignerClip.Status.READY)
+            .order_by("created_at", "pk")
+            .values_list("pk", "kind", "profile_key", "product_slug", "source_sha256")
+        )
+        for pk, kind, profile_key, product_slug, sha in rows:
+            clip = ReadyClip(pk, kind, profile_key, product_slug, sha)
+            # Later rows win: the newest upload replaces an older one.
+            if kind == DesignerClip.Kind.PRODUCT:
+                index[(kind, product_slug)] = clip
+            elif kind == DesignerClip.Kind.INTRO:
+                index[(kind, profile_key)] = clip
+            else:
+                index[(kind, "")] = clip
+        return index
+
+    seconds = float(getattr(settings, "CATALOG_CACHE_SECONDS", 10))
+    return cached(READY_CLIPS_KEY, seconds, build)
+
+
+def composition(*, profile_key: str, product_slugs: Sequence[str]) -> list[ReadyClip]:
+    """Intro for the profile (or the general one), the products' segments, the outro."""
+    index = _ready_clips()
+    clips: list[ReadyClip] = []
+    intro = index.get((DesignerClip.Kind.INTRO, profile_key)) or index.get(
+        (DesignerClip.Kind.INTRO, "")
+    )
+    if intro:
+        clips.append(intro)
+    for slug in product_slugs:
+        segment = index.get((DesignerClip.Kind.PRODUCT, slug))
+        if segment and segment not in clips:
+            clips.append(segment)
+    outro = index.get((DesignerClip.Kind.OUTRO, ""))
+    if outro:
+        clips.append(outro)
+    return clips
 
 
 def message_by_token(token: str) -> VideoMessage | None:

@@ -11,6 +11,9 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from trunkshow.common.db import insert_row, serialized_write
+from trunkshow.common.jobs import enqueue_in_transaction
+from trunkshow.common.local_cache import forget
 from trunkshow.engines.text import clean_display_name
 from trunkshow.engines.video.card import card_frames, card_poster
 from trunkshow.engines.video.encode import encode_segment
@@ -20,6 +23,7 @@ from trunkshow.engines.video.playlist import Cue, webvtt
 from trunkshow.engines.video.stitch import probe, stitch_mp4, to_mpegts
 from trunkshow.video import files
 from trunkshow.video.models import DesignerClip, VideoMessage
+from trunkshow.video.selectors import READY_CLIPS_KEY, composition
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +67,7 @@ def clip_normalize(*, clip_id: int) -> DesignerClip:
         frames=info.frames,
         error="",
     )
+    forget(READY_CLIPS_KEY)
     clip.refresh_from_db()
     return clip
 
@@ -92,33 +97,8 @@ def clip_store_rendered(
             "error": "",
         },
     )
+    forget(READY_CLIPS_KEY)
     return clip
-
-
-def _latest_ready(**lookup: str) -> DesignerClip | None:
-    return (
-        DesignerClip.objects.filter(status=DesignerClip.Status.READY, **lookup)
-        .order_by("-created_at", "-pk")
-        .first()
-    )
-
-
-def composition(*, profile_key: str, product_slugs: Sequence[str]) -> list[DesignerClip]:
-    """Intro for the profile (or the general one), the products' segments, the outro."""
-    clips: list[DesignerClip] = []
-    intro = _latest_ready(kind=DesignerClip.Kind.INTRO, profile_key=profile_key) or _latest_ready(
-        kind=DesignerClip.Kind.INTRO, profile_key=""
-    )
-    if intro:
-        clips.append(intro)
-    for slug in product_slugs:
-        segment = _latest_ready(kind=DesignerClip.Kind.PRODUCT, product_slug=slug)
-        if segment and segment not in clips:
-            clips.append(segment)
-    outro = _latest_ready(kind=DesignerClip.Kind.OUTRO)
-    if outro:
-        clips.append(outro)
-    return clips
 
 
 def message_request(
@@ -141,20 +121,28 @@ def message_request(
         "subtitle": card_subtitle,
     }
     key = hashlib.sha256(json.dumps(key_data, sort_keys=True).encode()).hexdigest()
-    with transaction.atomic():
-        message, created = VideoMessage.objects.get_or_create(
-            composition_key=key,
-            defaults={
-                "name": name,
-                "locale": locale,
-                "card_title": card_title[:120],
-                "card_subtitle": card_subtitle[:200],
-                "clip_ids": [c.pk for c in clips],
-            },
-        )
-        if created:
-            transaction.on_commit(lambda: _enqueue(message.pk))
-    return message
+    message = VideoMessage(
+        composition_key=key,
+        name=name,
+        locale=locale,
+        card_title=card_title[:120],
+        card_subtitle=card_subtitle[:200],
+        clip_ids=[c.pk for c in clips],
+    )
+    # One transaction for the message and its render job (an outbox): both
+    # or neither. A caller may widen it to its own rows (no savepoint: an
+    # error here fails the caller's transaction anyway).
+    with serialized_write(), transaction.atomic(savepoint=False):
+        if insert_row(message, ignore_conflicts=True):
+            _enqueue_in_transaction(message.pk)
+            return message
+    return VideoMessage.objects.get(composition_key=key)
+
+
+def _enqueue_in_transaction(message_id: int) -> None:
+    from trunkshow.video.tasks import render_video_message
+
+    enqueue_in_transaction(render_video_message, message_id)
 
 
 def _enqueue(message_id: int) -> None:

@@ -1,0 +1,79 @@
+"""The hot-path writers: pre-compiled INSERTs and jobs that commit with their rows."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django_tasks_db.models import DBTaskResult
+
+from trunkshow.common.db import insert_row, serialized_write
+from trunkshow.common.jobs import enqueue_in_transaction
+from trunkshow.common.models import WorkerHeartbeat
+from trunkshow.common.tasks import record_worker_heartbeat
+from trunkshow.video.models import VideoMessage
+
+pytestmark = pytest.mark.django_db
+
+
+def message(key: str, name: str = "Lin") -> VideoMessage:
+    return VideoMessage(composition_key=key, name=name, locale="zh-Hans", card_title="旅人",
+                        clip_ids=[3, 1, 2])  # fmt: skip
+
+
+def comparable(row: VideoMessage) -> dict[str, object]:
+    values = VideoMessage.objects.filter(pk=row.pk).values().get()
+    for volatile in ("id", "token", "composition_key", "created_at"):
+        values.pop(volatile)
+    return values
+
+
+def test_insert_row_writes_what_save_writes():
+    # Given one message saved by the ORM and one inserted on the hot path
+    saved = message("a" * 64)
+    saved.save()
+    inserted = message("b" * 64)
+
+    # When it is inserted
+    assert insert_row(inserted) is True
+
+    # Then it has its key, its defaults and its timestamp, like the saved one
+    assert inserted.pk and inserted.pk != saved.pk and inserted.created_at is not None
+    assert comparable(inserted) == comparable(saved)
+    assert VideoMessage.objects.get(pk=inserted.pk).clip_ids == [3, 1, 2]
+
+
+def test_a_conflicting_row_is_skipped_when_asked():
+    assert insert_row(message("c" * 64)) is True
+    duplicate = message("c" * 64, name="Mei")
+    assert insert_row(duplicate, ignore_conflicts=True) is False
+    assert VideoMessage.objects.get(composition_key="c" * 64).name == "Lin"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_job_enqueued_in_a_transaction_that_rolls_back_never_runs():
+    class Abandon(Exception):
+        pass
+
+    # Given a transaction that writes a row and queues its job, then fails
+    with pytest.raises(Abandon), serialized_write(), transaction.atomic():
+        insert_row(message("d" * 64))
+        enqueue_in_transaction(record_worker_heartbeat, "rolled back")
+        raise Abandon
+
+    # Then neither the row nor the job exists
+    assert not VideoMessage.objects.exists()
+    assert not DBTaskResult.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_job_enqueued_in_a_committed_transaction_is_run_by_the_worker():
+    with serialized_write(), transaction.atomic():
+        enqueue_in_transaction(record_worker_heartbeat, "committed")
+
+    call_command(
+        "db_worker", "--batch", "--queue-name", "*", "--interval", "0", "--no-startup-delay"
+    )
+
+    assert WorkerHeartbeat.objects.get().note == "committed"
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
