@@ -179,6 +179,10 @@ TASKS = {
         "QUEUES": ["default", "video"],
     }
 }
+# Enqueued by `manage.py serve` every PERIODIC_TASK_SECONDS (a small cron in
+# the supervisor; each task is idempotent, so two servers running it is fine).
+PERIODIC_TASKS = ["trunkshow.video.tasks.sweep_video_renders"]
+PERIODIC_TASK_SECONDS = float(os.environ.get("PERIODIC_TASK_SECONDS", "60"))
 
 # --- Auth ---------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import connection
+from django_tasks_db.models import DBTaskResult
 
 from tests.factories import cn_market
 from trunkshow.common.models import WorkerHeartbeat
@@ -79,6 +80,7 @@ def test_serve_runs_site_and_worker_and_ctrl_c_stops_both(tmp_path):
         **os.environ,
         "DATABASE_URL": database_url(),
         "MEDIA_ROOT": str(tmp_path),
+        "PERIODIC_TASK_SECONDS": "1",
         mark.split("=")[0]: mark.split("=")[1],
     }
     server = subprocess.Popen(
@@ -102,6 +104,13 @@ def test_serve_runs_site_and_worker_and_ctrl_c_stops_both(tmp_path):
         status, body = get(f"http://127.0.0.1:{port}/healthz/worker")
         assert json.loads(body)["status"] == "ok"
         assert len(processes_marked(mark)) >= 3  # launcher, web server, worker
+
+        # The periodic sweep of stuck renders is queued and run on its own.
+        wait_for(
+            lambda: DBTaskResult.objects.filter(
+                task_path="trunkshow.video.tasks.sweep_video_renders", status="SUCCESSFUL"
+            ).exists()
+        )
 
         # Ctrl-C stops both the site and the worker.
         server.send_signal(signal.SIGINT)

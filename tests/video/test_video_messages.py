@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django_tasks_db.models import DBTaskResult
 
 from tests.quiz.conftest import TRAVELLER
 from trunkshow.engines.video.house import HOUSE
@@ -111,6 +112,33 @@ def test_a_stuck_render_is_reclaimed_and_delivered(demo_clips, client):
     body = client.get(f"/api/v1/videos/{message.token}").json()
     assert body["status"] == "ready"
     assert body["mp4_url"].endswith(f"/v/{message.token}/message.mp4")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_sweep_delivers_a_render_nobody_polls_and_gives_up_on_a_hopeless_one(demo_clips):
+    from django.utils import timezone
+
+    from trunkshow.video.services import messages_sweep
+
+    # Given one render whose worker died with its job, and one that failed every attempt
+    expired = timezone.now() - timezone.timedelta(seconds=1)
+    died = request("Lin")
+    hopeless = request("Mei")
+    DBTaskResult.objects.all().delete()
+    VideoMessage.objects.filter(pk=died.pk).update(
+        status="rendering", lease_until=expired, attempts=1
+    )
+    VideoMessage.objects.filter(pk=hopeless.pk).update(
+        status="rendering", lease_until=expired, attempts=3
+    )
+
+    # When the periodic sweep runs, and then the worker
+    assert messages_sweep() == {"requeued": 1, "failed": 1}
+    run_jobs()
+
+    # Then the first is delivered and the second says it failed (the page stops waiting)
+    assert VideoMessage.objects.get(pk=died.pk).status == "ready"
+    assert VideoMessage.objects.get(pk=hopeless.pk).status == "failed"
 
 
 @pytest.mark.parametrize(

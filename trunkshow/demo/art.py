@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from functools import lru_cache
 
 from PIL import Image, ImageDraw, ImageFilter
 
@@ -236,6 +237,9 @@ SILHOUETTES: dict[str, Callable[[Canvas, RGB], None]] = {
 }
 
 
+# Drawing is deterministic and takes ~0.1 s a picture: re-running the demo
+# (a reset shop, every test that loads it) reuses this process's pictures.
+@lru_cache(maxsize=128)
 def draw_bag(silhouette: str, color_hex: str, backdrop_hex: str = "#F3EDE6") -> bytes:
     """Return a WebP picture of a bag of this silhouette in this colour."""
     px = SIZE * SCALE

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+from django.conf import settings
 
 from trunkshow.demo.catalog_data import COLOURS, PRODUCTS
 from trunkshow.demo.media import intro_frames, music_bed, outro_frames, product_frames
@@ -32,11 +34,24 @@ OUTRO_TEXT = {
 }
 
 
+def _cache_dir() -> Path:
+    """Encoded demo clips kept outside the media folder, so a fresh shop (a reset
+    database, each test) copies them instead of encoding them again."""
+    path = Path(settings.VAR_DIR) / "cache" / "demo-clips"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 def _encoded(spec: str, frames_factory, frames: int, chord: int) -> Path:  # type: ignore[no-untyped-def]
     name = hashlib.sha256(f"{CLIPS_VERSION}:{spec}:{HOUSE}".encode()).hexdigest()[:32]
     path = files.clip_dir() / f"demo-{name}.mp4"
     if not path.exists():
-        encode_segment(path, frames_factory(), audio=music_bed(frames, chord))
+        cached = _cache_dir() / path.name
+        if not cached.exists():
+            encode_segment(cached, frames_factory(), audio=music_bed(frames, chord))
+        partial = path.with_name(path.name + ".part")
+        shutil.copyfile(cached, partial)
+        partial.replace(path)
     return path
 
 

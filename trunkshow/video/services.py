@@ -5,6 +5,7 @@ import json
 import logging
 from collections.abc import Sequence
 from datetime import timedelta
+from functools import lru_cache
 from pathlib import Path
 
 from django.db import transaction
@@ -41,6 +42,12 @@ def _sha256(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+@lru_cache(maxsize=256)
+def _probed_frames(digest: str, path: str) -> int:
+    """Frames in an encoded clip, decoded once per content (the digest is the key)."""
+    return probe(Path(path)).video_frames
 
 
 def clip_normalize(*, clip_id: int) -> DesignerClip:
@@ -81,7 +88,7 @@ def clip_store_rendered(
     stream = segment.with_suffix(".ts")
     if not stream.exists():
         to_mpegts(segment, stream)
-    frames = probe(segment).video_frames
+    frames = _probed_frames(digest, str(segment))
     clip, _created = DesignerClip.objects.update_or_create(
         kind=kind,
         profile_key=profile_key,
@@ -254,3 +261,35 @@ def message_reclaim_if_stuck(*, message: VideoMessage) -> bool:
         _enqueue(message.pk)
         return True
     return False
+
+
+# A queued message older than this is asked for again: its job may have been
+# lost with a queue that was reset. A duplicate job is harmless (the lease).
+STALE_QUEUED = timedelta(minutes=5)
+SWEEP_BATCH = 500
+
+
+def messages_sweep() -> dict[str, int]:
+    """Requeue renders whose worker died or whose job went missing; give up on hopeless ones.
+
+    Run every minute by `manage.py serve`, so a stuck render is delivered
+    even when nobody polls it.
+    """
+    now = timezone.now()
+    lease_gone = Q(status=VideoMessage.Status.RENDERING) & (
+        Q(lease_until__lt=now) | Q(lease_until__isnull=True)
+    )
+    failed = VideoMessage.objects.filter(lease_gone, attempts__gte=MAX_ATTEMPTS).update(
+        status=VideoMessage.Status.FAILED,
+        lease_until=None,
+        error=f"Gave up after {MAX_ATTEMPTS} attempts.",
+    )
+    stale = Q(status=VideoMessage.Status.QUEUED, created_at__lt=now - STALE_QUEUED)
+    ids = list(
+        VideoMessage.objects.filter(lease_gone | stale, attempts__lt=MAX_ATTEMPTS)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:SWEEP_BATCH]
+    )
+    for message_id in ids:
+        _enqueue(message_id)
+    return {"requeued": len(ids), "failed": failed}

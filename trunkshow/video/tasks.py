@@ -13,3 +13,8 @@ def render_video_message(message_id: int) -> str:
 @task(queue_name="video")
 def normalize_designer_clip(clip_id: int) -> str:
     return services.clip_normalize(clip_id=clip_id).status
+
+
+@task(queue_name="video")
+def sweep_video_renders() -> dict[str, int]:
+    return services.messages_sweep()

@@ -30,7 +30,7 @@ from trunkshow.video.services import CARD_SECONDS
 
 RANGE_RE = re.compile(r"^bytes=(\d*)-(\d*)$")
 MESSAGE_FILES = re.compile(r"^(card\.ts|message\.mp4|poster\.jpg|[A-Za-z-]{2,16}\.vtt)$")
-CLIP_FILE = re.compile(r"^[0-9a-f]{32}\.ts$")
+CLIP_FILE = re.compile(r"^(demo-)?[0-9a-f]{32}\.ts$")
 TYPES = {".ts": "video/mp2t", ".mp4": "video/mp4", ".jpg": "image/jpeg", ".vtt": "text/vtt"}
 
 

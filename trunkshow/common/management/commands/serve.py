@@ -15,7 +15,10 @@ import time
 from types import FrameType
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.db import DatabaseError
+from django.utils.module_loading import import_string
 
 from trunkshow.common.tasks import record_worker_heartbeat
 
@@ -32,6 +35,12 @@ class Command(BaseCommand):
             "--web-workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2"))
         )
         parser.add_argument("--threads", type=int, default=int(os.environ.get("WEB_THREADS", "4")))
+        parser.add_argument(
+            "--job-workers",
+            type=int,
+            default=int(os.environ.get("JOB_WORKERS", "1")),
+            help="Background-job worker processes (each renders one video at a time).",
+        )
         parser.add_argument("--no-worker", action="store_true", help="Serve the site only.")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -63,16 +72,27 @@ class Command(BaseCommand):
         # reaches only this launcher, which then stops them in order.
         children["web server"] = subprocess.Popen(web_cmd, env=env, start_new_session=True)  # noqa: S603
         if not options["no_worker"]:
-            children["worker"] = subprocess.Popen(worker_cmd, env=env, start_new_session=True)  # noqa: S603
-        if not options["no_worker"]:
+            for number in range(1, max(1, options["job_workers"]) + 1):
+                children[f"worker {number}"] = subprocess.Popen(  # noqa: S603
+                    worker_cmd, env=env, start_new_session=True
+                )
             # A first job through the Tasks API: /healthz/worker shows when the
             # worker ran it, so an operator sees the queue is served.
             record_worker_heartbeat.enqueue(note="serve started")
         url = f"http://{options['host']}:{options['port']}/"
         self.stdout.write(f"Trunk Show is serving {url} (Ctrl-C stops site and worker)")
 
+        periodic = [import_string(path) for path in settings.PERIODIC_TASKS]
+        next_periodic = time.monotonic() + settings.PERIODIC_TASK_SECONDS
         exit_code = 0
         while not stopping:
+            if not options["no_worker"] and time.monotonic() >= next_periodic:
+                next_periodic = time.monotonic() + settings.PERIODIC_TASK_SECONDS
+                for periodic_task in periodic:
+                    try:
+                        periodic_task.enqueue()
+                    except DatabaseError as exc:  # a busy or restarting database: next round
+                        self.stderr.write(f"Could not queue {periodic_task.name}: {exc}")
             for name, child in children.items():
                 code = child.poll()
                 if code is not None:

@@ -24,6 +24,29 @@ if (section) {
   const video = section.querySelector("video");
   const status = section.querySelector("[data-video-status]");
   const download = section.querySelector("[data-download]");
+  const shareVideo = section.querySelector("[data-share-video]");
+  // Phones share the file itself (to a chat, to the camera roll) where the
+  // browser can; elsewhere the download link is the way to keep it.
+  const canShareFiles = () => {
+    try {
+      return !!(navigator.canShare && navigator.canShare({ files: [new File([""], "m.mp4", { type: "video/mp4" })] }));
+    } catch {
+      return false;
+    }
+  };
+  const offerShare = (url) => {
+    if (!shareVideo || !canShareFiles()) return;
+    shareVideo.hidden = false;
+    shareVideo.onclick = async () => {
+      shareVideo.disabled = true;
+      try {
+        const response = await fetch(url);
+        const file = new File([await response.blob()], "trunk-show-message.mp4", { type: "video/mp4" });
+        await navigator.share({ files: [file], title: shareVideo.dataset.title });
+      } catch { /* cancelled, or the sheet failed: the download link remains */ }
+      shareVideo.disabled = false;
+    };
+  };
   const native = !!video.canPlayType("application/vnd.apple.mpegurl");
   const ready = (body) => {
     if (body.poster_url) video.poster = body.poster_url;
@@ -35,6 +58,7 @@ if (section) {
     }
     download.href = body.mp4_url;
     download.hidden = false;
+    offerShare(body.mp4_url);
     status.hidden = true;
   };
   if (native && video.dataset.hls) {
