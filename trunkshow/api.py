@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
+from trunkshow.commerce.api import router as commerce_router
 from trunkshow.common.api_errors import ApiError
 from trunkshow.quiz.api import router as quiz_router
 from trunkshow.storefront.api import router as catalog_router
@@ -36,11 +37,19 @@ def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
     )
 
 
+def _public_loc(loc: list[object]) -> list[object]:
+    """["body", "payload", "quantity"] -> ["body", "quantity"]: every view names its
+    body parameter `payload`, which is our name, not the client's field."""
+    if len(loc) >= 2 and loc[0] == "body" and loc[1] == "payload":
+        return [loc[0], *loc[2:]]
+    return loc
+
+
 @api.exception_handler(ValidationError)
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     detail = [
         {
-            "loc": list(err.get("loc", [])),
+            "loc": _public_loc(list(err.get("loc", []))),
             "msg": err.get("msg", "Invalid value."),
             "type": err.get("type", "value_error"),
         }
@@ -62,3 +71,4 @@ def ping(request: HttpRequest) -> dict[str, str]:
 api.add_router("/", catalog_router)
 api.add_router("/", quiz_router)
 api.add_router("/", video_router)
+api.add_router("/", commerce_router)

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "trunkshow.inventory",
     "trunkshow.video",
     "trunkshow.quiz",
+    "trunkshow.commerce",
     "trunkshow.storefront",
     "trunkshow.demo",
 ]
@@ -119,6 +120,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "trunkshow.common.context_processors.market",
+                "trunkshow.storefront.context_processors.bag",
             ],
         },
     },
@@ -181,7 +183,10 @@ TASKS = {
 }
 # Enqueued by `manage.py serve` every PERIODIC_TASK_SECONDS (a small cron in
 # the supervisor; each task is idempotent, so two servers running it is fine).
-PERIODIC_TASKS = ["trunkshow.video.tasks.sweep_video_renders"]
+PERIODIC_TASKS = [
+    "trunkshow.video.tasks.sweep_video_renders",
+    "trunkshow.commerce.tasks.reconcile_orders",
+]
 PERIODIC_TASK_SECONDS = float(os.environ.get("PERIODIC_TASK_SECONDS", "60"))
 
 # --- Auth ---------------------------------------------------------------------
@@ -233,3 +238,18 @@ LOGGING = {
 }
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# SMTP when EMAIL_BACKEND is django.core.mail.backends.smtp.EmailBackend.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "false").lower() == "true"
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Trunk Show <orders@trunkshow.invalid>")
+# Links in emails point here.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# --- Commerce -----------------------------------------------------------------
+RESERVATION_MINUTES = float(os.environ.get("RESERVATION_MINUTES", "15"))
+PAYMENT_PROVIDER = os.environ.get("PAYMENT_PROVIDER", "trunkshow.commerce.payments.SandboxProvider")
+# Empty: derived from SECRET_KEY (see commerce.payments.webhook_secret).
+SANDBOX_WEBHOOK_SECRET = os.environ.get("SANDBOX_WEBHOOK_SECRET", "")

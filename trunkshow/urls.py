@@ -5,7 +5,7 @@ from django.views.generic import RedirectView
 
 from trunkshow.api import api
 from trunkshow.quiz import views as quiz_views
-from trunkshow.storefront import views
+from trunkshow.storefront import shop_views, views
 from trunkshow.video import views as video_views
 
 urlpatterns = [
@@ -29,4 +29,9 @@ urlpatterns += i18n_patterns(
     path("products/<slug:slug>/", views.product_detail, name="product-detail"),
     path("quiz/<slug:slug>/", quiz_views.quiz_page, name="quiz"),
     path("quiz/result/<str:public_id>/", quiz_views.result_page, name="quiz-result"),
+    path("cart/", shop_views.cart_page, name="cart"),
+    path("cart/add/", shop_views.cart_add, name="cart-add"),
+    path("cart/update/", shop_views.cart_update, name="cart-update"),
+    path("checkout/", shop_views.checkout_page, name="checkout"),
+    path("orders/<str:order_id>/", shop_views.order_page, name="order"),
 )

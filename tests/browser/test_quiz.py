@@ -51,10 +51,12 @@ def test_a_chinese_shopper_takes_the_quiz_and_reaches_a_bag(phone, live_server, 
     assert page.locator(".pick").count() >= 1
     assert page.locator(".pick .price").first.inner_text().startswith("¥")
 
-    # The buy action opens the bag's page
+    # The buy action puts the bag in the shopper's bag
     page.locator(".pick .buy").first.click()
-    page.wait_for_url(re.compile(r"/zh-hans/products/"))
-    assert page.locator(".price-lg").inner_text().startswith("¥")
+    page.wait_for_url(re.compile(r"/zh-hans/cart/"))
+    assert page.locator(".bag-line").count() == 1
+    assert page.locator("[data-subtotal]").inner_text().startswith("¥")
+    assert page.locator(".nav-bag .badge").inner_text() == "1"
 
 
 def test_an_english_shopper_takes_the_quiz_by_keyboard(phone, live_server, demo_shop):

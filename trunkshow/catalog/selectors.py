@@ -163,3 +163,43 @@ def ranking_rows(*, market_code: str) -> list[RankingRow]:
 def sellable_product(*, slug: str, market_code: str, locale: str) -> ProductCard | None:
     product = _sellable_queryset(market_code=market_code).filter(slug=slug).first()
     return _card(product, locale=locale) if product else None
+
+
+@dataclass(frozen=True)
+class Offer:
+    """One SKU as a market sells it: what a cart line and an order line show."""
+
+    sku: str
+    product_slug: str
+    title: str
+    color_name: str
+    amount: Decimal
+    currency: str
+    image_url: str
+
+
+def offers_by_sku(*, skus: list[str], market_code: str, locale: str) -> dict[str, Offer]:
+    """Return the live offer for each SKU sellable in the market (others are missing).
+
+    Read live, not from the snapshot: a cart and a checkout charge what the
+    price is now.
+    """
+    wanted = sorted(set(skus))
+    if not wanted:
+        return {}
+    products = _sellable_queryset(market_code=market_code).filter(variants__sku__in=wanted)
+    offers: dict[str, Offer] = {}
+    for product in products:
+        card = _card(product, locale=locale)
+        for variant in card.variants:
+            if variant.sku in wanted:
+                offers[variant.sku] = Offer(
+                    sku=variant.sku,
+                    product_slug=card.slug,
+                    title=card.title,
+                    color_name=variant.color_name,
+                    amount=variant.amount,
+                    currency=variant.currency,
+                    image_url=variant.image_url,
+                )
+    return offers

@@ -24,6 +24,8 @@ class ApiError(Exception):
         self.code = code
         self.message = message
         self.detail = detail
+        # More top-level fields of the body (e.g. the short lines of a 409).
+        self.extra: dict[str, Any] = {}
 
     @classmethod
     def unprocessable(cls, errors: Sequence[tuple[list[str], str]]) -> ApiError:
@@ -34,6 +36,7 @@ class ApiError(Exception):
         body: dict[str, Any] = {"code": self.code, "message": self.message}
         if self.detail is not None:
             body["detail"] = self.detail
+        body.update(self.extra)
         return body
 
 

@@ -171,3 +171,22 @@ def stock_for(sku_index: int, market_code: str) -> int:
 def price_of(product: dict[str, Any], market_code: str) -> Decimal:
     cny, usd = product["prices"]
     return Decimal(cny if market_code == "CN" else usd)
+
+
+# Shipping within each market: a free standard service and a paid express one.
+SHIPPING = {
+    "CN": [
+        {"code": "standard", "names": {"en": "Standard (SF Express)", "zh-Hans": "标准配送（顺丰）"},
+         "amount": "0.00", "days_min": 2, "days_max": 4, "is_default": True},
+        {"code": "express", "names": {"en": "Next day", "zh-Hans": "次日达"},
+         "amount": "30.00", "days_min": 1, "days_max": 1, "is_default": False},
+    ],
+    "US": [
+        {"code": "standard", "names": {"en": "Standard (UPS Ground)", "zh-Hans": "标准配送（UPS 陆运）"},
+         "amount": "0.00", "days_min": 3, "days_max": 6, "is_default": True},
+        {"code": "express", "names": {"en": "2nd Day Air", "zh-Hans": "两日达"},
+         "amount": "25.00", "days_min": 2, "days_max": 2, "is_default": False},
+    ],
+}  # fmt: skip
+# A campaign drop: at most this many units per shopper.
+PER_SHOPPER_LIMITS = {"TS-TOTE-BLK": 2}

@@ -19,6 +19,11 @@ class StockItem(models.Model):
     market = models.ForeignKey(Market, on_delete=models.CASCADE, related_name="+")
     on_hand = models.PositiveIntegerField(default=0)
     allocated = models.PositiveIntegerField(default=0)
+    per_shopper_limit = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="At most this many units per shopper (a campaign drop); empty for no limit.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -38,3 +43,31 @@ class StockItem(models.Model):
     @property
     def available(self) -> int:
         return self.on_hand - self.allocated
+
+
+class Reservation(models.Model):
+    """Units held for one cart until `reserved_until`.
+
+    Availability counts only live reservations (reserved_until in the
+    future), so it is right even when the clean-up job never runs; the job
+    only keeps the table small.
+    """
+
+    sku = models.CharField(max_length=64)
+    market = models.ForeignKey(Market, on_delete=models.CASCADE, related_name="+")
+    holder = models.CharField(max_length=64, help_text="Who holds it: a cart's id.")
+    quantity = models.PositiveIntegerField()
+    reserved_until = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["holder", "sku", "market"], name="uniq_reservation_holder_sku"
+            ),
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="reservation_quantity_gt_0"),
+        ]
+        indexes = [models.Index(fields=["sku", "market", "reserved_until"])]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} x {self.sku} @ {self.market_id} for {self.holder}"

@@ -3,8 +3,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import connection
+from django.utils import timezone
 
-from trunkshow.inventory.models import StockItem
+from trunkshow.inventory.models import Reservation, StockItem
+from trunkshow.inventory.reservations import live_held_by_others
 
 
 def in_stock_skus(*, skus: Iterable[str], market_code: str) -> set[str]:
@@ -15,6 +17,8 @@ def in_stock_skus(*, skus: Iterable[str], market_code: str) -> set[str]:
     """
     wanted = list(dict.fromkeys(skus))
     table = connection.ops.quote_name(StockItem._meta.db_table)
+    held = connection.ops.quote_name(Reservation._meta.db_table)
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
     found: set[str] = set()
     with connection.cursor() as cursor:
         # Chunks keep each statement under every backend's parameter limit.
@@ -22,21 +26,37 @@ def in_stock_skus(*, skus: Iterable[str], market_code: str) -> set[str]:
             chunk = wanted[start : start + 500]
             placeholders = ", ".join(["%s"] * len(chunk))
             cursor.execute(
-                f"SELECT sku FROM {table} "  # noqa: S608 - only placeholders are interpolated
-                f"WHERE market_id = %s AND on_hand > allocated AND sku IN ({placeholders})",
-                [market_code, *chunk],
+                f"SELECT s.sku FROM {table} s "  # noqa: S608 - only placeholders are interpolated
+                f"WHERE s.market_id = %s AND s.sku IN ({placeholders}) AND s.on_hand > s.allocated"
+                f" + COALESCE((SELECT SUM(r.quantity) FROM {held} r WHERE r.sku = s.sku"
+                " AND r.market_id = s.market_id AND r.reserved_until > %s), 0)",
+                [market_code, *chunk, now],
             )
             found.update(row[0] for row in cursor.fetchall())
     return found
 
 
-def available_by_sku(*, skus: Iterable[str], market_code: str) -> dict[str, int]:
-    """Return units available now per SKU in a market; SKUs with no stock row have 0."""
+def available_by_sku(*, skus: Iterable[str], market_code: str, holder: str = "") -> dict[str, int]:
+    """Return units available now per SKU in a market; SKUs with no stock row have 0.
+
+    Live reservations count against availability, except `holder`'s own (a
+    cart sees the units it holds as its own).
+    """
     wanted = list(skus)
     levels = dict.fromkeys(wanted, 0)
-    rows = StockItem.objects.filter(sku__in=wanted, market_id=market_code).values_list(
-        "sku", "on_hand", "allocated"
+    rows = (
+        StockItem.objects.filter(sku__in=wanted, market_id=market_code)
+        .annotate(held=live_held_by_others(holder=holder, now=timezone.now()))
+        .values_list("sku", "on_hand", "allocated", "held")
     )
-    for sku, on_hand, allocated in rows:
-        levels[sku] = max(0, on_hand - allocated)
+    for sku, on_hand, allocated, held in rows:
+        levels[sku] = max(0, on_hand - allocated - held)
     return levels
+
+
+def per_shopper_limits(*, skus: Iterable[str], market_code: str) -> dict[str, int]:
+    """The campaign limits that apply to these SKUs (only SKUs that have one)."""
+    rows = StockItem.objects.filter(
+        sku__in=list(skus), market_id=market_code, per_shopper_limit__isnull=False
+    ).values_list("sku", "per_shopper_limit")
+    return {sku: limit for sku, limit in rows if limit is not None}

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -11,10 +12,20 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from trunkshow.catalog import services as catalog
-from trunkshow.common.services import market_upsert
+from trunkshow.commerce.models import ShippingMethod
+from trunkshow.common.services import market_upsert, sync_row
 from trunkshow.demo.art import draw_bag
-from trunkshow.demo.catalog_data import COLOURS, MARKETS, PRODUCTS, price_of, stock_for
+from trunkshow.demo.catalog_data import (
+    COLOURS,
+    MARKETS,
+    PER_SHOPPER_LIMITS,
+    PRODUCTS,
+    SHIPPING,
+    price_of,
+    stock_for,
+)
 from trunkshow.demo.clips import load_demo_clips
+from trunkshow.inventory.models import StockItem
 from trunkshow.inventory.services import stock_set_on_hand
 from trunkshow.quiz.services import quiz_import
 
@@ -63,6 +74,22 @@ class Command(BaseCommand):
                             on_hand=stock_for(sku_index, market.code),
                         )
                     sku_index += 1
+            for market in markets:
+                for position, method in enumerate(SHIPPING.get(market.code, [])):
+                    values = {k: v for k, v in method.items() if k != "code"}
+                    sync_row(
+                        ShippingMethod,
+                        lookup={"market_id": market.code, "code": method["code"]},
+                        values={
+                            **values,
+                            "amount": Decimal(str(method["amount"])),
+                            "position": position,
+                        },
+                    )
+            for sku, limit in PER_SHOPPER_LIMITS.items():
+                StockItem.objects.filter(sku=sku).exclude(per_shopper_limit=limit).update(
+                    per_shopper_limit=limit
+                )
             quiz_version, _created = quiz_import(source=DEMO_QUIZ.read_text(encoding="utf-8"))
         clips_made = load_demo_clips()
         self._ensure_admin()

@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from django.contrib import admin
+
+from trunkshow.commerce.models import (
+    Cart,
+    CartLine,
+    Order,
+    OrderEvent,
+    OrderLine,
+    Payment,
+    ShippingMethod,
+)
+
+
+@admin.register(ShippingMethod)
+class ShippingMethodAdmin(admin.ModelAdmin[ShippingMethod]):
+    list_display = ["market", "code", "amount", "days_min", "days_max", "is_default", "is_active"]
+    list_filter = ["market", "is_active"]
+
+
+class CartLineInline(admin.TabularInline[CartLine, Cart]):
+    model = CartLine
+    extra = 0
+
+
+@admin.register(Cart)
+class CartAdmin(admin.ModelAdmin[Cart]):
+    list_display = ["public_id", "market", "status", "updated_at"]
+    list_filter = ["market", "status"]
+    inlines = [CartLineInline]
+    readonly_fields = ["public_id", "session_key"]
+
+
+class OrderLineInline(admin.TabularInline[OrderLine, Order]):
+    model = OrderLine
+    extra = 0
+    can_delete = False
+    readonly_fields = ["sku", "title", "color_name", "quantity", "unit_price", "line_total"]
+
+
+class OrderEventInline(admin.TabularInline[OrderEvent, Order]):
+    model = OrderEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ["from_status", "to_status", "actor", "note", "at"]
+
+
+class PaymentInline(admin.TabularInline[Payment, Order]):
+    model = Payment
+    extra = 0
+    can_delete = False
+    readonly_fields = ["provider", "reference", "amount", "currency", "status", "refunded_amount"]
+
+
+@admin.register(Order)
+class OrderAdmin(admin.ModelAdmin[Order]):
+    """Read-mostly: states change through the state machine, not by editing the field."""
+
+    list_display = ["number", "market", "email", "total", "currency", "status", "created_at"]
+    list_filter = ["status", "market"]
+    search_fields = ["number", "email", "public_id"]
+    inlines = [OrderLineInline, PaymentInline, OrderEventInline]
+    readonly_fields = [f.name for f in Order._meta.fields]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False

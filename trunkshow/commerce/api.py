@@ -1,0 +1,201 @@
+"""Cart, checkout and order API: works without cookies or CSRF (mini-programs).
+
+A cart is addressed by its unguessable id, an order by its id plus the
+access token its checkout returned (or the session that placed it).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Field, Router, Schema, Status
+from pydantic import StrictInt, StrictStr, field_validator
+
+from trunkshow.commerce import carts, selectors
+from trunkshow.commerce.checkout import checkout_place, checkout_with_key
+from trunkshow.commerce.models import Cart
+from trunkshow.commerce.payments import InvalidSignature
+from trunkshow.commerce.webhooks import webhook_receive
+from trunkshow.common.api_errors import ApiError, resolve_market
+from trunkshow.common.locales import normalize_locale
+from trunkshow.inventory.reservations import InsufficientStock
+
+router = Router(tags=["commerce"])
+EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,63}$")
+SKU = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,63}$")
+
+
+class CartIn(Schema):
+    market: StrictStr = Field(max_length=16)
+    locale: StrictStr | None = Field(default=None, max_length=35)
+
+
+class LineIn(Schema):
+    sku: StrictStr = Field(min_length=1, max_length=64)
+    quantity: StrictInt = Field(ge=1, le=carts.MAX_LINE_QUANTITY)
+
+
+class LineUpdate(Schema):
+    quantity: StrictInt = Field(ge=0, le=carts.MAX_LINE_QUANTITY)
+
+
+class AddressIn(Schema):
+    line1: StrictStr = Field(min_length=1, max_length=200)
+    line2: StrictStr | None = Field(default=None, max_length=200)
+    city: StrictStr = Field(min_length=1, max_length=100)
+    region: StrictStr | None = Field(default=None, max_length=100)
+    postal_code: StrictStr = Field(min_length=1, max_length=16)
+    country: StrictStr = Field(min_length=2, max_length=2)
+    phone: StrictStr = Field(min_length=1, max_length=32)
+
+
+class CheckoutIn(Schema):
+    email: StrictStr = Field(max_length=254)
+    name: StrictStr = Field(min_length=1, max_length=100)
+    address: AddressIn
+    shipping_method: StrictStr | None = Field(default=None, max_length=32)
+    payment_token: StrictStr = Field(min_length=1, max_length=64)
+
+    @field_validator("email")
+    @classmethod
+    def email_shape(cls, value: str) -> str:
+        if not EMAIL.match(value.strip()):
+            raise ValueError("Not an email address.")
+        return value.strip()
+
+    @field_validator("name")
+    @classmethod
+    def name_not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("A name is required.")
+        return value
+
+
+def _locale(cart: Cart, locale: str | None) -> str:
+    resolved = normalize_locale(locale) if locale and len(locale) <= 35 else None
+    if locale and resolved is None:
+        _market, _ = resolve_market(None, locale)  # raises the standard 422
+    return resolved or cart.locale or cart.market.default_locale
+
+
+def _cart_or_404(cart_id: str) -> Cart:
+    cart = selectors.cart_by_public_id(cart_id)
+    if cart is None:
+        raise ApiError(404, "not_found", "No such cart.")
+    return cart
+
+
+def _session_key(request: HttpRequest) -> str:
+    session = getattr(request, "session", None)
+    return (session.session_key or "") if session is not None else ""
+
+
+def _stock_error(exc: InsufficientStock) -> ApiError:
+    error = ApiError(409, "insufficient_stock", "Not enough units for this cart.")
+    error.extra = {"lines": [s.as_dict() for s in exc.shortages]}
+    return error
+
+
+def _cart_error(exc: carts.CartError) -> ApiError:
+    if exc.field:
+        return ApiError.unprocessable([(["body", exc.field], exc.message)])
+    return ApiError(409, exc.code, exc.message)
+
+
+@router.post("/carts", response={201: dict[str, Any]}, summary="Start a cart in a market")
+def create_cart(request: HttpRequest, payload: CartIn) -> Status[dict[str, Any]]:
+    market, locale = resolve_market(payload.market, payload.locale)
+    cart = carts.cart_create(market=market, locale=locale, session_key=_session_key(request))
+    return Status(201, selectors.cart_payload(cart, locale=locale))
+
+
+@router.get("/carts/{cart_id}", summary="A cart with live prices and stock")
+def get_cart(request: HttpRequest, cart_id: str, locale: str | None = None) -> dict[str, Any]:
+    cart = _cart_or_404(cart_id)
+    return selectors.cart_payload(cart, locale=_locale(cart, locale))
+
+
+@router.post("/carts/{cart_id}/lines", response={201: dict[str, Any]}, summary="Add a bag")
+def add_line(request: HttpRequest, cart_id: str, payload: LineIn) -> Status[dict[str, Any]]:
+    cart = _cart_or_404(cart_id)
+    if not SKU.match(payload.sku):
+        raise ApiError.unprocessable([(["body", "sku"], "Not a SKU.")])
+    try:
+        carts.cart_line_set(cart=cart, sku=payload.sku, quantity=payload.quantity)
+    except carts.CartError as exc:
+        raise _cart_error(exc) from exc
+    except InsufficientStock as exc:
+        raise _stock_error(exc) from exc
+    return Status(201, selectors.cart_payload(cart, locale=_locale(cart, None)))
+
+
+@router.patch("/carts/{cart_id}/lines/{sku}", summary="Change a line's quantity (0 removes it)")
+def update_line(
+    request: HttpRequest, cart_id: str, sku: str, payload: LineUpdate
+) -> dict[str, Any]:
+    cart = _cart_or_404(cart_id)
+    if not cart.lines.filter(sku=sku).exists():
+        raise ApiError(404, "not_found", "No such line in this cart.")
+    try:
+        carts.cart_line_set(cart=cart, sku=sku, quantity=payload.quantity, add=False)
+    except carts.CartError as exc:
+        raise _cart_error(exc) from exc
+    except InsufficientStock as exc:
+        raise _stock_error(exc) from exc
+    return selectors.cart_payload(cart, locale=_locale(cart, None))
+
+
+@router.delete("/carts/{cart_id}/lines/{sku}", response={204: None}, summary="Remove a line")
+def delete_line(request: HttpRequest, cart_id: str, sku: str) -> Status[None]:
+    cart = _cart_or_404(cart_id)
+    try:
+        carts.cart_line_remove(cart=cart, sku=sku)
+    except carts.CartError as exc:
+        raise _cart_error(exc) from exc
+    return Status(204, None)
+
+
+@router.post(
+    "/carts/{cart_id}/checkout",
+    response={201: dict[str, Any], 402: dict[str, Any], 409: dict[str, Any],
+              422: dict[str, Any], 503: dict[str, Any]},
+    summary="Pay for the cart (send an Idempotency-Key header)",
+)  # fmt: skip
+def checkout(request: HttpRequest, cart_id: str, payload: CheckoutIn) -> Status[dict[str, Any]]:
+    cart = _cart_or_404(cart_id)
+    key = request.headers.get("Idempotency-Key")
+    data = payload.dict()
+    if key is not None:
+        if not 1 <= len(key) <= 255:
+            raise ApiError.unprocessable(
+                [(["header", "Idempotency-Key"], "Use 1 to 255 characters.")]
+            )
+        outcome = checkout_with_key(
+            cart=cart, key=key, payload=data, session_key=_session_key(request)
+        )
+    else:
+        outcome = checkout_place(cart=cart, payload=data, session_key=_session_key(request))
+    return Status(outcome.status, outcome.body)
+
+
+@router.get("/orders/{order_id}", summary="An order: lines, totals, status and history")
+def get_order(
+    request: HttpRequest, order_id: str, token: str | None = None, locale: str | None = None
+) -> dict[str, Any]:
+    order = selectors.order_by_public_id(order_id)
+    if order is None or not selectors.order_visible(order, token=token, request=request):
+        raise ApiError(404, "not_found", "No such order.")
+    resolved = normalize_locale(locale) if locale and len(locale) <= 35 else None
+    return selectors.order_payload(order, locale=resolved or order.locale)
+
+
+@router.post("/payments/sandbox/webhook", summary="Signed events from the sandbox provider")
+def sandbox_webhook(request: HttpRequest) -> HttpResponse | dict[str, Any]:
+    signature = request.headers.get("Sandbox-Signature", "")
+    try:
+        event, fresh = webhook_receive(body=request.body, signature=signature)
+    except InvalidSignature as exc:
+        raise ApiError(400, "bad_signature", str(exc)) from exc
+    return {"received": event.event_id, "duplicate": not fresh}

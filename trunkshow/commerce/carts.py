@@ -1,0 +1,98 @@
+"""Cart services: every line is held in stock for the cart while it lives."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from trunkshow.catalog.selectors import offers_by_sku
+from trunkshow.commerce.models import Cart, CartLine
+from trunkshow.common.db import serialized_write
+from trunkshow.common.models import Market
+from trunkshow.inventory.reservations import reservation_release, reservation_set
+
+MAX_LINE_QUANTITY = 10
+MAX_LINES = 50
+
+
+class CartError(Exception):
+    def __init__(self, code: str, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.field = field
+
+
+def cart_create(*, market: Market, locale: str = "", session_key: str = "") -> Cart:
+    return Cart.objects.create(market=market, locale=locale, session_key=session_key)
+
+
+def _require_open(cart: Cart) -> None:
+    if cart.status != Cart.Status.OPEN:
+        raise CartError("cart_closed", "This cart has been checked out; start a new one.")
+
+
+def cart_line_set(*, cart: Cart, sku: str, quantity: int, add: bool = True) -> CartLine | None:
+    """Add `quantity` of a SKU (or set it, with add=False) and hold it in stock.
+
+    Raises CartError for an unknown SKU or a quantity out of range, and
+    InsufficientStock (nothing changed) when the units are not there.
+    """
+    _require_open(cart)
+    removing = quantity <= 0 and not add
+    if not removing and not offers_by_sku(
+        skus=[sku], market_code=cart.market_id, locale=cart.locale or "en"
+    ):
+        raise CartError("unknown_sku", f"{sku[:64]!r} is not sold in {cart.market_id}.", "sku")
+    with serialized_write(), transaction.atomic():
+        cart = Cart.objects.select_for_update().get(pk=cart.pk)
+        _require_open(cart)
+        line = CartLine.objects.filter(cart=cart, sku=sku).first()
+        new_quantity = (line.quantity if line and add else 0) + quantity
+        if new_quantity > MAX_LINE_QUANTITY:
+            raise CartError(
+                "quantity_too_large",
+                f"At most {MAX_LINE_QUANTITY} of one item per order.",
+                "quantity",
+            )
+        if line is None and new_quantity > 0 and cart.lines.count() >= MAX_LINES:
+            raise CartError("too_many_lines", f"At most {MAX_LINES} lines in a cart.")
+        reservation_set(
+            holder=cart.public_id, market_code=cart.market_id, lines=[(sku, new_quantity)]
+        )
+        if new_quantity <= 0:
+            if line is not None:
+                line.delete()
+            cart.save(update_fields=["updated_at"])
+            return None
+        if line is None:
+            line = CartLine.objects.create(cart=cart, sku=sku, quantity=new_quantity)
+        else:
+            line.quantity = new_quantity
+            line.save(update_fields=["quantity"])
+        cart.save(update_fields=["updated_at"])
+    return line
+
+
+def cart_line_remove(*, cart: Cart, sku: str) -> None:
+    cart_line_set(cart=cart, sku=sku, quantity=0, add=False)
+
+
+def cart_refresh_hold(*, cart: Cart) -> list[str]:
+    """Hold the cart's lines again (a shopper came back after the hold ran out).
+
+    Returns the SKUs that could not be held; their lines stay, marked short
+    by the cart's view, so the shopper decides.
+    """
+    short: list[str] = []
+    for line in cart.lines.all():
+        try:
+            reservation_set(
+                holder=cart.public_id, market_code=cart.market_id, lines=[(line.sku, line.quantity)]
+            )
+        except Exception:
+            short.append(line.sku)
+    return short
+
+
+def cart_abandon(*, cart: Cart) -> None:
+    reservation_release(holder=cart.public_id)

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.utils.translation import gettext, override
+
+from trunkshow.commerce.models import Order
+from trunkshow.common.locales import to_django
+from trunkshow.common.money import format_price
+
+
+def order_confirmation_send(*, order_id: int) -> str:
+    """Email the shopper their order, in the language they shopped in."""
+    order = Order.objects.prefetch_related("lines").get(pk=order_id)
+    with override(to_django(order.locale)):
+        lines = [
+            {
+                "title": line.title,
+                "color": line.color_name,
+                "quantity": line.quantity,
+                "total": format_price(line.line_total, order.currency, order.locale),
+            }
+            for line in order.lines.all()
+        ]
+        context = {
+            "order": order,
+            "lines": lines,
+            "shipping": format_price(order.shipping, order.currency, order.locale),
+            "total": format_price(order.total, order.currency, order.locale),
+            "order_url": (
+                f"{settings.SITE_URL}/orders/{order.public_id}/?token={order.access_token}"
+            ),
+        }
+        subject = gettext("Your Trunk Show order %(number)s") % {"number": order.number}
+        body = render_to_string("commerce/email/confirmation.txt", context)
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [order.email])
+    return order.number

@@ -1,0 +1,168 @@
+"""Order state machine, history, refunds and reconciliation of payments."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from trunkshow.commerce.models import Cart, Order, OrderEvent, Payment
+from trunkshow.commerce.payments import Charge, PaymentError, payment_provider
+from trunkshow.common.db import serialized_write
+from trunkshow.inventory.reservations import stock_deallocate, stock_ship
+
+logger = logging.getLogger(__name__)
+
+S = Order.Status
+TRANSITIONS: dict[str, set[str]] = {
+    S.PENDING_PAYMENT: {S.PAID, S.CANCELLED},
+    S.PAID: {S.FULFILLING, S.CANCELLED, S.REFUNDED},
+    S.FULFILLING: {S.SHIPPED, S.REFUNDED},
+    S.SHIPPED: {S.DELIVERED, S.REFUNDED},
+    S.DELIVERED: {S.REFUNDED},
+    S.CANCELLED: set(),
+    S.REFUNDED: set(),
+}
+# Units still in the warehouse go back to stock when the order ends here.
+RELEASES_STOCK = {S.CANCELLED, S.REFUNDED}
+SHIPPED_STATES = {S.SHIPPED, S.DELIVERED}
+
+
+class TransitionError(Exception):
+    pass
+
+
+def _lines(order: Order) -> list[tuple[str, int]]:
+    return [(line.sku, line.quantity) for line in order.lines.all()]
+
+
+def order_transition(*, order: Order, to: str, actor: str = "", note: str = "") -> Order:
+    """Move an order to `to` if the state machine allows it; record who and why."""
+    with serialized_write(), transaction.atomic():
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        if to == locked.status:
+            return locked
+        if to not in TRANSITIONS[locked.status]:
+            raise TransitionError(f"An order cannot go from {locked.status} to {to}.")
+        before = locked.status
+        locked.status = to
+        fields = ["status"]
+        if to == S.PAID:
+            locked.paid_at = timezone.now()
+            fields.append("paid_at")
+        if to in RELEASES_STOCK and before not in SHIPPED_STATES and not locked.stock_released:
+            stock_deallocate(market_code=locked.market_id, lines=_lines(locked))
+            locked.stock_released = True
+            fields.append("stock_released")
+        if to == S.SHIPPED:
+            stock_ship(market_code=locked.market_id, lines=_lines(locked))
+            locked.stock_released = True
+            fields.append("stock_released")
+        locked.save(update_fields=fields)
+        OrderEvent.objects.create(
+            order=locked, from_status=before, to_status=to, actor=actor[:150], note=note[:300]
+        )
+        if to == S.PAID:
+            transaction.on_commit(lambda: _send_confirmation(locked.pk))
+    return locked
+
+
+def _send_confirmation(order_id: int) -> None:
+    from trunkshow.commerce.tasks import send_order_confirmation
+
+    send_order_confirmation.enqueue(order_id)
+
+
+def payment_record(*, order: Order, provider: str, charge: Charge) -> Payment:
+    payment, _created = Payment.objects.update_or_create(
+        reference=charge.reference,
+        defaults={
+            "order": order,
+            "provider": provider,
+            "amount": charge.amount,
+            "currency": charge.currency,
+            "status": charge.status,
+            "refunded_amount": charge.refunded_amount,
+        },
+    )
+    return payment
+
+
+def order_mark_paid(*, order: Order, charge: Charge, provider: str, actor: str = "") -> Order:
+    """Record a captured charge and move the order to paid, once."""
+    with serialized_write(), transaction.atomic():
+        payment_record(order=order, provider=provider, charge=charge)
+        locked = Order.objects.get(pk=order.pk)
+        if locked.status == S.PENDING_PAYMENT:
+            locked = order_transition(order=locked, to=S.PAID, actor=actor, note=charge.reference)
+    return locked
+
+
+def order_cancel_unpaid(*, order: Order, note: str, actor: str = "") -> Order:
+    """Cancel an order whose payment failed; its units go back and its cart reopens."""
+    with serialized_write(), transaction.atomic():
+        locked = order_transition(order=order, to=S.CANCELLED, actor=actor, note=note)
+        if locked.cart_id:
+            Cart.objects.filter(pk=locked.cart_id, status=Cart.Status.ORDERED).update(
+                status=Cart.Status.OPEN
+            )
+    return locked
+
+
+def order_refund(*, order: Order, actor: str, note: str = "") -> Order:
+    """Refund every captured payment of the order, then mark it refunded."""
+    provider = payment_provider()
+    for payment in order.payments.filter(status=Payment.Status.CAPTURED):
+        charge = provider.refund(
+            reference=payment.reference, amount=payment.amount - payment.refunded_amount
+        )
+        payment_record(order=order, provider=payment.provider, charge=charge)
+    return order_transition(order=order, to=S.REFUNDED, actor=actor, note=note or "refund")
+
+
+def order_settle(*, order: Order, actor: str = "reconciliation") -> Order:
+    """Make our order agree with what the provider says happened to its money.
+
+    Money taken but the order not marked paid (a crash after the charge):
+    capture if needed, mark it paid. No money: cancel and release the units.
+    Money taken for an order we already cancelled: refund it.
+    """
+    provider = payment_provider()
+    charge = provider.lookup(order_ref=order.public_id)
+    order.refresh_from_db()
+    if order.status == S.PENDING_PAYMENT:
+        if charge is not None and charge.approved:
+            if charge.status == "authorized":
+                charge = provider.capture(reference=charge.reference)
+            return order_mark_paid(order=order, charge=charge, provider=provider.name, actor=actor)
+        return order_cancel_unpaid(order=order, note="no payment arrived", actor=actor)
+    if order.status == S.CANCELLED and charge is not None and charge.approved:
+        if charge.status == "authorized":
+            charge = provider.void(reference=charge.reference)
+        else:
+            charge = provider.refund(reference=charge.reference, amount=charge.amount)
+        payment_record(order=order, provider=provider.name, charge=charge)
+    return order
+
+
+def orders_reconcile(*, older_than: timedelta = timedelta(minutes=10)) -> dict[str, int]:
+    """Settle every order left waiting for its payment (run periodically)."""
+    cutoff = timezone.now() - older_than
+    settled = failed = 0
+    for order in Order.objects.filter(status=S.PENDING_PAYMENT, created_at__lt=cutoff)[:200]:
+        try:
+            order_settle(order=order)
+            settled += 1
+        except PaymentError:
+            logger.exception("could not settle order %s", order.number)
+            failed += 1
+    return {"settled": settled, "failed": failed}
+
+
+def order_total_check(order: Order) -> bool:
+    """Totals agree with the lines (used by tests and the admin)."""
+    lines = sum((line.line_total for line in order.lines.all()), Decimal("0"))
+    return lines == order.subtotal and order.subtotal + order.shipping == order.total

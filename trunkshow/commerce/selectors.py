@@ -1,0 +1,148 @@
+from __future__ import annotations
+
+import hmac
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest
+
+from trunkshow.catalog.selectors import offers_by_sku
+from trunkshow.commerce.models import Cart, Order, ShippingMethod
+from trunkshow.common.locales import localized
+from trunkshow.common.money import amount_str, format_price
+from trunkshow.inventory.selectors import available_by_sku
+
+
+def cart_by_public_id(public_id: str) -> Cart | None:
+    if not 10 <= len(public_id) <= 32:
+        return None
+    return Cart.objects.select_related("market").filter(public_id=public_id).first()
+
+
+def _money(amount: Decimal, currency: str, locale: str) -> dict[str, str]:
+    return {
+        "amount": amount_str(amount),
+        "currency": currency,
+        "display": format_price(amount, currency, locale),
+    }
+
+
+def shipping_methods(*, market_code: str, locale: str) -> list[dict[str, Any]]:
+    methods = ShippingMethod.objects.filter(market_id=market_code, is_active=True).select_related(
+        "market"
+    )
+    return [
+        {
+            "code": m.code,
+            "name": localized(m.names, locale) or m.code,
+            "price": _money(m.amount, m.market.currency, locale),
+            "days": [m.days_min, m.days_max],
+            "default": m.is_default,
+        }
+        for m in methods
+    ]
+
+
+def cart_payload(cart: Cart, *, locale: str) -> dict[str, Any]:
+    """The cart as a shopper sees it now: live prices, and whether each line is still there."""
+    lines = list(cart.lines.all())
+    skus = [line.sku for line in lines]
+    offers = offers_by_sku(skus=skus, market_code=cart.market_id, locale=locale)
+    available = available_by_sku(skus=skus, market_code=cart.market_id, holder=cart.public_id)
+    currency = cart.market.currency
+    items = []
+    subtotal = Decimal("0")
+    for line in lines:
+        offer = offers.get(line.sku)
+        line_total = offer.amount * line.quantity if offer else Decimal("0")
+        subtotal += line_total
+        items.append(
+            {
+                "sku": line.sku,
+                "quantity": line.quantity,
+                "title": offer.title if offer else line.sku,
+                "color": offer.color_name if offer else "",
+                "image_url": offer.image_url if offer else "",
+                "product_slug": offer.product_slug if offer else "",
+                "unit_price": _money(offer.amount, currency, locale) if offer else None,
+                "line_total": _money(line_total, currency, locale),
+                "available": available.get(line.sku, 0),
+                "short": offer is None or available.get(line.sku, 0) < line.quantity,
+            }
+        )
+    return {
+        "id": cart.public_id,
+        "market": cart.market_id,
+        "currency": currency,
+        "status": cart.status,
+        "lines": items,
+        "count": sum(line.quantity for line in lines),
+        "subtotal": _money(subtotal, currency, locale),
+        "shipping_methods": shipping_methods(market_code=cart.market_id, locale=locale),
+    }
+
+
+def order_by_public_id(public_id: str) -> Order | None:
+    if not 10 <= len(public_id) <= 32:
+        return None
+    return (
+        Order.objects.select_related("market")
+        .prefetch_related("lines", "events")
+        .filter(public_id=public_id)
+        .first()
+    )
+
+
+def order_visible(order: Order, *, token: str | None, request: HttpRequest) -> bool:
+    """The access token, the session that placed it, or staff; nobody else."""
+    if token and hmac.compare_digest(token.encode(), order.access_token.encode()):
+        return True
+    session = getattr(request, "session", None)
+    session_key = (session.session_key if session is not None else None) or ""
+    if session_key and order.session_key and hmac.compare_digest(session_key, order.session_key):
+        return True
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated and user.is_staff)
+
+
+def order_payload(order: Order, *, locale: str) -> dict[str, Any]:
+    currency = order.currency
+    return {
+        "order_id": order.public_id,
+        "number": order.number,
+        "status": order.status,
+        "market": order.market_id,
+        "email": order.email,
+        "name": order.name,
+        "address": order.address,
+        "shipping_method": order.shipping_method,
+        "lines": [
+            {
+                "sku": line.sku,
+                "title": line.title,
+                "color": line.color_name,
+                "quantity": line.quantity,
+                "mode": "standard",
+                "design_id": None,
+                "work_order": None,
+                "kit": None,
+                "unit_price": _money(line.unit_price, currency, locale),
+                "line_total": _money(line.line_total, currency, locale),
+            }
+            for line in order.lines.all()
+        ],
+        "subtotal": _money(order.subtotal, currency, locale),
+        "shipping": _money(order.shipping, currency, locale),
+        "total": _money(order.total, currency, locale),
+        "history": [
+            {
+                "from": event.from_status or None,
+                "to": event.to_status,
+                "at": event.at.isoformat(),
+                "note": event.note,
+            }
+            for event in order.events.all()
+        ],
+        "created_at": order.created_at.isoformat(),
+        "paid_at": order.paid_at.isoformat() if order.paid_at else None,
+    }

@@ -1,0 +1,221 @@
+"""Reserve, allocate and release stock so that no unit is ever sold twice.
+
+available = on hand - allocated - live reservations of other holders.
+
+Every change to a SKU's stock locks its StockItem rows first, always in
+primary-key order, so two checkouts touching the same SKUs queue instead of
+deadlocking (PostgreSQL: SELECT ... FOR UPDATE; SQLite: the one write lock,
+taken by `serialized_write` and BEGIN IMMEDIATE). The allocation itself is
+one conditional UPDATE per SKU whose WHERE repeats the availability rule, and
+the table's CHECK constraints (allocated <= on hand, nothing negative) are
+the last guard whatever code writes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from trunkshow.common.db import serialized_write
+from trunkshow.inventory.models import Reservation, StockItem
+
+
+@dataclass(frozen=True)
+class Shortage:
+    sku: str
+    requested: int
+    available: int
+    limit: int | None = None
+    # "stock", or "limit" when a per-shopper limit, not the shelf, is short.
+    why: str = ""
+
+    @property
+    def reason(self) -> str:
+        if self.why:
+            return self.why
+        if self.limit is not None and self.requested > self.limit:
+            return "limit"
+        return "stock"
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "sku": self.sku,
+            "requested": self.requested,
+            "available": self.available,
+            "limit": self.limit,
+            "reason": self.reason,
+        }
+
+
+class InsufficientStock(Exception):
+    """Raised with every short line at once, so a shopper fixes the cart in one go."""
+
+    def __init__(self, shortages: Sequence[Shortage]) -> None:
+        super().__init__(", ".join(f"{s.sku}: {s.requested} > {s.available}" for s in shortages))
+        self.shortages = list(shortages)
+
+
+def reservation_minutes() -> float:
+    return float(getattr(settings, "RESERVATION_MINUTES", 15))
+
+
+def live_held_by_others(*, holder: str, now: object) -> Subquery:
+    """Units live reservations of other holders keep back, per stock row (a subquery)."""
+    held = (
+        Reservation.objects.filter(
+            sku=OuterRef("sku"), market_id=OuterRef("market_id"), reserved_until__gt=now
+        )
+        .exclude(holder=holder)
+        .order_by()
+        .values("sku")
+        .annotate(total=Sum("quantity"))
+        .values("total")
+    )
+    return Coalesce(Subquery(held), Value(0))  # type: ignore[return-value]
+
+
+def _locked_items(*, market_code: str, skus: Iterable[str], holder: str) -> dict[str, StockItem]:
+    """Lock the stock rows in primary-key order, then read what others hold back.
+
+    Two statements on purpose: on PostgreSQL a statement's snapshot is taken
+    when it starts, so a subquery inside the locking SELECT would not see
+    reservations committed while it waited for the lock. Every writer of
+    reservations locks these rows first, so after the lock the second read
+    sees them all.
+    """
+    wanted = sorted(set(skus))
+    locked = list(
+        StockItem.objects.select_for_update()
+        .filter(market_id=market_code, sku__in=wanted)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    rows = StockItem.objects.filter(pk__in=locked).annotate(
+        held_by_others=live_held_by_others(holder=holder, now=timezone.now())
+    )
+    return {item.sku: item for item in rows}
+
+
+def _merge(lines: Iterable[tuple[str, int]]) -> dict[str, int]:
+    merged: dict[str, int] = {}
+    for sku, quantity in lines:
+        merged[sku] = merged.get(sku, 0) + quantity
+    return merged
+
+
+def _shortages(items: dict[str, StockItem], wanted: dict[str, int]) -> list[Shortage]:
+    short = []
+    for sku, quantity in wanted.items():
+        item = items.get(sku)
+        if item is None:
+            short.append(Shortage(sku, quantity, 0))
+            continue
+        available = max(0, item.on_hand - item.allocated - item.held_by_others)  # type: ignore[attr-defined]
+        limit = item.per_shopper_limit
+        if quantity > available or (limit is not None and quantity > limit):
+            short.append(Shortage(sku, quantity, available, limit))
+    return short
+
+
+def reservation_set(
+    *, holder: str, market_code: str, lines: Iterable[tuple[str, int]], minutes: float | None = None
+) -> None:
+    """Hold exactly these quantities for `holder` (a cart), replacing what it held.
+
+    Raises InsufficientStock listing every line that cannot be held (nothing
+    changes then). A quantity of 0 releases that SKU.
+    """
+    wanted = _merge(lines)
+    until = timezone.now() + timedelta(minutes=minutes or reservation_minutes())
+    with serialized_write(), transaction.atomic():
+        items = _locked_items(market_code=market_code, skus=wanted, holder=holder)
+        short = _shortages(items, {s: q for s, q in wanted.items() if q > 0})
+        if short:
+            raise InsufficientStock(short)
+        for sku, quantity in wanted.items():
+            if quantity <= 0:
+                Reservation.objects.filter(holder=holder, sku=sku, market_id=market_code).delete()
+                continue
+            Reservation.objects.update_or_create(
+                holder=holder,
+                sku=sku,
+                market_id=market_code,
+                defaults={"quantity": quantity, "reserved_until": until},
+            )
+
+
+def reservation_release(*, holder: str, market_code: str | None = None) -> int:
+    """Give back everything `holder` holds; returns how many reservations ended."""
+    with serialized_write(), transaction.atomic():
+        rows = Reservation.objects.filter(holder=holder)
+        if market_code is not None:
+            rows = rows.filter(market_id=market_code)
+        deleted, _kinds = rows.delete()
+    return deleted
+
+
+def stock_allocate(*, holder: str, market_code: str, lines: Iterable[tuple[str, int]]) -> None:
+    """Turn `holder`'s reservation (or free stock) into allocated units for an order.
+
+    All or nothing: raises InsufficientStock listing every short line. Runs
+    inside the caller's transaction when there is one, so the order and its
+    allocation commit together.
+    """
+    wanted = _merge(lines)
+    now = timezone.now()
+    with serialized_write(), transaction.atomic():
+        items = _locked_items(market_code=market_code, skus=wanted, holder=holder)
+        short = _shortages(items, wanted)
+        if short:
+            raise InsufficientStock(short)
+        for sku, quantity in wanted.items():
+            # The availability rule again, in the UPDATE itself: with the row
+            # locked it cannot fail, and if a future code path forgets the lock
+            # it still cannot oversell.
+            updated = StockItem.objects.filter(
+                pk=items[sku].pk,
+                on_hand__gte=F("allocated")
+                + quantity
+                + live_held_by_others(holder=holder, now=now),
+            ).update(allocated=F("allocated") + quantity, updated_at=now)
+            if updated != 1:
+                raise InsufficientStock([Shortage(sku, quantity, 0)])
+        Reservation.objects.filter(holder=holder, market_id=market_code, sku__in=wanted).delete()
+
+
+def stock_deallocate(*, market_code: str, lines: Iterable[tuple[str, int]]) -> None:
+    """Put allocated units back (an order cancelled or refunded before it shipped)."""
+    wanted = _merge(lines)
+    with serialized_write(), transaction.atomic():
+        for sku in sorted(wanted):
+            StockItem.objects.filter(
+                market_id=market_code, sku=sku, allocated__gte=wanted[sku]
+            ).update(allocated=F("allocated") - wanted[sku], updated_at=timezone.now())
+
+
+def stock_ship(*, market_code: str, lines: Iterable[tuple[str, int]]) -> None:
+    """Units leave the warehouse: on hand and allocated both go down."""
+    wanted = _merge(lines)
+    with serialized_write(), transaction.atomic():
+        for sku in sorted(wanted):
+            StockItem.objects.filter(
+                market_id=market_code, sku=sku, allocated__gte=wanted[sku]
+            ).update(
+                on_hand=F("on_hand") - wanted[sku],
+                allocated=F("allocated") - wanted[sku],
+                updated_at=timezone.now(),
+            )
+
+
+def reservations_purge_expired() -> int:
+    """Delete reservations that ran out (availability already ignores them)."""
+    with serialized_write(), transaction.atomic():
+        deleted, _kinds = Reservation.objects.filter(Q(reserved_until__lte=timezone.now())).delete()
+    return deleted

@@ -1,0 +1,218 @@
+"""The shopper's bag, checkout and order pages (the site's own face of the commerce API).
+
+The site keeps the shopper's cart id in the session; every form is a plain
+POST with CSRF, so it works without JavaScript.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from trunkshow.commerce import carts, selectors
+from trunkshow.commerce.checkout import checkout_with_key
+from trunkshow.commerce.models import Cart
+from trunkshow.common.locales import current_locale
+from trunkshow.common.middleware import request_market
+from trunkshow.inventory.reservations import InsufficientStock
+
+SESSION_CART = "cart_id"
+MAX = carts.MAX_LINE_QUANTITY
+ADDRESS_FIELDS = ("line1", "line2", "city", "region", "postal_code", "phone")
+
+
+def _session_key(request: HttpRequest) -> str:
+    if not request.session.session_key:
+        request.session.save()
+    return request.session.session_key or ""
+
+
+def session_cart(request: HttpRequest, *, create: bool = False) -> Cart | None:
+    """The shopper's open cart in the market they are shopping in."""
+    market = request_market(request)
+    if market is None:
+        return None
+    cart_id = request.session.get(SESSION_CART)
+    cart = selectors.cart_by_public_id(cart_id) if isinstance(cart_id, str) else None
+    if cart is not None and (cart.status != Cart.Status.OPEN or cart.market_id != market.code):
+        cart = None
+    if cart is None and create:
+        cart = carts.cart_create(
+            market=market, locale=current_locale(), session_key=_session_key(request)
+        )
+        request.session[SESSION_CART] = cart.public_id
+    return cart
+
+
+def _back(request: HttpRequest, fallback: str) -> HttpResponseRedirect:
+    target = request.POST.get("next") or fallback
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = fallback
+    return HttpResponseRedirect(target)
+
+
+def _stock_message(request: HttpRequest, exc: InsufficientStock) -> None:
+    for short in exc.shortages:
+        if short.reason == "limit":
+            messages.error(
+                request,
+                _("%(sku)s: at most %(n)s per shopper.") % {"sku": short.sku, "n": short.limit},
+            )
+        elif short.available:
+            messages.error(
+                request,
+                _("%(sku)s: only %(n)s left.") % {"sku": short.sku, "n": short.available},
+            )
+        else:
+            messages.error(request, _("%(sku)s is sold out.") % {"sku": short.sku})
+
+
+def _quantity(raw: str, *, minimum: int) -> int | None:
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        return None
+    return value if minimum <= value <= carts.MAX_LINE_QUANTITY else None
+
+
+@require_POST
+def cart_add(request: HttpRequest) -> HttpResponse:
+    sku = request.POST.get("sku", "")[:64]
+    quantity = _quantity(request.POST.get("quantity", "1"), minimum=1)
+    if not sku or quantity is None:
+        messages.error(
+            request, _("Choose a quantity from 1 to %(n)s.") % {"n": carts.MAX_LINE_QUANTITY}
+        )
+        return _back(request, reverse("cart"))
+    cart = session_cart(request, create=True)
+    if cart is None:
+        raise Http404("No market is configured.")
+    try:
+        carts.cart_line_set(cart=cart, sku=sku, quantity=quantity)
+    except carts.CartError as exc:
+        messages.error(request, exc.message)
+        return _back(request, reverse("cart"))
+    except InsufficientStock as exc:
+        _stock_message(request, exc)
+        return _back(request, reverse("cart"))
+    messages.success(request, _("Added to your bag."))
+    return HttpResponseRedirect(reverse("cart"))
+
+
+@require_POST
+def cart_update(request: HttpRequest) -> HttpResponse:
+    cart = session_cart(request)
+    sku = request.POST.get("sku", "")[:64]
+    quantity = _quantity(request.POST.get("quantity", ""), minimum=0)
+    if cart is None or not cart.lines.filter(sku=sku).exists():
+        return HttpResponseRedirect(reverse("cart"))
+    if request.POST.get("remove"):
+        quantity = 0
+    if quantity is None:
+        messages.error(
+            request, _("Choose a quantity from 0 to %(n)s.") % {"n": carts.MAX_LINE_QUANTITY}
+        )
+        return HttpResponseRedirect(reverse("cart"))
+    try:
+        carts.cart_line_set(cart=cart, sku=sku, quantity=quantity, add=False)
+    except InsufficientStock as exc:
+        _stock_message(request, exc)
+    except carts.CartError as exc:
+        messages.error(request, exc.message)
+    return HttpResponseRedirect(reverse("cart"))
+
+
+def cart_page(request: HttpRequest) -> HttpResponse:
+    cart = session_cart(request)
+    payload = selectors.cart_payload(cart, locale=current_locale()) if cart else None
+    return render(request, "storefront/cart.html", {"cart": payload})
+
+
+def _checkout_form(request: HttpRequest, cart: Cart, **extra: Any) -> HttpResponse:
+    payload = selectors.cart_payload(cart, locale=current_locale())
+    context = {
+        "cart": payload,
+        "key": secrets.token_urlsafe(18),
+        "values": {},
+        "errors": {},
+        "country": cart.market_id,
+        **extra,
+    }
+    return render(request, "storefront/checkout.html", context, status=extra.get("status", 200))
+
+
+@require_http_methods(["GET", "POST"])
+def checkout_page(request: HttpRequest) -> HttpResponse:
+    cart = session_cart(request)
+    if cart is None or not cart.lines.exists():
+        return HttpResponseRedirect(reverse("cart"))
+    if request.method == "GET":
+        return _checkout_form(request, cart)
+    values = {k: request.POST.get(k, "")[:254] for k in ("email", "name", *ADDRESS_FIELDS)}
+    body: dict[str, Any] = {
+        "email": values["email"].strip(),
+        "name": values["name"].strip(),
+        "address": {**{k: values[k] for k in ADDRESS_FIELDS}, "country": cart.market_id},
+        "shipping_method": request.POST.get("shipping_method", "")[:32] or None,
+        "payment_token": request.POST.get("payment_token", "")[:64],
+    }
+    errors: dict[str, str] = {}
+    if "@" not in body["email"]:
+        errors["email"] = _("Enter your email address.")
+    if not body["name"]:
+        errors["name"] = _("Enter your name.")
+    if errors:
+        return _checkout_form(request, cart, values=values, errors=errors, status=422)
+    key = request.POST.get("key", "")[:255] or secrets.token_urlsafe(18)
+    outcome = checkout_with_key(cart=cart, key=key, payload=body, session_key=_session_key(request))
+    if outcome.status == 201:
+        request.session.pop(SESSION_CART, None)
+        return HttpResponseRedirect(reverse("order", args=[outcome.body["order_id"]]))
+    code = outcome.body.get("code")
+    if code == "invalid":
+        for item in outcome.body.get("detail", []):
+            errors[str(item["loc"][-1])] = item["msg"]
+        messages.error(request, _("Please check the highlighted fields."))
+    elif code == "insufficient_stock":
+        _stock_message(
+            request,
+            InsufficientStock([carts_shortage(line) for line in outcome.body.get("lines", [])]),
+        )
+        return HttpResponseRedirect(reverse("cart"))
+    elif code == "payment_declined":
+        messages.error(
+            request, _("Your payment was declined. Nothing was charged; try another card.")
+        )
+    else:
+        messages.error(
+            request,
+            _("We could not complete the payment. Nothing was charged twice; please try again."),
+        )
+    return _checkout_form(request, cart, values=values, errors=errors, status=outcome.status)
+
+
+def carts_shortage(line: dict[str, Any]) -> Any:
+    from trunkshow.inventory.reservations import Shortage
+
+    return Shortage(
+        line["sku"], line["requested"], line["available"], line.get("limit"), line.get("reason", "")
+    )
+
+
+def order_page(request: HttpRequest, order_id: str) -> HttpResponse:
+    order = selectors.order_by_public_id(order_id)
+    token = request.GET.get("token")
+    if order is None or not selectors.order_visible(order, token=token, request=request):
+        raise Http404("No such order.")
+    payload = selectors.order_payload(order, locale=current_locale())
+    return render(request, "storefront/order.html", {"order": payload})
