@@ -15,7 +15,7 @@ from trunkshow.inventory.models import StockItem
 
 pytestmark = pytest.mark.django_db
 
-APPS = ["common", "catalog", "inventory", "auth"]
+APPS = ["common", "catalog", "inventory", "commerce", "auth"]
 
 
 def snapshot() -> dict[str, list[dict]]:
@@ -51,6 +51,19 @@ def test_demo_brand_is_a_whole_shop_in_both_languages_and_markets():
     # Some SKUs are sold out, so the shop shows both states.
     assert StockItem.objects.filter(on_hand=0).exists()
     assert StockItem.objects.filter(on_hand__gt=0).exists()
+
+
+def test_the_demo_shop_ships_in_both_markets_and_limits_its_drop():
+    from trunkshow.commerce.models import ShippingMethod
+
+    call_command("demo_brand", stdout=io.StringIO())
+    for market in ("CN", "US"):
+        methods = ShippingMethod.objects.filter(market_id=market)
+        assert set(methods.values_list("code", flat=True)) == {"standard", "express"}
+        assert methods.get(is_default=True).code == "standard"
+    assert set(
+        StockItem.objects.filter(sku="TOTE-BLK").values_list("per_shopper_limit", flat=True)
+    ) == {2}
 
 
 def test_every_demo_variant_has_its_own_picture_in_its_colour():

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
 
 from trunkshow.commerce.models import (
     Cart,
@@ -11,6 +11,8 @@ from trunkshow.commerce.models import (
     Payment,
     ShippingMethod,
 )
+from trunkshow.commerce.orders import TransitionError, order_refund, order_transition
+from trunkshow.commerce.payments import PaymentError
 
 
 @admin.register(ShippingMethod)
@@ -63,5 +65,37 @@ class OrderAdmin(admin.ModelAdmin[Order]):
     inlines = [OrderLineInline, PaymentInline, OrderEventInline]
     readonly_fields = [f.name for f in Order._meta.fields]
 
+    actions = ["mark_fulfilling", "mark_shipped", "mark_delivered", "refund"]
+
     def has_add_permission(self, request):  # type: ignore[no-untyped-def]
         return False
+
+    def _move(self, request, queryset, to: str) -> None:  # type: ignore[no-untyped-def]
+        moved = 0
+        for order in queryset:
+            try:
+                order_transition(order=order, to=to, actor=request.user.get_username())
+                moved += 1
+            except TransitionError as exc:
+                self.message_user(request, f"{order.number}: {exc}", level=messages.WARNING)
+        self.message_user(request, f"{moved} order(s) now {to}.")
+
+    @admin.action(description="Mark as being prepared")
+    def mark_fulfilling(self, request, queryset):  # type: ignore[no-untyped-def]
+        self._move(request, queryset, Order.Status.FULFILLING)
+
+    @admin.action(description="Mark as shipped")
+    def mark_shipped(self, request, queryset):  # type: ignore[no-untyped-def]
+        self._move(request, queryset, Order.Status.SHIPPED)
+
+    @admin.action(description="Mark as delivered")
+    def mark_delivered(self, request, queryset):  # type: ignore[no-untyped-def]
+        self._move(request, queryset, Order.Status.DELIVERED)
+
+    @admin.action(description="Refund (returns the money and the units)")
+    def refund(self, request, queryset):  # type: ignore[no-untyped-def]
+        for order in queryset:
+            try:
+                order_refund(order=order, actor=request.user.get_username())
+            except (TransitionError, PaymentError) as exc:
+                self.message_user(request, f"{order.number}: {exc}", level=messages.WARNING)

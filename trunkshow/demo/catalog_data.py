@@ -189,4 +189,4 @@ SHIPPING = {
     ],
 }  # fmt: skip
 # A campaign drop: at most this many units per shopper.
-PER_SHOPPER_LIMITS = {"TS-TOTE-BLK": 2}
+PER_SHOPPER_LIMITS = {"TOTE-BLK": 2}

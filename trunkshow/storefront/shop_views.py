@@ -22,7 +22,7 @@ from trunkshow.commerce.checkout import checkout_with_key
 from trunkshow.commerce.models import Cart
 from trunkshow.common.locales import current_locale
 from trunkshow.common.middleware import request_market
-from trunkshow.inventory.reservations import InsufficientStock
+from trunkshow.inventory.reservations import InsufficientStock, reservation_minutes
 
 SESSION_CART = "cart_id"
 MAX = carts.MAX_LINE_QUANTITY
@@ -135,7 +135,8 @@ def cart_update(request: HttpRequest) -> HttpResponse:
 def cart_page(request: HttpRequest) -> HttpResponse:
     cart = session_cart(request)
     payload = selectors.cart_payload(cart, locale=current_locale()) if cart else None
-    return render(request, "storefront/cart.html", {"cart": payload})
+    hold_minutes = round(reservation_minutes())
+    return render(request, "storefront/cart.html", {"cart": payload, "hold_minutes": hold_minutes})
 
 
 def _checkout_form(request: HttpRequest, cart: Cart, **extra: Any) -> HttpResponse:

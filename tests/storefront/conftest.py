@@ -1,0 +1,1 @@
+from tests.commerce.conftest import store  # noqa: F401 - shared fixture
