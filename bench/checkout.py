@@ -37,10 +37,10 @@ SKU = "BENCH-TOTE-1"
 SETUP = f"""
 from decimal import Decimal
 from trunkshow.catalog.models import Price, Product, ProductTranslation, Variant
-from trunkshow.commerce.models import Cart, IdempotencyRecord, Order, SandboxCharge, ShippingMethod
+from trunkshow.commerce.models import Cart, IdempotencyRecord, Order, Payment, SandboxCharge, ShippingMethod
 from trunkshow.common.services import market_upsert
 from trunkshow.inventory.models import Reservation, StockItem
-Order.objects.all().delete(); Cart.objects.all().delete(); Reservation.objects.all().delete()
+Payment.objects.all().delete(); Order.objects.all().delete(); Cart.objects.all().delete(); Reservation.objects.all().delete()
 IdempotencyRecord.objects.all().delete(); SandboxCharge.objects.all().delete()
 cn = market_upsert(code="CN", names={{"en": "China"}}, currency="CNY", default_locale="zh-Hans",
                    time_zone="Asia/Shanghai", position=0)
@@ -170,7 +170,9 @@ def main() -> None:
         wait_until_up(f"http://127.0.0.1:{port}/healthz")
         results = {}
         for name, naive in (("checkout", False), ("naive read-check-write", True)):
-            subprocess.run([*manage, "shell", "-c", SETUP], cwd=ROOT, env=env, check=True)
+            subprocess.run(
+                [*manage, "shell", "--no-imports", "-c", SETUP], cwd=ROOT, env=env, check=True
+            )
             tally, seconds = run(port, args.attempts, args.clients, naive)
             results[name] = (tally, seconds)
             sold = tally.codes.get(201, 0)
@@ -182,7 +184,7 @@ def main() -> None:
                   f"{sold / span if span else 0:.0f} sales/s, sold-out answer p50 {sold_out:.0f} ms, "
                   f"all in {seconds:.1f} s, codes {dict(sorted(tally.codes.items()))}")  # fmt: skip
         check = subprocess.run(
-            [*manage, "shell", "-c",
+            [*manage, "shell", "--no-imports", "-c",
              "from trunkshow.commerce.models import Order; from trunkshow.inventory.models import StockItem;"
              f"i = StockItem.objects.get(sku='{SKU}'); print(i.on_hand, i.allocated)"],
             cwd=ROOT, env=env, check=True, capture_output=True, text=True,

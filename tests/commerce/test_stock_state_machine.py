@@ -27,7 +27,7 @@ from hypothesis.stateful import (
 from tests.commerce.conftest import checkout_body
 from trunkshow.commerce import carts
 from trunkshow.commerce.checkout import checkout_place
-from trunkshow.commerce.models import Cart, Order, OrderLine, SandboxCharge
+from trunkshow.commerce.models import Cart, Order, OrderLine, Payment, SandboxCharge
 from trunkshow.commerce.orders import order_refund, order_total_check, order_transition
 from trunkshow.common.models import Market
 from trunkshow.inventory.models import Reservation, StockItem
@@ -43,6 +43,7 @@ class Shop(RuleBasedStateMachine):
 
     def __init__(self) -> None:
         super().__init__()
+        Payment.objects.all().delete()
         Order.objects.all().delete()
         Cart.objects.all().delete()
         Reservation.objects.all().delete()

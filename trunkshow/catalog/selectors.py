@@ -178,19 +178,9 @@ class Offer:
     image_url: str
 
 
-def offers_by_sku(*, skus: list[str], market_code: str, locale: str) -> dict[str, Offer]:
-    """Return the live offer for each SKU sellable in the market (others are missing).
-
-    Read live, not from the snapshot: a cart and a checkout charge what the
-    price is now.
-    """
-    wanted = sorted(set(skus))
-    if not wanted:
-        return {}
-    products = _sellable_queryset(market_code=market_code).filter(variants__sku__in=wanted)
+def _offers(cards: list[ProductCard], wanted: set[str]) -> dict[str, Offer]:
     offers: dict[str, Offer] = {}
-    for product in products:
-        card = _card(product, locale=locale)
+    for card in cards:
         for variant in card.variants:
             if variant.sku in wanted:
                 offers[variant.sku] = Offer(
@@ -203,3 +193,29 @@ def offers_by_sku(*, skus: list[str], market_code: str, locale: str) -> dict[str
                     image_url=variant.image_url,
                 )
     return offers
+
+
+def offers_by_sku(
+    *, skus: list[str], market_code: str, locale: str, live: bool = False
+) -> dict[str, Offer]:
+    """Return the offer for each SKU sellable in the market (others are missing).
+
+    From the shop window's snapshot by default (what a cart shows); `live`
+    reads the rows now, which is what a checkout charges.
+    """
+    wanted = set(skus)
+    if not wanted:
+        return {}
+    if not live:
+        return _offers(sellable_products(market_code=market_code, locale=locale), wanted)
+    products = _sellable_queryset(market_code=market_code).filter(variants__sku__in=wanted)
+    return _offers([_card(product, locale=locale) for product in products], wanted)
+
+
+def sellable_skus(*, market_code: str) -> frozenset[str]:
+    """SKUs sellable in the market now (a snapshot, like the shop window)."""
+
+    def build() -> frozenset[str]:
+        return frozenset(row.sku for row in ranking_rows(market_code=market_code))
+
+    return cached(("catalog.skus", market_code), _cache_seconds(), build)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from trunkshow.catalog.selectors import offers_by_sku
+from trunkshow.catalog.selectors import sellable_skus
 from trunkshow.commerce.models import Cart, CartLine
 from trunkshow.common.db import serialized_write
 from trunkshow.common.models import Market
@@ -39,9 +39,7 @@ def cart_line_set(*, cart: Cart, sku: str, quantity: int, add: bool = True) -> C
     """
     _require_open(cart)
     removing = quantity <= 0 and not add
-    if not removing and not offers_by_sku(
-        skus=[sku], market_code=cart.market_id, locale=cart.locale or "en"
-    ):
+    if not removing and sku not in sellable_skus(market_code=cart.market_id):
         raise CartError("unknown_sku", f"{sku[:64]!r} is not sold in {cart.market_id}.", "sku")
     with serialized_write(), transaction.atomic():
         cart = Cart.objects.select_for_update().get(pk=cart.pk)

@@ -175,7 +175,7 @@ def checkout_place(*, cart: Cart, payload: dict[str, Any], session_key: str = ""
         )
 
     email = str(payload["email"]).strip().lower()
-    offers = offers_by_sku(skus=list(lines), market_code=cart.market_id, locale=locale)
+    offers = offers_by_sku(skus=list(lines), market_code=cart.market_id, locale=locale, live=True)
     short = [Shortage(sku, qty, 0) for sku, qty in lines.items() if sku not in offers]
     short += _limit_shortages(email=email, market_code=cart.market_id, lines=lines)
     if short:
