@@ -59,6 +59,9 @@ def test_a_message_renders_to_a_decodable_mp4_as_long_as_its_parts(demo_clips):
     assert (folder / "poster.jpg").read_bytes()[:2] == b"\xff\xd8"
     vtt = (folder / "en.vtt").read_text(encoding="utf-8")
     assert vtt.startswith("WEBVTT") and "Lin · Jet-Setter" in vtt
+    # Subtitles in the other shop language too, with the clips' own words.
+    chinese = (folder / "zh-Hans.vtt").read_text(encoding="utf-8")
+    assert "Lin · Jet-Setter" in chinese and any("\u4e00" <= ch <= "\u9fff" for ch in chinese)
 
 
 def test_two_shoppers_share_the_shared_segments_and_differ_in_the_card(demo_clips):
@@ -179,3 +182,24 @@ def test_unknown_videos_and_files_are_404(client, demo_clips):
     assert client.get(f"/v/{message.token}/../../settings.py").status_code == 404
     assert client.get(f"/v/{message.token}/secret.txt").status_code == 404
     assert client.get("/v/clips/../x.ts").status_code == 404
+
+
+def test_a_player_kept_waiting_gets_the_profiles_card_instead_of_an_error(
+    demo_clips, client, monkeypatch
+):
+    from trunkshow.video import views
+
+    # Given a message whose render has not started (the workers are behind)
+    monkeypatch.setattr(views, "CARD_WAIT_SECONDS", 0.1)
+    message = request("Lin")
+
+    # When the player asks for the card
+    response = client.get(f"/v/{message.token}/card.ts")
+
+    # Then it gets a card of the right length, not cached, and plays on
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "no-store"
+    body = b"".join(response.streaming_content)
+    assert body[:1] == b"G"  # an MPEG-TS sync byte
+    stream = next(files.clip_dir().glob("card-*.ts"))
+    assert probe(stream).video_frames == HOUSE.frames_for(2.5)

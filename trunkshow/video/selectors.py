@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 
 from trunkshow.common.local_cache import cached
+from trunkshow.common.locales import supported_locales
 from trunkshow.video.models import DesignerClip, VideoMessage
 
 READY_CLIPS_KEY = ("video.ready_clips",)
@@ -89,4 +90,13 @@ def message_payload(message: VideoMessage, *, absolute: Callable[[str], str]) ->
         "mp4_url": absolute(f"{base}/message.mp4") if ready else None,
         "poster_url": absolute(f"{base}/poster.jpg") if ready else None,
         "subtitles_url": absolute(f"{base}/{message.locale}.vtt") if ready else None,
+        # Every shop language, the shopper's own first.
+        "subtitles": (
+            {
+                locale: absolute(f"{base}/{locale}.vtt")
+                for locale in dict.fromkeys([message.locale, *supported_locales()])
+            }
+            if ready
+            else {}
+        ),
     }

@@ -15,6 +15,7 @@ from django.utils import timezone
 from trunkshow.common.db import insert_row, serialized_write
 from trunkshow.common.jobs import enqueue_in_transaction
 from trunkshow.common.local_cache import forget
+from trunkshow.common.locales import supported_locales
 from trunkshow.engines.text import clean_display_name
 from trunkshow.engines.video.card import card_frames, card_poster
 from trunkshow.engines.video.encode import encode_segment
@@ -229,25 +230,34 @@ def _render_files(message: VideoMessage) -> None:
 
     # Intro first, then the card, then the rest.
     parts: list[Path] = []
-    cues: list[Cue] = []
+    spans: list[tuple[float, float, DesignerClip | None]] = []
     clock = 0.0
     sequence: list[DesignerClip | None] = [*ordered[:1], None, *ordered[1:]]
     for clip in sequence:
         if clip is None:
             parts.append(card)
             seconds = info.frames / HOUSE.fps
-            text = f"{message.name} · {message.card_title}" if message.name else message.card_title
         else:
             parts.append(files.media_root() / (clip.segment.name or ""))
             seconds = clip.frames / HOUSE.fps
-            text = clip.subtitles.get(message.locale) or clip.subtitles.get("en", "")
-        if text:
-            cues.append(Cue(clock, clock + seconds, text))
+        spans.append((clock, clock + seconds, clip))
         clock += seconds
     stitch_mp4(parts, folder / "message.mp4")
-    vtt = folder / f"{message.locale}.vtt.part"
-    vtt.write_text(webvtt(cues), encoding="utf-8")
-    vtt.replace(folder / f"{message.locale}.vtt")
+    # Subtitles in every shop language (the shopper's own first); the card
+    # says what it shows: the name and the profile.
+    card_text = f"{message.name} · {message.card_title}" if message.name else message.card_title
+    for locale in dict.fromkeys([message.locale, *supported_locales()]):
+        cues = []
+        for start, end, clip in spans:
+            if clip is None:
+                text = card_text
+            else:
+                text = clip.subtitles.get(locale) or clip.subtitles.get("en", "")
+            if text:
+                cues.append(Cue(start, end, text))
+        vtt = folder / f"{locale}.vtt.part"
+        vtt.write_text(webvtt(cues), encoding="utf-8")
+        vtt.replace(folder / f"{locale}.vtt")
     VideoMessage.objects.filter(pk=message.pk).update(card_frames=info.frames)
 
 
@@ -293,3 +303,21 @@ def messages_sweep() -> dict[str, int]:
     for message_id in ids:
         _enqueue(message_id)
     return {"requeued": len(ids), "failed": failed}
+
+
+def fallback_card_stream(*, title: str, subtitle: str) -> Path:
+    """A card without a name, as MPEG-TS, for a player the render has kept waiting.
+
+    Same length as a personal card, so the playlist's timing holds; drawn
+    once per profile title and language and kept with the shared clips.
+    """
+    key = hashlib.sha256(f"{RENDER_VERSION}:{CARD_SECONDS}:{title}:{subtitle}".encode())
+    stream = files.clip_dir() / f"card-{key.hexdigest()[:32]}.ts"
+    if stream.exists():
+        return stream
+    segment = stream.with_suffix(".mp4")
+    encode_segment(
+        segment, card_frames(name="", title=title, subtitle=subtitle, seconds=CARD_SECONDS)
+    )
+    to_mpegts(segment, stream)
+    return stream

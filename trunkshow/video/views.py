@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET
 
 from trunkshow.engines.video.house import HOUSE
 from trunkshow.engines.video.playlist import PlaylistEntry, hls_playlist
-from trunkshow.video import files, selectors
+from trunkshow.video import files, selectors, services
 from trunkshow.video.models import DesignerClip, VideoMessage
 from trunkshow.video.services import CARD_SECONDS
 
@@ -81,7 +81,8 @@ def ranged_file(request: HttpRequest, path: Path, *, max_age: int) -> HttpRespon
     return response
 
 
-CARD_WAIT_SECONDS = 15.0
+# Then the player gets a card without the name rather than a stall or an error.
+CARD_WAIT_SECONDS = 6.0
 
 
 def _message(token: str, *, ready: bool) -> VideoMessage:
@@ -132,6 +133,15 @@ def message_file(request: HttpRequest, token: str, name: str) -> HttpResponseBas
     path = files.message_dir(message.token) / name
     if name == "card.ts":
         _wait_for(path, message.token)
+        if not path.exists():
+            # The workers are behind (a campaign-day queue): play on with the
+            # profile's card; the shopper's own is in the MP4 when it is ready.
+            fallback = services.fallback_card_stream(
+                title=message.card_title, subtitle=message.card_subtitle
+            )
+            response = ranged_file(request, fallback, max_age=0)
+            response["Cache-Control"] = "no-store"
+            return response
     # A year: the token names this exact render, which never changes.
     return ranged_file(request, path, max_age=31_536_000)
 

@@ -51,10 +51,13 @@ if (section) {
   const ready = (body) => {
     if (body.poster_url) video.poster = body.poster_url;
     if (!video.src) video.src = native ? body.hls_url : body.mp4_url;
-    if (body.subtitles_url && !video.querySelector("track")) {
-      const track = document.createElement("track");
-      Object.assign(track, { kind: "subtitles", src: body.subtitles_url, srclang: document.documentElement.lang, default: true });
-      video.append(track);
+    if (!video.querySelector("track")) {
+      const labels = { "zh-Hans": "中文", en: "English" };
+      Object.entries(body.subtitles || {}).forEach(([lang, src], index) => {
+        const track = document.createElement("track");
+        Object.assign(track, { kind: "subtitles", src, srclang: lang, label: labels[lang] || lang, default: index === 0 });
+        video.append(track);
+      });
     }
     download.href = body.mp4_url;
     download.hidden = false;
