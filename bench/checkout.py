@@ -30,7 +30,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _load import wait_until_up  # noqa: E402
+from _load import wait_until_up
 
 UNITS = 100
 SKU = "BENCH-TOTE-1"

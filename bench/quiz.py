@@ -28,10 +28,10 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _load import demo_environment, run_load, wait_until_up  # noqa: E402
+from _load import demo_environment, run_load, wait_until_up
 
-from trunkshow.engines.quiz import Candidate, CatalogIndex, parse_definition, rank, score  # noqa: E402
-from trunkshow.engines.quiz.scoring import shopper_affinity  # noqa: E402
+from trunkshow.engines.quiz import Candidate, CatalogIndex, parse_definition, rank, score
+from trunkshow.engines.quiz.scoring import shopper_affinity
 
 DEMO = ROOT / "trunkshow/demo/quizzes/ask-the-designer.yaml"
 PRODUCTS = 5_000

@@ -24,18 +24,18 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trunkshow.settings")
 os.environ["TRUNKSHOW_VAR_DIR"] = tempfile.mkdtemp(prefix="trunkshow-bench-")
 os.environ["MEDIA_ROOT"] = str(Path(os.environ["TRUNKSHOW_VAR_DIR"]) / "media")
 
-import av  # noqa: E402
-import django  # noqa: E402
-import numpy as np  # noqa: E402
+import av
+import django
+import numpy as np
 
 django.setup()
 
-from trunkshow.demo.clips import encode_demo_clips  # noqa: E402
-from trunkshow.engines.video.card import card_frames  # noqa: E402
-from trunkshow.engines.video.encode import encode_segment  # noqa: E402
-from trunkshow.engines.video.house import HOUSE  # noqa: E402
-from trunkshow.engines.video.playlist import PlaylistEntry, hls_playlist  # noqa: E402
-from trunkshow.engines.video.stitch import probe, stitch_mp4, to_mpegts  # noqa: E402
+from trunkshow.demo.clips import encode_demo_clips
+from trunkshow.engines.video.card import card_frames
+from trunkshow.engines.video.encode import encode_segment
+from trunkshow.engines.video.house import HOUSE
+from trunkshow.engines.video.playlist import PlaylistEntry, hls_playlist
+from trunkshow.engines.video.stitch import probe, stitch_mp4, to_mpegts
 
 RUNS = 3
 

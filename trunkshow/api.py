@@ -12,6 +12,7 @@ from trunkshow.commerce.api import router as commerce_router
 from trunkshow.common.api_errors import ApiError
 from trunkshow.quiz.api import router as quiz_router
 from trunkshow.storefront.api import router as catalog_router
+from trunkshow.studio.api import router as studio_router
 from trunkshow.video.api import router as video_router
 
 api = NinjaAPI(
@@ -72,3 +73,4 @@ api.add_router("/", catalog_router)
 api.add_router("/", quiz_router)
 api.add_router("/", video_router)
 api.add_router("/", commerce_router)
+api.add_router("/", studio_router)

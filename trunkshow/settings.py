@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "trunkshow.inventory",
     "trunkshow.video",
     "trunkshow.quiz",
+    "trunkshow.studio",
     "trunkshow.commerce",
     "trunkshow.storefront",
     "trunkshow.demo",

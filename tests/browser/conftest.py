@@ -72,6 +72,14 @@ def static_from_source(settings) -> None:
     }
 
 
+@pytest.fixture(autouse=True)
+def no_snapshot_caching(settings) -> None:
+    """The live server answers in this process: a request still in flight from the
+    last test (a player waiting for its card) must not leave a snapshot of the
+    emptied database cached for the next one."""
+    settings.CATALOG_CACHE_SECONDS = 0
+
+
 @pytest.fixture
 def demo_shop(transactional_db) -> None:
     call_command("demo_brand", stdout=io.StringIO())

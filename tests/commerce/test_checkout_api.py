@@ -265,3 +265,56 @@ def test_totals_are_computed_by_the_server(client, store):
     body = checkout_body(total={"amount": "0.01"}, subtotal="0")
     placed = checkout(client, cart_id, body).json()
     assert Decimal(placed["total"]["amount"]) == Decimal("500.50")
+
+
+def test_staff_see_any_order(client, store, django_user_model):
+    cart_id = cart_with(client, [("TOTE-1", 1)])
+    placed = checkout(client, cart_id, checkout_body()).json()
+    from django.test import Client
+
+    staff = Client()
+    staff.force_login(django_user_model.objects.create_user("ops", password="x", is_staff=True))
+    shopper = Client()
+    shopper.force_login(django_user_model.objects.create_user("someone", password="x"))
+    assert staff.get(f"/api/v1/orders/{placed['order_id']}").status_code == 200
+    assert shopper.get(f"/api/v1/orders/{placed['order_id']}").status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_requests_with_one_key_at_once_one_proceeds_the_other_gets_409(client, store):
+    import threading
+
+    from django.db import connection
+    from django.test import Client
+
+    cart_id = cart_with(client, [("TOTE-1", 1)])
+    original = SandboxProvider.authorize
+    entered = threading.Event()
+    release = threading.Event()
+
+    def slow_authorize(self, **kwargs):
+        entered.set()
+        release.wait(timeout=10)
+        return original(self, **kwargs)
+
+    SandboxProvider.authorize = slow_authorize  # type: ignore[method-assign]
+    codes: list[int] = []
+
+    def first() -> None:
+        try:
+            codes.append(checkout(Client(), cart_id, checkout_body()).status_code)
+        finally:
+            connection.close()
+
+    try:
+        thread = threading.Thread(target=first)
+        thread.start()
+        assert entered.wait(timeout=10)
+        second = checkout(Client(), cart_id, checkout_body())
+        release.set()
+        thread.join(timeout=20)
+    finally:
+        SandboxProvider.authorize = original  # type: ignore[method-assign]
+    assert second.status_code == 409 and second.json()["code"] == "request_in_progress"
+    assert codes == [201]
+    assert Order.objects.count() == 1 and SandboxCharge.objects.count() == 1
