@@ -2,20 +2,33 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
+from ninja.parser import Parser
 
 from trunkshow.commerce.api import router as commerce_router
-from trunkshow.common.api_errors import ApiError
+from trunkshow.common.api_errors import ApiError, api_json_body
 from trunkshow.quiz.api import router as quiz_router
 from trunkshow.storefront.api import router as catalog_router
 from trunkshow.studio.api import router as studio_router
 from trunkshow.video.api import router as video_router
 
+
+class GuardedJSONParser(Parser):
+    """JSON as the standard says: NaN and Infinity are refused, and nesting too
+    deep for the decoder is a 422 naming the body, never a 500."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        return api_json_body(request)
+
+
 api = NinjaAPI(
+    parser=GuardedJSONParser(),
     title="Trunk Show API",
     version="1",
     urls_namespace="api-v1",

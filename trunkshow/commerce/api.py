@@ -21,6 +21,7 @@ from trunkshow.commerce.webhooks import webhook_receive
 from trunkshow.common.api_errors import ApiError, resolve_market
 from trunkshow.common.locales import normalize_locale
 from trunkshow.inventory.reservations import InsufficientStock
+from trunkshow.studio.selectors import design_by_public_id
 
 router = Router(tags=["commerce"])
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,63}$")
@@ -33,7 +34,10 @@ class CartIn(Schema):
 
 
 class LineIn(Schema):
-    sku: StrictStr = Field(min_length=1, max_length=64)
+    """A bag as sold (`sku`) or made to a design (`design_id`), never both."""
+
+    sku: StrictStr | None = Field(default=None, min_length=1, max_length=64)
+    design_id: StrictStr | None = Field(default=None, min_length=1, max_length=32)
     quantity: StrictInt = Field(ge=1, le=carts.MAX_LINE_QUANTITY)
 
 
@@ -87,6 +91,12 @@ def _cart_or_404(cart_id: str) -> Cart:
     return cart
 
 
+def _design_line(cart: Cart, line_key: str) -> Any:
+    """A line is named by its SKU, or by its design's id when it is made to a design."""
+    line = cart.lines.select_related("design__template").filter(design__public_id=line_key).first()
+    return line.design if line is not None else None
+
+
 def _session_key(request: HttpRequest) -> str:
     session = getattr(request, "session", None)
     return (session.session_key or "") if session is not None else ""
@@ -120,10 +130,19 @@ def get_cart(request: HttpRequest, cart_id: str, locale: str | None = None) -> d
 @router.post("/carts/{cart_id}/lines", response={201: dict[str, Any]}, summary="Add a bag")
 def add_line(request: HttpRequest, cart_id: str, payload: LineIn) -> Status[dict[str, Any]]:
     cart = _cart_or_404(cart_id)
-    if not SKU.match(payload.sku):
-        raise ApiError.unprocessable([(["body", "sku"], "Not a SKU.")])
+    if (payload.sku is None) == (payload.design_id is None):
+        raise ApiError.unprocessable([(["body", "sku"], "Give either sku or design_id.")])
     try:
-        carts.cart_line_set(cart=cart, sku=payload.sku, quantity=payload.quantity)
+        if payload.design_id is not None:
+            design = design_by_public_id(payload.design_id)
+            if design is None:
+                raise ApiError.unprocessable([(["body", "design_id"], "No such design.")])
+            carts.cart_design_add(cart=cart, design=design, quantity=payload.quantity)
+        else:
+            assert payload.sku is not None  # noqa: S101 - checked above
+            if not SKU.match(payload.sku):
+                raise ApiError.unprocessable([(["body", "sku"], "Not a SKU.")])
+            carts.cart_line_set(cart=cart, sku=payload.sku, quantity=payload.quantity)
     except carts.CartError as exc:
         raise _cart_error(exc) from exc
     except InsufficientStock as exc:
@@ -136,10 +155,14 @@ def update_line(
     request: HttpRequest, cart_id: str, sku: str, payload: LineUpdate
 ) -> dict[str, Any]:
     cart = _cart_or_404(cart_id)
-    if not cart.lines.filter(sku=sku).exists():
+    design = _design_line(cart, sku)
+    if design is None and not cart.lines.filter(sku=sku, design__isnull=True).exists():
         raise ApiError(404, "not_found", "No such line in this cart.")
     try:
-        carts.cart_line_set(cart=cart, sku=sku, quantity=payload.quantity, add=False)
+        if design is not None:
+            carts.cart_design_set(cart=cart, design=design, quantity=payload.quantity)
+        else:
+            carts.cart_line_set(cart=cart, sku=sku, quantity=payload.quantity, add=False)
     except carts.CartError as exc:
         raise _cart_error(exc) from exc
     except InsufficientStock as exc:
@@ -150,8 +173,12 @@ def update_line(
 @router.delete("/carts/{cart_id}/lines/{sku}", response={204: None}, summary="Remove a line")
 def delete_line(request: HttpRequest, cart_id: str, sku: str) -> Status[None]:
     cart = _cart_or_404(cart_id)
+    design = _design_line(cart, sku)
     try:
-        carts.cart_line_remove(cart=cart, sku=sku)
+        if design is not None:
+            carts.cart_design_set(cart=cart, design=design, quantity=0)
+        else:
+            carts.cart_line_remove(cart=cart, sku=sku)
     except carts.CartError as exc:
         raise _cart_error(exc) from exc
     return Status(204, None)

@@ -5,10 +5,14 @@ from __future__ import annotations
 from django.db import transaction
 
 from trunkshow.catalog.selectors import sellable_skus
-from trunkshow.commerce.models import Cart, CartLine
+from trunkshow.commerce.models import Cart, CartLine, LineMode
 from trunkshow.common.db import serialized_write
 from trunkshow.common.models import Market
-from trunkshow.inventory.reservations import reservation_release, reservation_set
+from trunkshow.inventory.reservations import (
+    reservation_release,
+    reservation_set,
+)
+from trunkshow.studio.models import Design
 
 MAX_LINE_QUANTITY = 10
 MAX_LINES = 50
@@ -41,10 +45,40 @@ def cart_line_set(*, cart: Cart, sku: str, quantity: int, add: bool = True) -> C
     removing = quantity <= 0 and not add
     if not removing and sku not in sellable_skus(market_code=cart.market_id):
         raise CartError("unknown_sku", f"{sku[:64]!r} is not sold in {cart.market_id}.", "sku")
+    return _line_set(cart=cart, sku=sku, design=None, quantity=quantity, add=add)
+
+
+def cart_design_add(*, cart: Cart, design: Design, quantity: int) -> CartLine | None:
+    """Put a bag made to a design in the cart, in the design's mode, at its price.
+
+    The blank bag it is made on is held in stock like any bag.
+    """
+    _require_open(cart)
+    if design.market_id != cart.market_id:
+        raise CartError(
+            "wrong_market",
+            f"This design was priced for {design.market_id}; the cart is in {cart.market_id}.",
+            "design_id",
+        )
+    return _line_set(
+        cart=cart, sku=design.template.product_sku, design=design, quantity=quantity, add=True
+    )
+
+
+def cart_design_set(*, cart: Cart, design: Design, quantity: int) -> CartLine | None:
+    _require_open(cart)
+    return _line_set(
+        cart=cart, sku=design.template.product_sku, design=design, quantity=quantity, add=False
+    )
+
+
+def _line_set(
+    *, cart: Cart, sku: str, design: Design | None, quantity: int, add: bool
+) -> CartLine | None:
     with serialized_write(), transaction.atomic():
         cart = Cart.objects.select_for_update().get(pk=cart.pk)
         _require_open(cart)
-        line = CartLine.objects.filter(cart=cart, sku=sku).first()
+        line = CartLine.objects.filter(cart=cart, sku=sku, design=design).first()
         new_quantity = (line.quantity if line and add else 0) + quantity
         if new_quantity > MAX_LINE_QUANTITY:
             raise CartError(
@@ -54,8 +88,17 @@ def cart_line_set(*, cart: Cart, sku: str, quantity: int, add: bool = True) -> C
             )
         if line is None and new_quantity > 0 and cart.lines.count() >= MAX_LINES:
             raise CartError("too_many_lines", f"At most {MAX_LINES} lines in a cart.")
+        # One hold per SKU for the whole cart: bags as sold and bags made on
+        # the same blank draw on the same units.
+        others = sum(
+            other.quantity
+            for other in CartLine.objects.filter(cart=cart, sku=sku)
+            if line is None or other.pk != line.pk
+        )
         reservation_set(
-            holder=cart.public_id, market_code=cart.market_id, lines=[(sku, new_quantity)]
+            holder=cart.public_id,
+            market_code=cart.market_id,
+            lines=[(sku, others + max(0, new_quantity))],
         )
         if new_quantity <= 0:
             if line is not None:
@@ -63,7 +106,13 @@ def cart_line_set(*, cart: Cart, sku: str, quantity: int, add: bool = True) -> C
             cart.save(update_fields=["updated_at"])
             return None
         if line is None:
-            line = CartLine.objects.create(cart=cart, sku=sku, quantity=new_quantity)
+            line = CartLine.objects.create(
+                cart=cart,
+                sku=sku,
+                design=design,
+                mode=design.mode if design is not None else LineMode.STANDARD,
+                quantity=new_quantity,
+            )
         else:
             line.quantity = new_quantity
             line.save(update_fields=["quantity"])

@@ -30,6 +30,7 @@ from trunkshow.catalog.selectors import offers_by_sku
 from trunkshow.commerce.addresses import address_problems, clean_address
 from trunkshow.commerce.models import (
     Cart,
+    CartLine,
     IdempotencyRecord,
     Order,
     OrderEvent,
@@ -146,9 +147,13 @@ def checkout_place(*, cart: Cart, payload: dict[str, Any], session_key: str = ""
             "This cart has already been checked out.",
             order_id=done.public_id if done else None,
         )
-    lines = {line.sku: line.quantity for line in cart.lines.all()}
-    if not lines:
+    cart_lines = list(cart.lines.select_related("design"))
+    if not cart_lines:
         return _error(422, "empty_cart", "The cart is empty.")
+    # Units per SKU: a bag as sold and a bag painted on the same blank both take one.
+    lines: dict[str, int] = {}
+    for line in cart_lines:
+        lines[line.sku] = lines.get(line.sku, 0) + line.quantity
 
     address = clean_address(payload.get("address") or {})
     problems = address_problems(address, market_code=cart.market_id)
@@ -182,7 +187,12 @@ def checkout_place(*, cart: Cart, payload: dict[str, Any], session_key: str = ""
         return _insufficient(short)
 
     currency = cart.market.currency
-    subtotal = sum((offers[sku].amount * qty for sku, qty in lines.items()), Decimal("0"))
+
+    def unit_price(line: CartLine) -> Decimal:
+        # A made-to-order bag costs what its design was priced at by the server.
+        return line.design.amount if line.design is not None else offers[line.sku].amount
+
+    subtotal = sum((unit_price(line) * line.quantity for line in cart_lines), Decimal("0"))
     try:
         with serialized_write(), transaction.atomic():
             stock_allocate(holder=cart.public_id, market_code=cart.market_id, lines=lines.items())
@@ -205,14 +215,16 @@ def checkout_place(*, cart: Cart, payload: dict[str, Any], session_key: str = ""
             OrderLine.objects.bulk_create(
                 OrderLine(
                     order=order,
-                    sku=sku,
-                    title=offers[sku].title,
-                    color_name=offers[sku].color_name,
-                    quantity=qty,
-                    unit_price=offers[sku].amount,
-                    line_total=offers[sku].amount * qty,
+                    sku=line.sku,
+                    mode=line.mode,
+                    design=line.design,
+                    title=offers[line.sku].title,
+                    color_name=offers[line.sku].color_name,
+                    quantity=line.quantity,
+                    unit_price=unit_price(line),
+                    line_total=unit_price(line) * line.quantity,
                 )
-                for sku, qty in lines.items()
+                for line in cart_lines
             )
             OrderEvent.objects.create(order=order, to_status=order.status, actor="shopper")
             Cart.objects.filter(pk=cart.pk).update(status=Cart.Status.ORDERED)

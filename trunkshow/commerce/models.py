@@ -38,16 +38,35 @@ class Cart(models.Model):
         return f"cart {self.public_id} ({self.market_id})"
 
 
+class LineMode(models.TextChoices):
+    STANDARD = "standard", _("As sold")
+    ARTISAN = "artisan", _("Hand-painted by our artisans")
+    DIY = "diy", _("Paint-it-yourself kit")
+
+
 class CartLine(models.Model):
+    """A SKU as sold, or a bag made to a design (its SKU is the blank it is made on)."""
+
     cart = models.ForeignKey(Cart, on_delete=models.CASCADE, related_name="lines")
     sku = models.CharField(max_length=64)
+    design = models.ForeignKey(
+        "studio.Design", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    mode = models.CharField(max_length=16, choices=LineMode.choices, default=LineMode.STANDARD)
     quantity = models.PositiveIntegerField()
     added_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["added_at", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["cart", "sku"], name="uniq_cart_line_sku"),
+            models.UniqueConstraint(
+                fields=["cart", "sku"], condition=Q(design__isnull=True), name="uniq_cart_line_sku"
+            ),
+            models.UniqueConstraint(
+                fields=["cart", "design"],
+                condition=Q(design__isnull=False),
+                name="uniq_cart_line_design",
+            ),
             models.CheckConstraint(condition=Q(quantity__gt=0), name="cart_line_quantity_gt_0"),
         ]
 
@@ -127,6 +146,10 @@ class Order(models.Model):
 class OrderLine(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
     sku = models.CharField(max_length=64)
+    mode = models.CharField(max_length=16, choices=LineMode.choices, default=LineMode.STANDARD)
+    design = models.ForeignKey(
+        "studio.Design", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     title = models.CharField(max_length=200)
     color_name = models.CharField(max_length=100, blank=True)
     quantity = models.PositiveIntegerField()

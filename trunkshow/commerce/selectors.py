@@ -45,16 +45,20 @@ def shipping_methods(*, market_code: str, locale: str) -> list[dict[str, Any]]:
 
 def cart_payload(cart: Cart, *, locale: str) -> dict[str, Any]:
     """The cart as a shopper sees it now: live prices, and whether each line is still there."""
-    lines = list(cart.lines.all())
+    lines = list(cart.lines.select_related("design"))
     skus = [line.sku for line in lines]
     offers = offers_by_sku(skus=skus, market_code=cart.market_id, locale=locale)
     available = available_by_sku(skus=skus, market_code=cart.market_id, holder=cart.public_id)
+    wanted: dict[str, int] = {}
+    for line in lines:
+        wanted[line.sku] = wanted.get(line.sku, 0) + line.quantity
     currency = cart.market.currency
     items = []
     subtotal = Decimal("0")
     for line in lines:
         offer = offers.get(line.sku)
-        line_total = offer.amount * line.quantity if offer else Decimal("0")
+        unit = line.design.amount if line.design is not None else (offer.amount if offer else None)
+        line_total = unit * line.quantity if unit is not None else Decimal("0")
         subtotal += line_total
         items.append(
             {
@@ -62,12 +66,18 @@ def cart_payload(cart: Cart, *, locale: str) -> dict[str, Any]:
                 "quantity": line.quantity,
                 "title": offer.title if offer else line.sku,
                 "color": offer.color_name if offer else "",
-                "image_url": offer.image_url if offer else "",
+                "image_url": (
+                    f"/media/designs/{line.design.content_hash[:40]}.png"
+                    if line.design is not None
+                    else (offer.image_url if offer else "")
+                ),
                 "product_slug": offer.product_slug if offer else "",
-                "unit_price": _money(offer.amount, currency, locale) if offer else None,
+                "mode": line.mode,
+                "design_id": line.design.public_id if line.design is not None else None,
+                "unit_price": _money(unit, currency, locale) if unit is not None else None,
                 "line_total": _money(line_total, currency, locale),
                 "available": available.get(line.sku, 0),
-                "short": offer is None or available.get(line.sku, 0) < line.quantity,
+                "short": offer is None or available.get(line.sku, 0) < wanted[line.sku],
             }
         )
     return {
@@ -87,7 +97,7 @@ def order_by_public_id(public_id: str) -> Order | None:
         return None
     return (
         Order.objects.select_related("market")
-        .prefetch_related("lines", "events")
+        .prefetch_related("lines__design", "events")
         .filter(public_id=public_id)
         .first()
     )
@@ -122,8 +132,8 @@ def order_payload(order: Order, *, locale: str) -> dict[str, Any]:
                 "title": line.title,
                 "color": line.color_name,
                 "quantity": line.quantity,
-                "mode": "standard",
-                "design_id": None,
+                "mode": line.mode,
+                "design_id": line.design.public_id if line.design is not None else None,
                 "work_order": None,
                 "kit": None,
                 "unit_price": _money(line.unit_price, currency, locale),

@@ -71,3 +71,18 @@ def resolve_market(market: str | None, locale: str | None) -> tuple[Market, str]
 def resolve_market_and_locale(market: str | None, locale: str | None) -> tuple[str, str]:
     market_row, resolved_locale = resolve_market(market, locale)
     return market_row.code, resolved_locale
+
+
+def api_json_body(request: Any) -> Any:
+    """The request body as strict JSON (no NaN/Infinity), or a 422 naming the body."""
+    import json
+
+    def refuse(constant: str) -> None:
+        raise ApiError.unprocessable([(["body"], f"{constant} is not a JSON number.")])
+
+    try:
+        return json.loads(request.body, parse_constant=refuse)
+    except RecursionError as exc:
+        raise ApiError.unprocessable([(["body"], "The JSON is nested too deeply.")]) from exc
+    except ValueError as exc:
+        raise ApiError.unprocessable([(["body"], "The body is not valid JSON.")]) from exc

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from pydantic import StrictInt, StrictStr
 
-from trunkshow.common.api_errors import ApiError
+from trunkshow.common.api_errors import ApiError, api_json_body, resolve_market
 from trunkshow.engines.paint import PALETTES, PaintError, mix, solve
+from trunkshow.studio import selectors, services
 
 router = Router(tags=["studio"])
 HEX = r"^#[0-9A-Fa-f]{6}$"
@@ -64,3 +65,39 @@ def paint_recipe(request: HttpRequest, payload: RecipeIn) -> dict[str, Any]:
         "palette": palette.key,
         "color": payload.color.upper(),
     }
+
+
+@router.get("/studio/templates", summary="The bags that can be painted, with their zones")
+def studio_templates(request: HttpRequest, locale: str | None = None) -> list[dict[str, Any]]:
+    _market, resolved = resolve_market(None, locale)
+    return selectors.templates_payload(locale=resolved)
+
+
+@router.post(
+    "/designs",
+    response={201: dict[str, Any]},
+    summary="Keep a design; get its preview, paints and price",
+)
+def create_design(request: HttpRequest) -> Status[dict[str, Any]]:
+    # The document is checked by the design engine (every rule, with where it
+    # broke), so the body is read as JSON here rather than through a schema.
+    data = api_json_body(request)
+    if not isinstance(data, dict):
+        raise ApiError.unprocessable([(["body"], "The design must be a JSON object.")])
+    market_code = data.get("market")
+    market, _locale = resolve_market(market_code if isinstance(market_code, str) else "", None)
+    try:
+        design = services.design_create(data=data, market=market)
+    except services.StudioError as exc:
+        error = ApiError.unprocessable(exc.issues)
+        error.code = exc.code
+        raise error from exc
+    return Status(201, selectors.design_payload(design, absolute=request.build_absolute_uri))
+
+
+@router.get("/designs/{design_id}", summary="A design with its preview, paints and price")
+def get_design(request: HttpRequest, design_id: str) -> dict[str, Any]:
+    design = selectors.design_by_public_id(design_id)
+    if design is None:
+        raise ApiError(404, "not_found", "No such design.")
+    return selectors.design_payload(design, absolute=request.build_absolute_uri)

@@ -25,9 +25,11 @@ from trunkshow.demo.catalog_data import (
     stock_for,
 )
 from trunkshow.demo.clips import load_demo_clips
+from trunkshow.demo.templates_data import SURCHARGES, TEMPLATES
 from trunkshow.inventory.models import StockItem
 from trunkshow.inventory.services import stock_set_on_hand
 from trunkshow.quiz.services import quiz_import
+from trunkshow.studio.models import BagTemplate
 
 DEMO_QUIZ = Path(__file__).resolve().parents[2] / "quizzes" / "ask-the-designer.yaml"
 
@@ -86,6 +88,16 @@ class Command(BaseCommand):
                             "position": position,
                         },
                     )
+            for position, spec in enumerate(TEMPLATES):
+                sync_row(
+                    BagTemplate,
+                    lookup={"key": spec["key"]},
+                    values={
+                        **{k: v for k, v in spec.items() if k != "key"},
+                        "surcharges": SURCHARGES,
+                        "position": position,
+                    },
+                )
             for sku, limit in PER_SHOPPER_LIMITS.items():
                 StockItem.objects.filter(sku=sku).exclude(per_shopper_limit=limit).update(
                     per_shopper_limit=limit

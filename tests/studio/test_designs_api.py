@@ -1,0 +1,107 @@
+"""Designs through the API: checked by every rule, priced by the server, previewed once."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from trunkshow.engines.paint import mix
+from trunkshow.studio.models import Design
+
+pytestmark = pytest.mark.django_db
+
+GREEN = mix({"blue": 1, "yellow": 3})
+
+
+def post(client, body):
+    data = body if isinstance(body, bytes | str) else json.dumps(body)
+    return client.post("/api/v1/designs", data, content_type="application/json")
+
+
+def design(**changes):
+    body = {
+        "template": "signature-tote", "mode": "diy", "market": "CN",
+        "zones": {"body": GREEN, "flap": mix({"yellow": 1, "white": 2})},
+        "strokes": [{"zone": "body", "color": GREEN, "width": 8, "points": [[0.2, 0.5], [0.8, 0.6]]}],
+        "stencil": {"x": 0.5, "y": 0.4, "scale": 1.0, "rotation": 15, "color": mix({"white": 1})},
+        "monogram": "LJ",
+    }  # fmt: skip
+    body.update(changes)
+    return body
+
+
+def test_the_templates_list_the_zones_in_the_shoppers_language(client, tote_template):
+    body = client.get("/api/v1/studio/templates?locale=zh-Hans").json()
+    assert body[0]["key"] == "signature-tote" and body[0]["product_sku"] == "TOTE-1"
+    assert {"key": "body", "title": "包身"}.items() <= body[0]["zones"][2].items()
+
+
+def test_a_diy_design_gets_a_preview_its_recipes_and_a_price(client, tote_template):
+    response = post(client, design())
+    assert response.status_code == 201
+    body = response.json()
+    assert body["price"] == {"amount": "1260.00", "currency": "CNY"}  # 1000 + DIY kit 260
+    assert {p["color"] for p in body["paints"]} >= {GREEN}
+    assert all(p["achievable"] and sum(p["recipe"].values()) <= 20 for p in body["paints"])
+    preview = client.get(body["preview_url"].replace("http://testserver", ""))
+    assert preview.status_code == 200
+    assert b"".join(preview.streaming_content)[:8] == b"\x89PNG\r\n\x1a\n"
+    again = client.get(f"/api/v1/designs/{body['id']}").json()
+    assert again["preview_url"] == body["preview_url"]
+
+
+def test_the_same_design_twice_reuses_the_preview(client, tote_template):
+    first = post(client, design()).json()
+    second = post(client, design()).json()
+    assert first["id"] != second["id"] and first["preview_url"] == second["preview_url"]
+
+
+def test_a_colour_the_kit_cannot_mix_is_named_with_the_nearest_that_it_can(client, tote_template):
+    response = post(client, design(zones={"body": "#7A4B94"}))
+    assert response.status_code == 422
+    body = response.json()
+    assert body["code"] == "not_mixable"
+    assert "#7A4B94" in body["message"] and "nearest" in body["message"]
+    assert not Design.objects.exists()
+    # The artisans paint any colour.
+    assert post(client, design(mode="artisan", zones={"body": "#7A4B94"})).status_code == 201
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"zones": {"lid": GREEN}}, ["body", "zones", "lid"]),
+        ({"strokes": [{"zone": "body", "color": GREEN, "width": 8, "points": [[1e308, 0.5]]}]},
+         ["body", "strokes", 0, "points", 0, 0]),
+        ({"strokes": [{"zone": "body", "color": GREEN, "width": 999, "points": [[0.1, 0.5]]}]},
+         ["body", "strokes", 0, "width"]),
+        ({"monogram": "<b>"}, ["body", "monogram"]),
+        ({"stencil": {"x": 0.5, "y": 0.4, "scale": 99, "rotation": 0, "color": GREEN}},
+         ["body", "stencil", "scale"]),
+        ({"mode": "gold"}, ["body", "mode"]),
+        ({"template": "nope"}, ["body", "template"]),
+    ],
+)  # fmt: skip
+def test_a_broken_rule_is_a_422_naming_where(client, tote_template, changes, field):
+    response = post(client, design(**changes))
+    assert response.status_code == 422
+    assert field in [d["loc"] for d in response.json()["detail"]]
+
+
+def test_hostile_documents_are_refused_quickly(client, tote_template):
+    hostile = [
+        "[" * 10_000 + "]" * 10_000,
+        json.dumps(design()).replace('"width": 8', '"width": NaN'),
+        json.dumps(design(strokes=[{"zone": "body", "color": GREEN, "width": 2,
+                                    "points": [[0.5, 0.5]]}] * 1_000)),
+    ]  # fmt: skip
+    for body in hostile:
+        started = time.perf_counter()
+        response = post(client, body)
+        assert response.status_code == 422, body[:80]
+        assert time.perf_counter() - started < 5  # a guard against hanging, not a benchmark
+    huge = '{"strokes": [' + ",".join(['{"points": [[0.1, 0.1]]}'] * 1_000_000) + "]}"
+    assert post(client, huge).status_code == 413
+    assert not Design.objects.exists()

@@ -1,0 +1,61 @@
+"""Bag templates for the studio: outlines and zones, drawn on a 0..1 box.
+
+Zones never overlap, so paint in one cannot spill into another.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def _zone(key: str, en: str, zh: str, path: list[list[float]], default: str) -> dict[str, Any]:
+    return {"key": key, "titles": {"en": en, "zh-Hans": zh}, "path": path, "default": default}
+
+
+SURCHARGES = {
+    "artisan": {"CN": "880.00", "US": "120.00"},
+    "diy": {"CN": "260.00", "US": "36.00"},
+}
+
+TEMPLATES: list[dict[str, Any]] = [
+    {
+        "key": "signature-tote",
+        "product_sku": "TOTE-CML",
+        "titles": {"en": "Signature Tote", "zh-Hans": "经典托特包"},
+        "outline": [[0.14, 0.34], [0.86, 0.34], [0.92, 0.9], [0.08, 0.9]],
+        "zones": [
+            _zone("strap", "Straps", "提手",
+                  [[0.3, 0.34], [0.34, 0.12], [0.66, 0.12], [0.7, 0.34], [0.64, 0.34],
+                   [0.61, 0.18], [0.39, 0.18], [0.36, 0.34]], "#5A3E2B"),
+            _zone("flap", "Top band", "包口", [[0.14, 0.34], [0.86, 0.34], [0.87, 0.44], [0.13, 0.44]], "#D8C7B3"),
+            _zone("body", "Body", "包身", [[0.13, 0.44], [0.87, 0.44], [0.91, 0.82], [0.09, 0.82]], "#E9DFD3"),
+            _zone("trim", "Base trim", "包底", [[0.09, 0.82], [0.91, 0.82], [0.92, 0.9], [0.08, 0.9]], "#5A3E2B"),
+        ],
+        "monogram_at": [0.5, 0.66],
+    },
+    {
+        "key": "weekend-bucket",
+        "product_sku": "BCKT-CML",
+        "titles": {"en": "Weekend Bucket", "zh-Hans": "周末水桶包"},
+        "outline": [[0.2, 0.3], [0.8, 0.3], [0.86, 0.9], [0.14, 0.9]],
+        "zones": [
+            _zone("strap", "Strap", "肩带",
+                  [[0.24, 0.3], [0.3, 0.08], [0.7, 0.08], [0.76, 0.3], [0.7, 0.3],
+                   [0.66, 0.14], [0.34, 0.14], [0.3, 0.3]], "#5A3E2B"),
+            _zone("gusset", "Drawstring band", "抽绳口", [[0.2, 0.3], [0.8, 0.3], [0.81, 0.4], [0.19, 0.4]], "#D8C7B3"),
+            _zone("body", "Body", "包身", [[0.19, 0.4], [0.81, 0.4], [0.86, 0.9], [0.14, 0.9]], "#E9DFD3"),
+        ],
+        "monogram_at": [0.5, 0.7],
+    },
+    {
+        "key": "evening-clutch",
+        "product_sku": "CLCH-BLK",
+        "titles": {"en": "Evening Clutch", "zh-Hans": "晚宴手拿包"},
+        "outline": [[0.1, 0.32], [0.9, 0.32], [0.9, 0.72], [0.1, 0.72]],
+        "zones": [
+            _zone("flap", "Flap", "翻盖", [[0.1, 0.32], [0.9, 0.32], [0.5, 0.56]], "#D8C7B3"),
+            _zone("body", "Body", "包身", [[0.1, 0.32], [0.5, 0.56], [0.9, 0.32], [0.9, 0.72], [0.1, 0.72]], "#E9DFD3"),
+        ],
+        "monogram_at": [0.5, 0.64],
+    },
+]  # fmt: skip

@@ -1,0 +1,1 @@
+"""Design documents for a painted bag: schema with hard limits, and the rasterizer."""

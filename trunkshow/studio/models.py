@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+import secrets
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from trunkshow.common.models import Market
+
+
+def new_public_id() -> str:
+    return secrets.token_urlsafe(16)
+
+
+class BagTemplate(models.Model):
+    """A customizable bag: its outline and named zones as polygons in a 0..1 box."""
+
+    key = models.SlugField(max_length=64, unique=True)
+    product_sku = models.CharField(
+        max_length=64, help_text=_("The SKU a painted bag is made from.")
+    )
+    titles = models.JSONField(default=dict)
+    outline = models.JSONField(default=list)
+    zones = models.JSONField(
+        default=list,
+        help_text=_('[{"key": "flap", "titles": {"en": "Flap"}, "path": [[x, y], ...]}]'),
+    )
+    monogram_at = models.JSONField(default=list)
+    surcharges = models.JSONField(
+        default=dict,
+        help_text=_('Per mode and market: {"artisan": {"CN": "800.00"}, "diy": {"CN": "200.00"}}'),
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["position", "key"]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class Design(models.Model):
+    class Mode(models.TextChoices):
+        ARTISAN = "artisan", _("Hand-painted by our artisans")
+        DIY = "diy", _("Paint it yourself (kit)")
+
+    public_id = models.CharField(max_length=32, unique=True, default=new_public_id, editable=False)
+    template = models.ForeignKey(BagTemplate, on_delete=models.PROTECT, related_name="designs")
+    mode = models.CharField(max_length=16, choices=Mode.choices)
+    market = models.ForeignKey(Market, on_delete=models.PROTECT, related_name="+")
+    document = models.JSONField()
+    content_hash = models.CharField(max_length=64, db_index=True)
+    paints = models.JSONField(default=list)
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    currency = models.CharField(max_length=3)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="design_price_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.public_id} ({self.template_id}, {self.mode})"

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from trunkshow.common.locales import localized
+from trunkshow.common.money import amount_str
+from trunkshow.studio.models import BagTemplate, Design
+from trunkshow.studio.services import preview_path
+
+
+def templates_payload(*, locale: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "key": t.key,
+            "product_sku": t.product_sku,
+            "title": localized(t.titles, locale) or t.key,
+            "zones": [
+                {
+                    "key": z["key"],
+                    "title": localized(z.get("titles", {}), locale) or z["key"],
+                    "path": z["path"],
+                }
+                for z in t.zones
+            ],
+            "outline": t.outline,
+        }
+        for t in BagTemplate.objects.filter(is_active=True)
+    ]
+
+
+def design_by_public_id(public_id: str) -> Design | None:
+    if not 10 <= len(public_id) <= 32:
+        return None
+    return Design.objects.select_related("template").filter(public_id=public_id).first()
+
+
+def design_payload(design: Design, *, absolute: Callable[[str], str]) -> dict[str, Any]:
+    name = preview_path(design.content_hash).name
+    return {
+        "id": design.public_id,
+        "template": design.template.key,
+        "mode": design.mode,
+        "market": design.market_id,
+        "preview_url": absolute(f"/media/designs/{name}"),
+        "paints": [
+            {
+                "color": p["color"],
+                "recipe": p["recipe"],
+                "achievable": p["achievable"],
+                "mixed": p["mixed"],
+                "delta_e": p["delta_e"],
+            }
+            for p in design.paints
+        ],
+        "price": {"amount": amount_str(design.amount), "currency": design.currency},
+        "document": design.document,
+        "lead_time_days": None,
+    }

@@ -1,0 +1,132 @@
+from __future__ import annotations
+
+import hashlib
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+
+from trunkshow.catalog.selectors import offers_by_sku
+from trunkshow.common.models import Market
+from trunkshow.engines.design.render import render_png
+from trunkshow.engines.design.schema import Design as DesignDoc
+from trunkshow.engines.design.schema import DesignError, parse_design
+from trunkshow.engines.paint import ARTISAN, DIY_KIT, solve
+from trunkshow.studio.models import BagTemplate, Design
+
+
+class StudioError(Exception):
+    def __init__(self, status: int, code: str, message: str, issues: list[tuple[list[Any], str]]):
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.issues = issues
+
+
+def template_geometry(template: BagTemplate) -> dict[str, Any]:
+    return {
+        "key": template.key,
+        "outline": template.outline,
+        "zones": template.zones,
+        "monogram_at": template.monogram_at or [0.5, 0.7],
+    }
+
+
+def content_hash(template: BagTemplate, doc: DesignDoc) -> str:
+    canonical = json.dumps(
+        {"geometry": template_geometry(template), "design": doc.as_document()},
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def preview_path(digest: str) -> Path:
+    return Path(settings.MEDIA_ROOT) / "designs" / f"{digest[:40]}.png"
+
+
+def preview_ensure(template: BagTemplate, doc: DesignDoc, digest: str) -> Path:
+    """Render the preview once per distinct content; later designs reuse the file."""
+    path = preview_path(digest)
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(path.name + ".part")
+        partial.write_bytes(render_png(template_geometry(template), doc))
+        partial.replace(path)
+    return path
+
+
+def _paints(doc: DesignDoc) -> list[dict[str, Any]]:
+    palette = DIY_KIT if doc.mode == "diy" else ARTISAN
+    paints = []
+    for colour in doc.colours():
+        recipe = solve(colour, palette)
+        paints.append(
+            {
+                "color": colour,
+                "recipe": recipe.parts,
+                "mixed": recipe.mixed,
+                "delta_e": recipe.delta_e,
+                "achievable": recipe.achievable,
+            }
+        )
+    return paints
+
+
+def design_create(*, data: dict[str, Any], market: Market) -> Design:
+    """Check, price and keep a design; raise StudioError naming what is wrong."""
+    key = data.get("template")
+    template = (
+        BagTemplate.objects.filter(key=key, is_active=True).first()
+        if isinstance(key, str)
+        else None
+    )
+    if template is None:
+        raise StudioError(422, "invalid", "Unknown template.", [(["body", "template"], "unknown")])
+    try:
+        doc = parse_design(data, zones=[zone["key"] for zone in template.zones])
+    except DesignError as exc:
+        issues = [(["body", *loc], msg) for loc, msg in exc.issues]
+        raise StudioError(422, "invalid", str(exc), issues) from exc
+    paints = _paints(doc)
+    if doc.mode == "diy":
+        unmixable = [p for p in paints if not p["achievable"]]
+        if unmixable:
+            issues = [
+                (
+                    ["body", "colors", p["color"]],
+                    f"{p['color']} cannot be mixed from the kit's red, yellow, blue and white; "
+                    f"the nearest that can is {p['mixed']}.",
+                )
+                for p in unmixable
+            ]
+            raise StudioError(422, "not_mixable", " ".join(m for _l, m in issues), issues)
+    offer = offers_by_sku(
+        skus=[template.product_sku],
+        market_code=market.code,
+        locale=market.default_locale,
+        live=True,
+    ).get(template.product_sku)
+    surcharge = (template.surcharges.get(doc.mode) or {}).get(market.code)
+    if offer is None or surcharge is None:
+        raise StudioError(
+            422,
+            "not_sold_here",
+            f"This bag is not made to order in {market.code}.",
+            [(["body", "market"], "not sold here")],
+        )
+    digest = content_hash(template, doc)
+    preview_ensure(template, doc, digest)
+    return Design.objects.create(
+        template=template,
+        mode=doc.mode,
+        market=market,
+        document=doc.as_document(),
+        content_hash=digest,
+        paints=paints,
+        amount=offer.amount + Decimal(str(surcharge)),
+        currency=market.currency,
+    )
