@@ -6,6 +6,7 @@ from django.views.generic import RedirectView
 from trunkshow.api import api
 from trunkshow.quiz import views as quiz_views
 from trunkshow.storefront import shop_views, views
+from trunkshow.studio import views as studio_views
 from trunkshow.video import views as video_views
 
 urlpatterns = [
@@ -31,6 +32,9 @@ urlpatterns += i18n_patterns(
     path("quiz/result/<str:public_id>/", quiz_views.result_page, name="quiz-result"),
     path("cart/", shop_views.cart_page, name="cart"),
     path("cart/add/", shop_views.cart_add, name="cart-add"),
+    path("cart/add-design/", shop_views.cart_add_design, name="cart-add-design"),
+    path("studio/", studio_views.studio_index, name="studio-index"),
+    path("studio/<slug:key>/", studio_views.studio_page, name="studio"),
     path("cart/update/", shop_views.cart_update, name="cart-update"),
     path("checkout/", shop_views.checkout_page, name="checkout"),
     path("orders/<str:order_id>/", shop_views.order_page, name="order"),

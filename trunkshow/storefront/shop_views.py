@@ -23,6 +23,7 @@ from trunkshow.commerce.models import Cart
 from trunkshow.common.locales import current_locale
 from trunkshow.common.middleware import request_market
 from trunkshow.inventory.reservations import InsufficientStock, reservation_minutes
+from trunkshow.studio.selectors import design_by_public_id
 
 SESSION_CART = "cart_id"
 MAX = carts.MAX_LINE_QUANTITY
@@ -110,6 +111,27 @@ def cart_add(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+def cart_add_design(request: HttpRequest) -> HttpResponse:
+    design = design_by_public_id(request.POST.get("design_id", "")[:32])
+    if design is None:
+        messages.error(request, _("That design could not be found; please save it again."))
+        return HttpResponseRedirect(reverse("studio-index"))
+    cart = session_cart(request, create=True)
+    if cart is None:
+        raise Http404("No market is configured.")
+    try:
+        carts.cart_design_add(cart=cart, design=design, quantity=1)
+    except carts.CartError as exc:
+        messages.error(request, exc.message)
+        return HttpResponseRedirect(reverse("studio", args=[design.template.key]))
+    except InsufficientStock as exc:
+        _stock_message(request, exc)
+        return HttpResponseRedirect(reverse("studio", args=[design.template.key]))
+    messages.success(request, _("Added to your bag."))
+    return HttpResponseRedirect(reverse("cart"))
+
+
+@require_POST
 def cart_update(request: HttpRequest) -> HttpResponse:
     cart = session_cart(request)
     sku = request.POST.get("sku", "")[:64]
@@ -123,8 +145,13 @@ def cart_update(request: HttpRequest) -> HttpResponse:
             request, _("Choose a quantity from 0 to %(n)s.") % {"n": carts.MAX_LINE_QUANTITY}
         )
         return HttpResponseRedirect(reverse("cart"))
+    design_id = request.POST.get("design_id", "")[:32]
+    design = cart.lines.filter(design__public_id=design_id).first() if design_id else None
     try:
-        carts.cart_line_set(cart=cart, sku=sku, quantity=quantity, add=False)
+        if design is not None and design.design is not None:
+            carts.cart_design_set(cart=cart, design=design.design, quantity=quantity)
+        else:
+            carts.cart_line_set(cart=cart, sku=sku, quantity=quantity, add=False)
     except InsufficientStock as exc:
         _stock_message(request, exc)
     except carts.CartError as exc:

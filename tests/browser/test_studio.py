@@ -1,0 +1,43 @@
+"""A shopper paints a bag in DIY mode on a phone, reads the recipe, and buys it."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from trunkshow.commerce.models import CartLine
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_shopper_paints_a_zone_sees_the_recipe_and_adds_the_bag(phone, live_server, demo_shop):
+    page = phone
+    page.goto(live_server.url + "/en/studio/")
+    page.locator(".card-link").first.click()
+    page.wait_for_url(re.compile(r"/en/studio/signature-tote/"))
+
+    # Painting the body green in DIY mode shows how to mix it from the kit
+    page.locator("input[data-zone-input=body]").fill("#2c9d59")
+    recipe = page.locator("[data-recipe=body]")
+    recipe.filter(has_text="Mix it from the kit").wait_for()
+    assert "yellow" in recipe.inner_text() and "blue" in recipe.inner_text()
+    assert page.locator("polygon[data-zone=body]").get_attribute("fill") == "#2c9d59"
+
+    # A violet the kit cannot mix is offered its nearest mixable colour
+    page.locator("input[data-zone-input=flap]").fill("#7a4b94")
+    page.locator("[data-recipe=flap]").filter(has_text="cannot mix").wait_for()
+    page.locator("[data-recipe=flap] button").click()
+    page.locator("[data-recipe=flap]").filter(has_text="Mix it from the kit").wait_for()
+
+    page.fill("input[name=monogram]", "lj")
+    page.get_by_role("button", name="See my bag").click()
+    page.locator("[data-result]:not([hidden])").wait_for()
+    assert page.locator("[data-price]").inner_text().startswith("$")
+    page.wait_for_function("document.querySelector('[data-preview]').naturalWidth > 0")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+
+    page.locator("[data-result] button").click()
+    page.wait_for_url(re.compile(r"/en/cart/"))
+    assert "Paint-it-yourself kit" in page.locator(".bag-line").first.inner_text()
+    assert CartLine.objects.get().mode == "diy"
