@@ -30,6 +30,18 @@ def test_a_shopper_paints_a_zone_sees_the_recipe_and_adds_the_bag(phone, live_se
     page.locator("[data-recipe=flap] button").click()
     page.locator("[data-recipe=flap]").filter(has_text="Mix it from the kit").wait_for()
 
+    # A brush stroke across the body stays in the body
+    page.locator(".studio-canvas").scroll_into_view_if_needed()
+    box = page.locator(".studio-canvas").bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.2, box["y"] + box["height"] * 0.6)
+    page.mouse.down()
+    for step in range(1, 11):
+        page.mouse.move(
+            box["x"] + box["width"] * (0.2 + 0.06 * step), box["y"] + box["height"] * 0.62
+        )
+    page.mouse.up()
+    assert page.locator("[data-strokes] polyline").count() == 1
+
     page.fill("input[name=monogram]", "lj")
     page.get_by_role("button", name="See my bag").click()
     page.locator("[data-result]:not([hidden])").wait_for()
@@ -40,4 +52,8 @@ def test_a_shopper_paints_a_zone_sees_the_recipe_and_adds_the_bag(phone, live_se
     page.locator("[data-result] button").click()
     page.wait_for_url(re.compile(r"/en/cart/"))
     assert "Paint-it-yourself kit" in page.locator(".bag-line").first.inner_text()
-    assert CartLine.objects.get().mode == "diy"
+    line = CartLine.objects.get()
+    assert line.mode == "diy"
+    stroke = line.design.document["strokes"][0]
+    assert stroke["zone"] == "body" and len(stroke["points"]) >= 5
+    assert line.design.document["monogram"] == "LJ"

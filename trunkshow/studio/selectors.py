@@ -24,6 +24,7 @@ def templates_payload(*, locale: str) -> list[dict[str, Any]]:
                 for z in t.zones
             ],
             "outline": t.outline,
+            "monogram_at": t.monogram_at or [0.5, 0.7],
         }
         for t in BagTemplate.objects.filter(is_active=True)
     ]

@@ -14,7 +14,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from PIL import Image, ImageDraw
+from PIL import Image, ImageChops, ImageDraw
 
 from trunkshow.engines.design.schema import Design
 from trunkshow.engines.video.fonts import cjk_font
@@ -53,29 +53,29 @@ def render_png(template: Mapping[str, Any], design: Design, *, size: int = 640) 
     for key, zone in zones.items():
         polygon = _points(zone["path"], big)
         draw.polygon(polygon, fill=design.zones.get(key, zone.get("default", UNPAINTED)))
+    # One layer per zone holds its strokes in order; each layer is clipped to
+    # its zone once (zones do not overlap, so the order across zones is moot).
+    layers: dict[str, Image.Image] = {}
     for stroke in design.strokes:
-        zone = zones.get(stroke.zone)
-        if zone is None:
+        if stroke.zone not in zones:
             continue
-        layer = Image.new("RGB", (big, big))
-        mask = Image.new("L", (big, big), 0)
+        layer = layers.get(stroke.zone)
+        if layer is None:
+            layer = layers[stroke.zone] = Image.new("RGBA", (big, big), (0, 0, 0, 0))
+        pen = ImageDraw.Draw(layer)
         width = max(1, round(stroke.width * SUPERSAMPLE * size / 640))
         points = _points(stroke.points, big)
-        stroke_mask = Image.new("L", (big, big), 0)
-        pen = ImageDraw.Draw(stroke_mask)
-        if len(points) == 1:
-            (px, py), r = points[0], width / 2
-            pen.ellipse((px - r, py - r, px + r, py + r), fill=255)
-        else:
-            pen.line(points, fill=255, width=width, joint="curve")
-            for px, py in (points[0], points[-1]):
-                r = width / 2
-                pen.ellipse((px - r, py - r, px + r, py + r), fill=255)
-        ImageDraw.Draw(mask).polygon(_points(zone["path"], big), fill=255)
-        # Only where the stroke and its zone overlap: paint stays inside its zone.
-        clipped = Image.composite(stroke_mask, Image.new("L", (big, big), 0), mask)
-        layer.paste(stroke.color, (0, 0, big, big))
-        image.paste(layer, (0, 0), clipped)
+        if len(points) > 1:
+            pen.line(points, fill=stroke.color, width=width, joint="curve")
+        r = width / 2
+        for px, py in (points[0], points[-1]):
+            pen.ellipse((px - r, py - r, px + r, py + r), fill=stroke.color)
+    for key, layer in layers.items():
+        inside = Image.new("L", (big, big), 0)
+        ImageDraw.Draw(inside).polygon(_points(zones[key]["path"], big), fill=255)
+        # Paint stays inside its zone.
+        alpha = ImageChops.multiply(layer.getchannel("A"), inside)
+        image.paste(layer.convert("RGB"), (0, 0), alpha)
     draw = ImageDraw.Draw(image)
     for zone in zones.values():
         draw.polygon(_points(zone["path"], big), outline=OUTLINE, width=2 * SUPERSAMPLE)
