@@ -41,6 +41,29 @@ def test_a_shopper_paints_a_zone_sees_the_recipe_and_adds_the_bag(phone, live_se
         )
     page.mouse.up()
     assert page.locator("[data-strokes] polyline").count() == 1
+    # and a dab of the round sponge on the top band
+    page.get_by_label("Round sponge").check()
+    page.locator(".studio-canvas").scroll_into_view_if_needed()
+    box = page.locator(".studio-canvas").bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.39)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.39)
+    page.mouse.up()
+    assert page.locator("[data-strokes] polyline").count() == 2
+    page.get_by_role("button", name="Undo").click()
+    assert page.locator("[data-strokes] polyline").count() == 1
+    page.get_by_role("button", name="Redo").click()
+    assert page.locator("[data-strokes] polyline").count() == 2
+
+    # The charm stencil is placed and turned
+    page.locator("[data-stencil-input]").check()
+    page.locator("[data-stencil=rotation]").fill("30")
+    assert page.locator("[data-charm]").get_attribute("d").startswith("M")
+
+    # A kit colour from the swatches goes to the part last chosen
+    page.locator("input[data-zone-input=trim]").focus()
+    page.locator("[data-swatch]").nth(1).click()
+    page.locator("[data-recipe=trim]").filter(has_text="Mix it from the kit").wait_for()
 
     page.fill("input[name=monogram]", "lj")
     page.get_by_role("button", name="See my bag").click()
@@ -49,11 +72,21 @@ def test_a_shopper_paints_a_zone_sees_the_recipe_and_adds_the_bag(phone, live_se
     page.wait_for_function("document.querySelector('[data-preview]').naturalWidth > 0")
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
 
+    # The design has its own link: reopening it brings everything back
+    assert "design=" in page.url
+    page.reload()
+    page.locator("[data-result]:not([hidden])").wait_for()
+    assert page.locator("input[data-zone-input=body]").input_value() == "#2c9d59"
+    assert page.locator("[data-strokes] polyline").count() == 2
+    assert page.locator("input[name=monogram]").input_value() == "LJ"
+
     page.locator("[data-result] button").click()
     page.wait_for_url(re.compile(r"/en/cart/"))
     assert "Paint-it-yourself kit" in page.locator(".bag-line").first.inner_text()
     line = CartLine.objects.get()
     assert line.mode == "diy"
-    stroke = line.design.document["strokes"][0]
-    assert stroke["zone"] == "body" and len(stroke["points"]) >= 5
+    stroke, dab = line.design.document["strokes"]
+    assert stroke["zone"] == "body" and len(stroke["points"]) >= 5 and stroke["tool"] == "brush"
+    assert dab["zone"] == "flap" and dab["tool"] == "sponge"
     assert line.design.document["monogram"] == "LJ"
+    assert line.design.document["stencil"]["rotation"] == 30

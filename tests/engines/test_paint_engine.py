@@ -116,3 +116,43 @@ def test_the_solver_is_never_worse_than_trying_every_recipe(value):
     )
     # Exhaustive over recipes of up to 6 parts; the solver sees up to 20.
     assert found.delta_e <= best + 0.01
+
+
+def test_the_artisan_fee_adds_up_its_parts():
+    from decimal import Decimal
+
+    from trunkshow.engines.design.pricing import artisan_fee
+    from trunkshow.engines.design.schema import parse_design
+
+    doc = parse_design(
+        {"template": "t", "mode": "artisan", "zones": {"a": "#112233", "b": "#445566"},
+         "strokes": [{"zone": "a", "color": "#112233", "width": 4, "points": [[0.1, 0.1]]}],
+         "stencil": None, "monogram": "AB"},
+        zones=["a", "b"],
+    )  # fmt: skip
+    fee = artisan_fee(
+        doc, {"base": "100", "zone": "10", "stroke": "1", "colour": "5", "monogram": "7"}
+    )
+    assert fee.total == Decimal("133.00")  # 100 + 2 x 10 + 1 + 5 (second colour) + 7
+    assert sum(fee.parts.values()) == fee.total
+
+
+def test_a_sponge_stroke_is_speckled_and_the_same_every_time():
+    from trunkshow.demo.templates_data import TEMPLATES
+    from trunkshow.engines.design.render import render_png
+    from trunkshow.engines.design.schema import parse_design
+
+    template = TEMPLATES[0]
+    zones = [z["key"] for z in template["zones"]]
+
+    def picture(tool: str) -> bytes:
+        doc = parse_design(
+            {"template": "signature-tote", "mode": "artisan",
+             "strokes": [{"zone": "body", "color": "#D53D39", "width": 30, "tool": tool,
+                          "points": [[0.2, 0.6], [0.8, 0.65]]}]},
+            zones=zones,
+        )  # fmt: skip
+        return render_png(template, doc, size=160)
+
+    assert picture("sponge") == picture("sponge")
+    assert picture("sponge") != picture("brush")

@@ -105,3 +105,18 @@ def test_hostile_documents_are_refused_quickly(client, tote_template):
     huge = '{"strokes": [' + ",".join(['{"points": [[0.1, 0.1]]}'] * 1_000_000) + "]}"
     assert post(client, huge).status_code == 413
     assert not Design.objects.exists()
+
+
+def test_the_artisans_fee_grows_with_the_work_the_design_asks(client, tote_template):
+    plain = post(client, design(mode="artisan", strokes=[], stencil=None, monogram=None,
+                                zones={"body": GREEN})).json()  # fmt: skip
+    busy = post(client, design(mode="artisan")).json()
+    # CN: bag 1000 + base 480 + one zone 60
+    assert plain["price"]["amount"] == "1540.00"
+    assert plain["price_parts"]["zones"] == "60.00"
+    # two zones, a stroke, three colours, a stencil and a monogram cost more
+    assert float(busy["price"]["amount"]) > float(plain["price"]["amount"])
+    assert busy["price_parts"]["stencil"] == "80.00" and busy["price_parts"]["monogram"] == "60.00"
+    # The DIY kit is one price whatever the design
+    kit = post(client, design()).json()
+    assert kit["price"]["amount"] == "1260.00" and kit["price_parts"]["kit"] == "260.00"

@@ -12,8 +12,26 @@ def _zone(key: str, en: str, zh: str, path: list[list[float]], default: str) -> 
     return {"key": key, "titles": {"en": en, "zh-Hans": zh}, "path": path, "default": default}
 
 
+# Artisans charge by the work a design asks for; the DIY kit is one price.
 SURCHARGES = {
-    "artisan": {"CN": "880.00", "US": "120.00"},
+    "artisan": {
+        "CN": {
+            "base": "480.00",
+            "zone": "60.00",
+            "stroke": "6.00",
+            "colour": "40.00",
+            "stencil": "80.00",
+            "monogram": "60.00",
+        },
+        "US": {
+            "base": "68.00",
+            "zone": "8.00",
+            "stroke": "1.00",
+            "colour": "5.00",
+            "stencil": "12.00",
+            "monogram": "8.00",
+        },
+    },
     "diy": {"CN": "260.00", "US": "36.00"},
 }
 

@@ -55,6 +55,8 @@ class Design(models.Model):
     paints = models.JSONField(default=list)
     amount = models.DecimalField(max_digits=12, decimal_places=2)
     currency = models.CharField(max_length=3)
+    # How the amount was made: the bag, then the artisans' work or the kit.
+    price_parts = models.JSONField(default=dict)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

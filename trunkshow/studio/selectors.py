@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from trunkshow.common.locales import localized
 from trunkshow.common.money import amount_str
+from trunkshow.engines.paint import DIY_KIT, mix
 from trunkshow.studio.models import BagTemplate, Design
 from trunkshow.studio.services import preview_path
 
@@ -55,6 +57,26 @@ def design_payload(design: Design, *, absolute: Callable[[str], str]) -> dict[st
             for p in design.paints
         ],
         "price": {"amount": amount_str(design.amount), "currency": design.currency},
+        "price_parts": design.price_parts,
         "document": design.document,
         "lead_time_days": None,
     }
+
+
+# The kit's five brushes, in the studio's units (a 640 px wide bag).
+BRUSH_SIZES = (3, 6, 10, 16, 26)
+# Colours a shopper can be sure to mix from the kit, with their recipes.
+KIT_RECIPES = (
+    {"red": 1}, {"yellow": 1}, {"blue": 1}, {"white": 1},
+    {"red": 1, "yellow": 1}, {"red": 1, "yellow": 3}, {"yellow": 3, "blue": 1},
+    {"yellow": 1, "blue": 1}, {"blue": 1, "white": 3}, {"red": 1, "white": 3},
+    {"red": 1, "yellow": 1, "blue": 1}, {"red": 1, "yellow": 2, "blue": 1, "white": 8},
+)  # fmt: skip
+
+
+@lru_cache(maxsize=1)
+def kit_swatches() -> list[dict[str, Any]]:
+    return [
+        {"color": mix(parts), "recipe": {k: parts.get(k, 0) for k in DIY_KIT.keys}}
+        for parts in KIT_RECIPES
+    ]

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +9,7 @@ from django.conf import settings
 
 from trunkshow.catalog.selectors import offers_by_sku
 from trunkshow.common.models import Market
+from trunkshow.engines.design.pricing import mode_fee
 from trunkshow.engines.design.render import render_png
 from trunkshow.engines.design.schema import Design as DesignDoc
 from trunkshow.engines.design.schema import DesignError, parse_design
@@ -118,6 +118,7 @@ def design_create(*, data: dict[str, Any], market: Market) -> Design:
             f"This bag is not made to order in {market.code}.",
             [(["body", "market"], "not sold here")],
         )
+    fee = mode_fee(doc, surcharge)
     digest = content_hash(template, doc)
     preview_ensure(template, doc, digest)
     return Design.objects.create(
@@ -127,6 +128,7 @@ def design_create(*, data: dict[str, Any], market: Market) -> Design:
         document=doc.as_document(),
         content_hash=digest,
         paints=paints,
-        amount=offer.amount + Decimal(str(surcharge)),
+        amount=offer.amount + fee.total,
+        price_parts={"bag": str(offer.amount), **{k: str(v) for k, v in fee.parts.items()}},
         currency=market.currency,
     )

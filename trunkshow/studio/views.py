@@ -12,7 +12,13 @@ def studio_page(request: HttpRequest, key: str) -> HttpResponse:
     template = next((t for t in templates if t["key"] == key), None)
     if template is None:
         raise Http404("No such bag in the studio.")
-    return render(request, "studio/studio.html", {"template": template, "templates": templates})
+    context = {
+        "template": template,
+        "templates": templates,
+        "swatches": selectors.kit_swatches(),
+        "brush_sizes": selectors.BRUSH_SIZES,
+    }
+    return render(request, "studio/studio.html", context)
 
 
 def studio_index(request: HttpRequest) -> HttpResponse:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import math
+import random
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -45,6 +46,25 @@ def charm_polygon(
     return points
 
 
+def _sponge(
+    pen: ImageDraw.ImageDraw, points: list[tuple[float, float]], width: int, colour: str
+) -> None:
+    """Speckles along the path, as a sponge leaves them; seeded by the path, so
+    the same design always gives the same picture."""
+    rng = random.Random(",".join(f"{x:.1f}:{y:.1f}" for x, y in points))  # noqa: S311 - a texture
+    dot = max(1.0, width / 9)
+    for (x0, y0), (x1, y1) in zip(points, points[1:] or points, strict=False):
+        steps = max(1, int(math.hypot(x1 - x0, y1 - y0) / max(1.0, width / 3)))
+        for step in range(steps + 1):
+            cx = x0 + (x1 - x0) * step / steps
+            cy = y0 + (y1 - y0) * step / steps
+            for _ in range(6):
+                angle = rng.random() * math.tau
+                reach = rng.random() * width / 2
+                x, y = cx + reach * math.cos(angle), cy + reach * math.sin(angle)
+                pen.ellipse((x - dot, y - dot, x + dot, y + dot), fill=colour)
+
+
 def render_png(template: Mapping[str, Any], design: Design, *, size: int = 640) -> bytes:
     big = size * SUPERSAMPLE
     image = Image.new("RGB", (big, big), BACKDROP)
@@ -65,6 +85,9 @@ def render_png(template: Mapping[str, Any], design: Design, *, size: int = 640) 
         pen = ImageDraw.Draw(layer)
         width = max(1, round(stroke.width * SUPERSAMPLE * size / 640))
         points = _points(stroke.points, big)
+        if stroke.tool == "sponge":
+            _sponge(pen, points, width, stroke.color)
+            continue
         if len(points) > 1:
             pen.line(points, fill=stroke.color, width=width, joint="curve")
         r = width / 2

@@ -34,12 +34,17 @@ class DesignError(ValueError):
         self.issues = list(issues)
 
 
+TOOLS = ("brush", "sponge")
+
+
 @dataclass(frozen=True)
 class Stroke:
     zone: str
     color: str
     width: float
     points: tuple[tuple[float, float], ...]
+    # The kit's round sponge dabs a speckled texture instead of a solid line.
+    tool: str = "brush"
 
 
 @dataclass(frozen=True)
@@ -82,6 +87,7 @@ class Design:
                     "zone": s.zone,
                     "color": s.color,
                     "width": s.width,
+                    "tool": s.tool,
                     "points": [list(p) for p in s.points],
                 }
                 for s in self.strokes
@@ -164,6 +170,10 @@ def parse_design(data: object, *, zones: Sequence[str]) -> Design:
             issues.append(([*loc, "zone"], f"unknown zone; this bag has {known}"))
         colour = _colour(raw.get("color"), [*loc, "color"], issues)
         width = _number(raw.get("width"), [*loc, "width"], MIN_WIDTH, MAX_WIDTH, issues)
+        tool = raw.get("tool", "brush")
+        if tool not in TOOLS:
+            issues.append(([*loc, "tool"], "must be brush or sponge"))
+            tool = "brush"
         points = raw.get("points")
         if not isinstance(points, list) or not 1 <= len(points) <= MAX_POINTS_PER_STROKE:
             issues.append(([*loc, "points"], f"must be 1 to {MAX_POINTS_PER_STROKE} points"))
@@ -180,7 +190,7 @@ def parse_design(data: object, *, zones: Sequence[str]) -> Design:
             x = _number(point[0], [*loc, "points", p_index, 0], 0.0, 1.0, issues)
             y = _number(point[1], [*loc, "points", p_index, 1], 0.0, 1.0, issues)
             parsed.append((x, y))
-        strokes.append(Stroke(str(zone), colour, width, tuple(parsed)))
+        strokes.append(Stroke(str(zone), colour, width, tuple(parsed), str(tool)))
 
     stencil = None
     raw_stencil = data.get("stencil")

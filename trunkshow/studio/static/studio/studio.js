@@ -57,13 +57,22 @@ if (root) {
   const svg = root.querySelector(".studio-canvas");
   const layer = root.querySelector("[data-strokes]");
   const brush = root.querySelector("[data-brush-colour]");
-  const brushWidth = root.querySelector("[data-brush-width]");
+  const brushWidth = { get value() { return form.querySelector("input[name=brush-size]:checked").value; } };
   const strokes = [];
   let drawing = null;
   const at = (event) => {
     const box = svg.getBoundingClientRect();
     const clamp = (v) => Math.min(1, Math.max(0, v));
     return [clamp((event.clientX - box.left) / box.width), clamp((event.clientY - box.top) / box.height)];
+  };
+  // A sponge dabs speckles: shown here as a dotted line, drawn as speckles in the preview.
+  const strokeLine = (stroke) => {
+    const line = document.createElementNS("http://www.w3.org/2000/svg", "polyline");
+    const attributes = { fill: "none", stroke: stroke.color, "stroke-width": stroke.width / 640, "stroke-linecap": "round",
+      "stroke-linejoin": "round", "clip-path": `url(#clip-${stroke.zone})` };
+    if (stroke.tool === "sponge") attributes["stroke-dasharray"] = `${stroke.width / 2400} ${stroke.width / 900}`;
+    Object.entries(attributes).forEach(([k, v]) => line.setAttribute(k, v));
+    return line;
   };
   const render = (stroke, line) => line.setAttribute("points", stroke.points.map((p) => p.join(",")).join(" "));
   svg.addEventListener("pointerdown", (event) => {
@@ -72,13 +81,11 @@ if (root) {
     event.preventDefault();
     svg.setPointerCapture(event.pointerId);
     const width = Number(brushWidth.value);
-    drawing = { zone, color: brush.value.toUpperCase(), width, points: [at(event)] };
-    const line = document.createElementNS("http://www.w3.org/2000/svg", "polyline");
-    Object.entries({ fill: "none", stroke: brush.value, "stroke-width": width / 640, "stroke-linecap": "round",
-      "stroke-linejoin": "round", "clip-path": `url(#clip-${zone})` }).forEach(([k, v]) => line.setAttribute(k, v));
-    layer.append(line);
-    drawing.line = line;
-    render(drawing, line);
+    const tool = form.querySelector("input[name=tool]:checked").value;
+    drawing = { zone, color: brush.value.toUpperCase(), width, tool, points: [at(event)] };
+    drawing.line = strokeLine(drawing);
+    layer.append(drawing.line);
+    render(drawing, drawing.line);
   });
   svg.addEventListener("pointermove", (event) => {
     if (!drawing || drawing.points.length >= 500) return;
@@ -91,21 +98,110 @@ if (root) {
   const finish = () => {
     if (!drawing) return;
     strokes.push(drawing);
+    undone.length = 0;
     drawing = null;
   };
   svg.addEventListener("pointerup", finish);
   svg.addEventListener("pointercancel", finish);
+  const undone = [];
   root.querySelector("[data-undo]").addEventListener("click", () => {
     const last = strokes.pop();
-    if (last) last.line.remove();
+    if (last) { last.line.remove(); undone.push(last); }
   });
+  root.querySelector("[data-redo]").addEventListener("click", () => {
+    const again = undone.pop();
+    if (again) { layer.append(again.line); strokes.push(again); }
+  });
+  const drawStroke = (stroke) => {
+    const line = strokeLine(stroke);
+    layer.append(line);
+    stroke.line = line;
+    render(stroke, line);
+    strokes.push(stroke);
+  };
   brush.addEventListener("change", () => showRecipe(brush));
   brush.addEventListener("input", () => showRecipe(brush));
+
+  const stencilBox = root.querySelector("[data-stencil-input]");
+  const stencilControls = root.querySelector("[data-stencil-controls]");
+  const charm = root.querySelector("[data-charm]");
+  const stencilValue = () => {
+    const get = (name) => root.querySelector(`[data-stencil="${name}"]`).value;
+    return { x: Number(get("x")), y: Number(get("y")), scale: Number(get("scale")), rotation: Number(get("rotation")), color: get("color").toUpperCase() };
+  };
+  // The same flower the preview draws (engines/design/render.py charm_polygon).
+  const drawCharm = () => {
+    stencilControls.hidden = !stencilBox.checked;
+    charm.toggleAttribute("hidden", !stencilBox.checked);
+    const s = stencilValue();
+    const radius = 0.06 * s.scale;
+    const turn = (s.rotation * Math.PI) / 180;
+    const points = [];
+    for (let step = 0; step < 100; step += 1) {
+      const angle = (2 * Math.PI * step) / 100;
+      const r = radius * (0.62 + 0.38 * Math.abs(Math.cos(2.5 * angle)));
+      points.push(`${(s.x + r * Math.cos(angle + turn)).toFixed(4)},${(s.y + r * Math.sin(angle + turn)).toFixed(4)}`);
+    }
+    charm.setAttribute("d", `M${points.join("L")}Z`);
+    charm.setAttribute("fill", s.color);
+  };
+  stencilBox.addEventListener("change", drawCharm);
+  root.querySelectorAll("[data-stencil]").forEach((input) => input.addEventListener("input", drawCharm));
+
+  // Kit swatches: tap a colour, then the part (or the brush) it goes to.
+  let activeInput = null;
+  root.querySelectorAll("[data-zone-input], [data-brush-colour]").forEach((input) => {
+    input.addEventListener("focus", () => { activeInput = input; });
+  });
+  root.querySelectorAll("[data-swatch]").forEach((button) => button.addEventListener("click", () => {
+    const target = activeInput || root.querySelector("[data-zone-input]");
+    target.value = button.dataset.swatch.toLowerCase();
+    target.dispatchEvent(new Event("input"));
+  }));
+  const syncKit = () => { root.querySelector("[data-kit-swatches]").hidden = mode() !== "diy"; };
+  form.querySelectorAll("input[name=mode]").forEach((radio) => radio.addEventListener("change", syncKit));
 
   const monogram = root.querySelector("[data-monogram-input]");
   monogram.addEventListener("input", () => {
     root.querySelector("[data-monogram]").textContent = monogram.value.toUpperCase().replace(/[^A-Z]/g, "").slice(0, 3);
   });
+
+  const reopen = async (id) => {
+    const response = await fetch(`/api/v1/designs/${encodeURIComponent(id)}`);
+    if (!response.ok) return;
+    const design = await response.json();
+    const doc = design.document;
+    const radio = form.querySelector(`input[name=mode][value="${doc.mode}"]`);
+    if (radio) radio.checked = true;
+    syncKit();
+    for (const [zone, colour] of Object.entries(doc.zones || {})) {
+      const input = root.querySelector(`[data-zone-input="${zone}"]`);
+      if (!input) continue;
+      input.value = colour.toLowerCase();
+      painted.add(zone);
+      showRecipe(input);
+    }
+    (doc.strokes || []).forEach((stroke) => drawStroke({ ...stroke, points: stroke.points.map((p) => [...p]) }));
+    if (doc.stencil) {
+      stencilBox.checked = true;
+      for (const [name, value] of Object.entries(doc.stencil)) {
+        const input = root.querySelector(`[data-stencil="${name}"]`);
+        if (input) input.value = name === "color" ? String(value).toLowerCase() : value;
+      }
+    }
+    drawCharm();
+    if (doc.monogram) {
+      monogram.value = doc.monogram;
+      root.querySelector("[data-monogram]").textContent = doc.monogram;
+    }
+    const result = root.querySelector("[data-result]");
+    result.querySelector("[data-preview]").src = design.preview_url;
+    result.querySelector("[data-price]").textContent = new Intl.NumberFormat(document.documentElement.lang, { style: "currency", currency: design.price.currency }).format(Number(design.price.amount));
+    result.querySelector("[data-design-id]").value = design.id;
+    result.hidden = false;
+  };
+  const linked = new URLSearchParams(window.location.search).get("design");
+  if (linked) reopen(linked);
 
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -115,15 +211,14 @@ if (root) {
       if (painted.has(input.dataset.zoneInput)) zones[input.dataset.zoneInput] = input.value.toUpperCase();
     }
     const letters = monogram.value.toUpperCase().replace(/[^A-Z]/g, "").slice(0, 3);
-    const stencil = root.querySelector("[data-stencil-input]").checked
-      ? { x: 0.5, y: 0.55, scale: 1, rotation: 0, color: "#F3F4F2" } : null;
+    const stencil = stencilBox.checked ? stencilValue() : null;
     const save = root.querySelector("[data-save]");
     save.disabled = true;
     try {
       const { ok, body } = await post("/api/v1/designs", {
         template: t.template, mode: mode(), market: t.market, zones, stencil, monogram: letters || null,
-        strokes: strokes.map(({ zone, color, width, points }) => ({
-          zone, color, width, points: points.map(([x, y]) => [Number(x.toFixed(4)), Number(y.toFixed(4))]),
+        strokes: strokes.map(({ zone, color, width, tool, points }) => ({
+          zone, color, width, tool, points: points.map(([x, y]) => [Number(x.toFixed(4)), Number(y.toFixed(4))]),
         })),
       });
       if (!ok) {
@@ -136,6 +231,10 @@ if (root) {
       result.querySelector("[data-price]").textContent = new Intl.NumberFormat(document.documentElement.lang, { style: "currency", currency: body.price.currency }).format(Number(body.price.amount));
       result.querySelector("[data-design-id]").value = body.id;
       result.hidden = false;
+      // The design's own link: reloading or sharing it reopens this design.
+      const url = new URL(window.location.href);
+      url.searchParams.set("design", body.id);
+      window.history.replaceState(null, "", url);
       result.scrollIntoView({ behavior: "smooth", block: "start" });
     } catch {
       error.textContent = t.i18nError;
