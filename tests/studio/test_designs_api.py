@@ -82,6 +82,9 @@ def test_a_colour_the_kit_cannot_mix_is_named_with_the_nearest_that_it_can(clien
          ["body", "stencil", "scale"]),
         ({"mode": "gold"}, ["body", "mode"]),
         ({"template": "nope"}, ["body", "template"]),
+        ({"version": 2}, ["body", "version"]),
+        ({"strokes": [{"zone": "body", "color": GREEN, "width": 8, "tool": "spray", "points": [[0.1, 0.5]]}]},
+         ["body", "strokes", 0, "tool"]),
     ],
 )  # fmt: skip
 def test_a_broken_rule_is_a_422_naming_where(client, tote_template, changes, field):

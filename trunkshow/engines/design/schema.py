@@ -131,6 +131,9 @@ def parse_design(data: object, *, zones: Sequence[str]) -> Design:
     issues: list[Issue] = []
     if not isinstance(data, Mapping):
         raise DesignError([([], "the design must be an object")])
+    version = data.get("version", VERSION)
+    if version != VERSION or isinstance(version, bool):
+        issues.append((["version"], f"this studio reads design documents of version {VERSION}"))
     template = data.get("template")
     if not isinstance(template, str) or not 1 <= len(template) <= 64:
         issues.append((["template"], "must be a template key"))
