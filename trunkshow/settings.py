@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "trunkshow.quiz",
     "trunkshow.studio",
     "trunkshow.commerce",
+    "trunkshow.atelier",
     "trunkshow.storefront",
     "trunkshow.demo",
 ]
@@ -248,6 +249,10 @@ EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "false").lower() == "true"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Trunk Show <orders@trunkshow.invalid>")
 # Links in emails point here.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# --- Atelier ------------------------------------------------------------------
+# The workshop plans its days in its own time zone.
+ATELIER_TIME_ZONE = os.environ.get("ATELIER_TIME_ZONE", "Asia/Shanghai")
 
 # --- Commerce -----------------------------------------------------------------
 RESERVATION_MINUTES = float(os.environ.get("RESERVATION_MINUTES", "15"))

@@ -15,7 +15,7 @@ from trunkshow.inventory.models import StockItem
 
 pytestmark = pytest.mark.django_db
 
-APPS = ["common", "catalog", "inventory", "commerce", "studio", "auth"]
+APPS = ["common", "catalog", "inventory", "commerce", "studio", "atelier", "auth"]
 
 
 def snapshot() -> dict[str, list[dict]]:

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from trunkshow.commerce import events
 from trunkshow.commerce.models import Cart, Order, OrderEvent, Payment
 from trunkshow.commerce.payments import Charge, PaymentError, payment_provider
 from trunkshow.common.db import serialized_write
@@ -67,6 +68,7 @@ def order_transition(*, order: Order, to: str, actor: str = "", note: str = "") 
         )
         if to == S.PAID:
             transaction.on_commit(lambda: _send_confirmation(locked.pk))
+            transaction.on_commit(lambda: events.announce(events.ORDER_PAID, locked.pk))
     return locked
 
 

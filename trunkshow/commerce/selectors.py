@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from trunkshow.catalog.selectors import offers_by_sku
+from trunkshow.commerce.events import line_details
 from trunkshow.commerce.models import Cart, Order, ShippingMethod
 from trunkshow.common.locales import localized
 from trunkshow.common.money import amount_str, format_price
@@ -117,6 +118,8 @@ def order_visible(order: Order, *, token: str | None, request: HttpRequest) -> b
 
 def order_payload(order: Order, *, locale: str) -> dict[str, Any]:
     currency = order.currency
+    lines = list(order.lines.all())
+    details = line_details([line.pk for line in lines])
     return {
         "order_id": order.public_id,
         "number": order.number,
@@ -136,10 +139,11 @@ def order_payload(order: Order, *, locale: str) -> dict[str, Any]:
                 "design_id": line.design.public_id if line.design is not None else None,
                 "work_order": None,
                 "kit": None,
+                **details.get(line.pk, {}),
                 "unit_price": _money(line.unit_price, currency, locale),
                 "line_total": _money(line.line_total, currency, locale),
             }
-            for line in order.lines.all()
+            for line in lines
         ],
         "subtotal": _money(order.subtotal, currency, locale),
         "shipping": _money(order.shipping, currency, locale),

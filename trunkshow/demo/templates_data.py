@@ -77,3 +77,10 @@ TEMPLATES: list[dict[str, Any]] = [
         "monogram_at": [0.5, 0.64],
     },
 ]  # fmt: skip
+
+# The demo workshop: three painters, one of them part-time and on Saturdays.
+ARTISANS = [
+    ("Chen Mei", [7.5, 7.5, 7.5, 7.5, 7.5, 0.0, 0.0]),
+    ("Liu Yang", [7.5, 7.5, 7.5, 7.5, 7.5, 0.0, 0.0]),
+    ("Zhao Lin", [0.0, 4.0, 4.0, 4.0, 0.0, 6.0, 0.0]),
+]

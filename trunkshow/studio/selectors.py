@@ -6,7 +6,11 @@ from typing import Any
 
 from trunkshow.common.locales import localized
 from trunkshow.common.money import amount_str
+from trunkshow.engines.atelier.effort import estimate_hours
+from trunkshow.engines.design.schema import parse_design
+from trunkshow.engines.design.work import design_work
 from trunkshow.engines.paint import DIY_KIT, mix
+from trunkshow.studio.lead_times import lead_time_days
 from trunkshow.studio.models import BagTemplate, Design
 from trunkshow.studio.services import preview_path
 
@@ -59,7 +63,9 @@ def design_payload(design: Design, *, absolute: Callable[[str], str]) -> dict[st
         "price": {"amount": amount_str(design.amount), "currency": design.currency},
         "price_parts": design.price_parts,
         "document": design.document,
-        "lead_time_days": None,
+        "lead_time_days": (
+            lead_time_days(design_effort_hours(design)) if design.mode == "artisan" else None
+        ),
     }
 
 
@@ -80,3 +86,9 @@ def kit_swatches() -> list[dict[str, Any]]:
         {"color": mix(parts), "recipe": {k: parts.get(k, 0) for k in DIY_KIT.keys}}
         for parts in KIT_RECIPES
     ]
+
+
+def design_effort_hours(design: Design) -> float:
+    """Bench hours the artisans will need for this design."""
+    doc = parse_design(design.document, zones=[z["key"] for z in design.template.zones])
+    return estimate_hours(design_work(doc, {"zones": design.template.zones}))

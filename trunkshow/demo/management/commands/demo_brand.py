@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from trunkshow.atelier.models import Artisan
 from trunkshow.catalog import services as catalog
 from trunkshow.commerce.models import ShippingMethod
 from trunkshow.common.services import market_upsert, sync_row
@@ -25,7 +26,7 @@ from trunkshow.demo.catalog_data import (
     stock_for,
 )
 from trunkshow.demo.clips import load_demo_clips
-from trunkshow.demo.templates_data import SURCHARGES, TEMPLATES
+from trunkshow.demo.templates_data import ARTISANS, SURCHARGES, TEMPLATES
 from trunkshow.inventory.models import StockItem
 from trunkshow.inventory.services import stock_set_on_hand
 from trunkshow.quiz.services import quiz_import
@@ -98,6 +99,8 @@ class Command(BaseCommand):
                         "position": position,
                     },
                 )
+            for name, hours in ARTISANS:
+                sync_row(Artisan, lookup={"name": name}, values={"hours": hours})
             for sku, limit in PER_SHOPPER_LIMITS.items():
                 StockItem.objects.filter(sku=sku).exclude(per_shopper_limit=limit).update(
                     per_shopper_limit=limit

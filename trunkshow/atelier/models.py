@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+def default_hours() -> list[float]:
+    return [7.5, 7.5, 7.5, 7.5, 7.5, 0.0, 0.0]
+
+
+class Artisan(models.Model):
+    name = models.CharField(max_length=100)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    hours = models.JSONField(
+        default=default_hours,
+        help_text=_("Hours at the bench per weekday, Monday first (7 numbers)."),
+    )
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ArtisanDayOff(models.Model):
+    artisan = models.ForeignKey(Artisan, on_delete=models.CASCADE, related_name="days_off")
+    day = models.DateField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["artisan", "day"], name="uniq_day_off")]
+
+    def __str__(self) -> str:
+        return f"{self.artisan} off {self.day}"
+
+
+class WorkshopHoliday(models.Model):
+    day = models.DateField(unique=True)
+    name = models.CharField(max_length=100, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.name}"
+
+
+class WorkOrder(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        IN_PAINTING = "in_painting", _("In painting")
+        DRYING = "drying", _("Drying")
+        QUALITY_CHECK = "quality_check", _("Quality check")
+        READY_TO_SHIP = "ready_to_ship", _("Ready to ship")
+        SHIPPED = "shipped", _("Shipped")
+
+    # One work order per paid artisan line: the database makes "exactly once" hold.
+    order_line = models.OneToOneField(
+        "commerce.OrderLine", on_delete=models.PROTECT, related_name="work_order"
+    )
+    order_number = models.CharField(max_length=20)
+    # What was paid for, frozen: later edits to the design or template change nothing here.
+    snapshot = models.JSONField()
+    effort_hours = models.DecimalField(max_digits=6, decimal_places=2)
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
+    promised_ship_date = models.DateField()
+    assignee = models.ForeignKey(
+        Artisan, null=True, blank=True, on_delete=models.SET_NULL, related_name="work_orders"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["promised_ship_date", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.order_number}/{self.pk} {self.status}"
+
+
+class WorkOrderEvent(models.Model):
+    work_order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20)
+    actor = models.CharField(max_length=150, blank=True)
+    note = models.CharField(max_length=500, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.work_order_id}: {self.from_status or '-'} -> {self.to_status}"

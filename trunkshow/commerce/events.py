@@ -1,0 +1,44 @@
+"""Commerce tells the apps above it what happened, without importing them.
+
+Apps higher in the dependency order (the atelier, campaigns) subscribe in
+their AppConfig.ready; commerce announces after the transaction commits.
+Two kinds of hooks: events (an order was paid) and line details (what the
+atelier knows about an order line, shown on the order).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+ORDER_PAID = "order_paid"
+
+_handlers: dict[str, list[Callable[[int], object]]] = {}
+_line_details: list[Callable[[list[int]], dict[int, dict[str, Any]]]] = []
+
+
+def subscribe(event: str, handler: Callable[[int], object]) -> None:
+    if handler not in _handlers.setdefault(event, []):
+        _handlers[event].append(handler)
+
+
+def announce(event: str, order_id: int) -> None:
+    for handler in _handlers.get(event, []):
+        handler(order_id)
+
+
+def provide_line_details(provider: Callable[[list[int]], dict[int, dict[str, Any]]]) -> None:
+    if provider not in _line_details:
+        _line_details.append(provider)
+
+
+def line_details(line_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Extra fields per order line from the apps above (e.g. its work order)."""
+    merged: dict[int, dict[str, Any]] = {}
+    for provider in _line_details:
+        for line_id, fields in provider(line_ids).items():
+            merged.setdefault(line_id, {}).update(fields)
+    return merged
