@@ -90,3 +90,15 @@ def test_a_shopper_paints_a_zone_sees_the_recipe_and_adds_the_bag(phone, live_se
     assert dab["zone"] == "flap" and dab["tool"] == "sponge"
     assert line.design.document["monogram"] == "LJ"
     assert line.design.document["stencil"]["rotation"] == 30
+
+
+def test_an_artisan_design_shows_when_the_workshop_can_ship_it(phone, live_server, demo_shop):
+    page = phone
+    page.goto(live_server.url + "/zh-hans/studio/evening-clutch/")
+    page.get_by_label("由我们的工匠手绘（任意颜色）").check()
+    page.locator("input[data-zone-input=body]").fill("#7a4b94")
+    page.get_by_role("button", name="看看我的包").click()
+    lead = page.locator("[data-lead-time]:not([hidden])")
+    lead.wait_for()
+    assert "天后可发货" in lead.inner_text()
+    assert page.locator("[data-price]").inner_text().startswith("¥")

@@ -105,3 +105,22 @@ def test_work_orders_move_through_the_workshop_with_rework(client, workshop):
     assert all(e.actor for e in work_order.events.all())
     with pytest.raises(WorkOrderError):
         work_order_move(work_order=work_order, to="queued", actor="mei")
+
+
+def test_the_wait_is_shown_in_the_cart_at_checkout_and_on_the_order(workshop):
+    from django.test import Client
+
+    client = Client()
+    client.cookies["trunkshow_market"] = "CN"
+    made = post(client, design(mode="artisan")).json()
+    client.post("/zh-hans/cart/add-design/", {"design_id": made["id"]})
+    cart_id = client.session["cart_id"]
+    line = client.get(f"/api/v1/carts/{cart_id}").json()["lines"][0]
+    assert line["lead_time_days"] == made["lead_time_days"]
+    assert "天后可发货" in client.get("/zh-hans/cart/").content.decode()
+    assert "天后可发货" in client.get("/zh-hans/checkout/").content.decode()
+    placed = api(
+        client, f"/api/v1/carts/{cart_id}/checkout", checkout_body(), HTTP_IDEMPOTENCY_KEY="x"
+    ).json()
+    page = client.get(f"/zh-hans/orders/{placed['order_id']}/").content.decode()
+    assert "工匠承诺在" in page and WorkOrder.objects.get().promised_ship_date.isoformat() in page

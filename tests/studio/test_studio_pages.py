@@ -15,6 +15,7 @@ def test_the_studio_lists_bags_and_paints_one_in_chinese(client, tote_template):
     assert "画一只属于你的包" in client.get("/zh-hans/studio/").content.decode()
     page = client.get("/zh-hans/studio/signature-tote/").content.decode()
     assert "为你的经典托特包上色" in page and 'data-zone="body"' in page
+    assert "data-lead-time" in page
     assert client.get("/en/studio/no-such-bag/").status_code == 404
 
 

@@ -12,6 +12,8 @@ from trunkshow.commerce.models import Cart, Order, ShippingMethod
 from trunkshow.common.locales import localized
 from trunkshow.common.money import amount_str, format_price
 from trunkshow.inventory.selectors import available_by_sku
+from trunkshow.studio.lead_times import lead_time_days
+from trunkshow.studio.selectors import design_effort_hours
 
 
 def cart_by_public_id(public_id: str) -> Cart | None:
@@ -46,7 +48,7 @@ def shipping_methods(*, market_code: str, locale: str) -> list[dict[str, Any]]:
 
 def cart_payload(cart: Cart, *, locale: str) -> dict[str, Any]:
     """The cart as a shopper sees it now: live prices, and whether each line is still there."""
-    lines = list(cart.lines.select_related("design"))
+    lines = list(cart.lines.select_related("design__template"))
     skus = [line.sku for line in lines]
     offers = offers_by_sku(skus=skus, market_code=cart.market_id, locale=locale)
     available = available_by_sku(skus=skus, market_code=cart.market_id, holder=cart.public_id)
@@ -75,12 +77,18 @@ def cart_payload(cart: Cart, *, locale: str) -> dict[str, Any]:
                 "product_slug": offer.product_slug if offer else "",
                 "mode": line.mode,
                 "design_id": line.design.public_id if line.design is not None else None,
+                "lead_time_days": (
+                    lead_time_days(design_effort_hours(line.design) * line.quantity)
+                    if line.design is not None and line.mode == "artisan"
+                    else None
+                ),
                 "unit_price": _money(unit, currency, locale) if unit is not None else None,
                 "line_total": _money(line_total, currency, locale),
                 "available": available.get(line.sku, 0),
                 "short": offer is None or available.get(line.sku, 0) < wanted[line.sku],
             }
         )
+    waits = [wait for i in items if isinstance(wait := i["lead_time_days"], int)]
     return {
         "id": cart.public_id,
         "market": cart.market_id,
@@ -88,6 +96,8 @@ def cart_payload(cart: Cart, *, locale: str) -> dict[str, Any]:
         "status": cart.status,
         "lines": items,
         "count": sum(line.quantity for line in lines),
+        # The longest wait in the cart: when the whole order can ship.
+        "lead_time_days": max(waits, default=None),
         "subtotal": _money(subtotal, currency, locale),
         "shipping_methods": shipping_methods(market_code=cart.market_id, locale=locale),
     }

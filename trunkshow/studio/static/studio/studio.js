@@ -166,6 +166,12 @@ if (root) {
     root.querySelector("[data-monogram]").textContent = monogram.value.toUpperCase().replace(/[^A-Z]/g, "").slice(0, 3);
   });
 
+  // Artisan designs: when the workshop, with its queue today, can ship it.
+  const showLeadTime = (body) => {
+    const line = root.querySelector("[data-lead-time]");
+    line.hidden = body.lead_time_days == null;
+    if (body.lead_time_days != null) line.textContent = line.dataset.templateText.replace("{days}", body.lead_time_days);
+  };
   const reopen = async (id) => {
     const response = await fetch(`/api/v1/designs/${encodeURIComponent(id)}`);
     if (!response.ok) return;
@@ -198,6 +204,7 @@ if (root) {
     result.querySelector("[data-preview]").src = design.preview_url;
     result.querySelector("[data-price]").textContent = new Intl.NumberFormat(document.documentElement.lang, { style: "currency", currency: design.price.currency }).format(Number(design.price.amount));
     result.querySelector("[data-design-id]").value = design.id;
+    showLeadTime(design);
     result.hidden = false;
   };
   const linked = new URLSearchParams(window.location.search).get("design");
@@ -230,6 +237,7 @@ if (root) {
       result.querySelector("[data-preview]").src = body.preview_url;
       result.querySelector("[data-price]").textContent = new Intl.NumberFormat(document.documentElement.lang, { style: "currency", currency: body.price.currency }).format(Number(body.price.amount));
       result.querySelector("[data-design-id]").value = body.id;
+      showLeadTime(body);
       result.hidden = false;
       // The design's own link: reloading or sharing it reopens this design.
       const url = new URL(window.location.href);
