@@ -9,7 +9,6 @@ from trunkshow.commerce.models import Cart, CartLine, LineMode
 from trunkshow.common.db import serialized_write
 from trunkshow.common.models import Market
 from trunkshow.inventory.reservations import (
-    reservation_release,
     reservation_set,
 )
 from trunkshow.studio.models import Design
@@ -122,24 +121,3 @@ def _line_set(
 
 def cart_line_remove(*, cart: Cart, sku: str) -> None:
     cart_line_set(cart=cart, sku=sku, quantity=0, add=False)
-
-
-def cart_refresh_hold(*, cart: Cart) -> list[str]:
-    """Hold the cart's lines again (a shopper came back after the hold ran out).
-
-    Returns the SKUs that could not be held; their lines stay, marked short
-    by the cart's view, so the shopper decides.
-    """
-    short: list[str] = []
-    for line in cart.lines.all():
-        try:
-            reservation_set(
-                holder=cart.public_id, market_code=cart.market_id, lines=[(line.sku, line.quantity)]
-            )
-        except Exception:
-            short.append(line.sku)
-    return short
-
-
-def cart_abandon(*, cart: Cart) -> None:
-    reservation_release(holder=cart.public_id)

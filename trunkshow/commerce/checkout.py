@@ -37,7 +37,12 @@ from trunkshow.commerce.models import (
     OrderLine,
     ShippingMethod,
 )
-from trunkshow.commerce.orders import order_cancel_unpaid, order_mark_paid, order_settle
+from trunkshow.commerce.orders import (
+    order_cancel_unpaid,
+    order_mark_paid,
+    order_settle,
+    payment_record,
+)
 from trunkshow.commerce.payments import PaymentError, UnknownToken, payment_provider
 from trunkshow.common.db import serialized_write
 from trunkshow.common.locales import localized
@@ -269,8 +274,6 @@ def _pay(order: Order, payload: dict[str, Any]) -> Outcome:
         # The order waits; reconciliation (or a retry with the same key) settles it.
         return _error(503, "payment_unavailable", "The payment service did not answer; try again.")
     if not charge.approved:
-        from trunkshow.commerce.orders import payment_record
-
         payment_record(order=order, provider=provider.name, charge=charge)
         order_cancel_unpaid(order=order, note="payment declined")
         return _error(

@@ -13,7 +13,7 @@ from trunkshow.common.locales import localized
 from trunkshow.common.money import amount_str, format_price
 from trunkshow.inventory.selectors import available_by_sku
 from trunkshow.studio.lead_times import lead_time_days
-from trunkshow.studio.selectors import design_effort_hours
+from trunkshow.studio.selectors import design_effort_hours, preview_url_path
 
 
 def cart_by_public_id(public_id: str) -> Cart | None:
@@ -70,7 +70,7 @@ def cart_payload(cart: Cart, *, locale: str) -> dict[str, Any]:
                 "title": offer.title if offer else line.sku,
                 "color": offer.color_name if offer else "",
                 "image_url": (
-                    f"/media/designs/{line.design.content_hash[:40]}.png"
+                    preview_url_path(line.design)
                     if line.design is not None
                     else (offer.image_url if offer else "")
                 ),

@@ -162,16 +162,6 @@ def reservation_set(
             )
 
 
-def reservation_release(*, holder: str, market_code: str | None = None) -> int:
-    """Give back everything `holder` holds; returns how many reservations ended."""
-    with serialized_write(), transaction.atomic():
-        rows = Reservation.objects.filter(holder=holder)
-        if market_code is not None:
-            rows = rows.filter(market_id=market_code)
-        deleted, _kinds = rows.delete()
-    return deleted
-
-
 def stock_allocate(*, holder: str, market_code: str, lines: Iterable[tuple[str, int]]) -> None:
     """Turn `holder`'s reservation (or free stock) into allocated units for an order.
 

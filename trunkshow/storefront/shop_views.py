@@ -22,7 +22,7 @@ from trunkshow.commerce.checkout import checkout_with_key
 from trunkshow.commerce.models import Cart
 from trunkshow.common.locales import current_locale
 from trunkshow.common.middleware import request_market
-from trunkshow.inventory.reservations import InsufficientStock, reservation_minutes
+from trunkshow.inventory.reservations import InsufficientStock, Shortage, reservation_minutes
 from trunkshow.studio.selectors import design_by_public_id
 
 SESSION_CART = "cart_id"
@@ -214,7 +214,7 @@ def checkout_page(request: HttpRequest) -> HttpResponse:
     elif code == "insufficient_stock":
         _stock_message(
             request,
-            InsufficientStock([carts_shortage(line) for line in outcome.body.get("lines", [])]),
+            InsufficientStock([_shortage(line) for line in outcome.body.get("lines", [])]),
         )
         return HttpResponseRedirect(reverse("cart"))
     elif code == "payment_declined":
@@ -229,9 +229,8 @@ def checkout_page(request: HttpRequest) -> HttpResponse:
     return _checkout_form(request, cart, values=values, errors=errors, status=outcome.status)
 
 
-def carts_shortage(line: dict[str, Any]) -> Any:
-    from trunkshow.inventory.reservations import Shortage
-
+def _shortage(line: dict[str, Any]) -> Shortage:
+    """A short line as checkout reported it, for the same message the bag shows."""
     return Shortage(
         line["sku"], line["requested"], line["available"], line.get("limit"), line.get("reason", "")
     )

@@ -42,14 +42,17 @@ def design_by_public_id(public_id: str) -> Design | None:
     return Design.objects.select_related("template").filter(public_id=public_id).first()
 
 
+def preview_url_path(design: Design) -> str:
+    return f"/media/designs/{preview_path(design.content_hash).name}"
+
+
 def design_payload(design: Design, *, absolute: Callable[[str], str]) -> dict[str, Any]:
-    name = preview_path(design.content_hash).name
     return {
         "id": design.public_id,
         "template": design.template.key,
         "mode": design.mode,
         "market": design.market_id,
-        "preview_url": absolute(f"/media/designs/{name}"),
+        "preview_url": absolute(preview_url_path(design)),
         "paints": [
             {
                 "color": p["color"],

@@ -141,7 +141,3 @@ def solve(target: str, palette: Palette = DIY_KIT) -> Recipe:
         delta_e=round(delta, 2),
         achievable=delta <= ACHIEVABLE_DELTA_E,
     )
-
-
-def recipe_count(palette: Palette = DIY_KIT) -> int:
-    return len(_table(palette.key)[0])
