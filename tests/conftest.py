@@ -10,6 +10,7 @@ def media_in_tmp(settings: pytest.FixtureRequest, tmp_path_factory: pytest.TempP
     """Keep files written by tests out of the developer's var/media."""
     root = tmp_path_factory.mktemp("media")
     settings.MEDIA_ROOT = root  # type: ignore[attr-defined]
+    settings.PRIVATE_ROOT = tmp_path_factory.mktemp("private")  # type: ignore[attr-defined]
     return root
 
 

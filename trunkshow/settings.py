@@ -217,6 +217,9 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# Files only staff may see (photos of finished bags) and printable sheets:
+# never under MEDIA_ROOT, which is served to anyone.
+PRIVATE_ROOT = Path(os.environ.get("PRIVATE_ROOT", VAR_DIR / "private"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -253,6 +256,9 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # --- Atelier ------------------------------------------------------------------
 # The workshop plans its days in its own time zone.
 ATELIER_TIME_ZONE = os.environ.get("ATELIER_TIME_ZONE", "Asia/Shanghai")
+# A phone photo of a finished bag is 2-8 MB; anything past this is not a photo.
+ATELIER_PHOTO_MAX_BYTES = int(os.environ.get("ATELIER_PHOTO_MAX_BYTES", str(12 * 1024 * 1024)))
+LOGIN_URL = "atelier-login"
 
 # --- Commerce -----------------------------------------------------------------
 RESERVATION_MINUTES = float(os.environ.get("RESERVATION_MINUTES", "15"))

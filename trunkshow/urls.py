@@ -1,9 +1,11 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import path, re_path
 from django.views.generic import RedirectView
 
 from trunkshow.api import api
+from trunkshow.atelier import views as atelier_views
 from trunkshow.quiz import views as quiz_views
 from trunkshow.storefront import shop_views, views
 from trunkshow.studio import views as studio_views
@@ -22,6 +24,7 @@ urlpatterns = [
     # Product pictures and (later) uploads are served by the app itself so one
     # process is a whole shop; a deployment may put a CDN-less proxy in front.
     re_path(r"^media/(?P<path>.+)$", views.media, name="media"),
+    path("kits/<str:token>/guide.pdf", atelier_views.kit_guide, name="kit-instructions"),
 ]
 
 urlpatterns += i18n_patterns(
@@ -38,4 +41,36 @@ urlpatterns += i18n_patterns(
     path("cart/update/", shop_views.cart_update, name="cart-update"),
     path("checkout/", shop_views.checkout_page, name="checkout"),
     path("orders/<str:order_id>/", shop_views.order_page, name="order"),
+    # The workshop's board: staff sign in here, not only through the admin.
+    path(
+        "atelier/login/",
+        auth_views.LoginView.as_view(template_name="atelier/login.html", next_page="atelier-board"),
+        name="atelier-login",
+    ),
+    path(
+        "atelier/logout/",
+        auth_views.LogoutView.as_view(next_page="atelier-login"),
+        name="atelier-logout",
+    ),
+    path("atelier/", atelier_views.board, name="atelier-board"),
+    path("atelier/work-orders/<int:pk>/", atelier_views.work_order_page, name="atelier-work-order"),
+    path(
+        "atelier/work-orders/<int:pk>/claim/", atelier_views.work_order_claim, name="atelier-claim"
+    ),
+    path("atelier/work-orders/<int:pk>/move/", atelier_views.work_order_move, name="atelier-move"),
+    path("atelier/work-orders/<int:pk>/notes/", atelier_views.work_order_note, name="atelier-note"),
+    path(
+        "atelier/work-orders/<int:pk>/photos/", atelier_views.work_order_photo, name="atelier-photo"
+    ),
+    path(
+        "atelier/work-orders/<int:pk>/photos/<str:name>",
+        atelier_views.work_order_photo_file,
+        name="atelier-photo-file",
+    ),
+    path(
+        "atelier/work-orders/<int:pk>/spec-sheet.pdf",
+        atelier_views.spec_sheet,
+        name="atelier-spec-sheet",
+    ),
+    path("atelier/kits/<int:pk>/packed/", atelier_views.kit_packed, name="atelier-kit-packed"),
 )

@@ -8,7 +8,7 @@ import pytest
 
 from tests.commerce.conftest import checkout_body
 from tests.studio.test_designs_api import GREEN, design, post
-from trunkshow.atelier.models import Artisan, WorkOrder
+from trunkshow.atelier.models import Artisan, WorkOrder, WorkOrderPhoto
 from trunkshow.atelier.services import WorkOrderError, work_order_move, work_orders_create_for_order
 from trunkshow.commerce.models import Order
 from trunkshow.commerce.payments import sign_webhook
@@ -98,8 +98,17 @@ def test_work_orders_move_through_the_workshop_with_rework(client, workshop):
     made = post(client, design(mode="artisan")).json()
     buy(client, made, "w")
     work_order = WorkOrder.objects.get()
-    for step in ["in_painting", "drying", "quality_check", "in_painting", "drying",
-                 "quality_check", "ready_to_ship", "shipped"]:  # fmt: skip
+    with pytest.raises(WorkOrderError):  # nobody is painting it yet
+        work_order_move(work_order=work_order, to="in_painting", actor="mei")
+    steps = ["in_painting", "drying", "quality_check", "in_painting", "drying", "quality_check"]
+    for step in steps:
+        work_order = work_order_move(work_order=work_order, to=step, actor="mei", artisan=workshop)
+    assert work_order.assignee == workshop
+    with pytest.raises(WorkOrderError):  # no photo of the finished bag yet
+        work_order_move(work_order=work_order, to="ready_to_ship", actor="mei")
+    WorkOrderPhoto.objects.create(work_order=work_order, name="x.jpg", width=800, height=600,
+                                  uploaded_by="mei")  # fmt: skip
+    for step in ["ready_to_ship", "shipped"]:
         work_order = work_order_move(work_order=work_order, to=step, actor="mei")
     assert [e.to_status for e in work_order.events.all()][-1] == "shipped"
     assert all(e.actor for e in work_order.events.all())

@@ -14,5 +14,7 @@ class AtelierConfig(AppConfig):
         from trunkshow.studio import lead_times
 
         events.subscribe(events.ORDER_PAID, services.work_orders_create_for_order)
+        events.subscribe(events.ORDER_PAID, services.kit_orders_create_for_order)
         events.provide_line_details(selectors.work_order_details)
+        events.provide_line_details(selectors.kit_details)
         lead_times.provide(selectors.lead_time_days_for)

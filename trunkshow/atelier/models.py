@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -92,3 +94,74 @@ class WorkOrderEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.work_order_id}: {self.from_status or '-'} -> {self.to_status}"
+
+    @property
+    def from_label(self) -> str:
+        return str(WorkOrder.Status(self.from_status).label) if self.from_status else ""
+
+    @property
+    def to_label(self) -> str:
+        return str(WorkOrder.Status(self.to_status).label)
+
+
+class WorkOrderNote(models.Model):
+    work_order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="notes")
+    author = models.CharField(max_length=150)
+    text = models.TextField(max_length=1000)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.work_order_id}: {self.text[:40]}"
+
+
+class WorkOrderPhoto(models.Model):
+    """A photo of the finished bag, re-encoded by us; kept outside the public media."""
+
+    work_order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="photos")
+    name = models.CharField(max_length=64, unique=True)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    uploaded_by = models.CharField(max_length=150)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def new_kit_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class KitOrder(models.Model):
+    """A paid paint-it-yourself line: what to pick and pack, and the shopper's guide."""
+
+    class Status(models.TextChoices):
+        TO_PACK = "to_pack", _("To pack")
+        PACKED = "packed", _("Packed")
+
+    order_line = models.OneToOneField(
+        "commerce.OrderLine", on_delete=models.PROTECT, related_name="kit_order"
+    )
+    order_number = models.CharField(max_length=20)
+    # The guide's link is a capability: whoever has the order can print it.
+    token = models.CharField(max_length=48, unique=True, default=new_kit_token, editable=False)
+    locale = models.CharField(max_length=16)
+    snapshot = models.JSONField()
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.TO_PACK, db_index=True
+    )
+    packed_by = models.CharField(max_length=150, blank=True)
+    packed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.order_number}/{self.pk} kit {self.status}"

@@ -1,12 +1,15 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Count
+from django.urls import reverse
 from django.utils import timezone
 
-from trunkshow.atelier.models import Artisan, WorkOrder, WorkshopHoliday
+from trunkshow.atelier.models import Artisan, KitOrder, WorkOrder, WorkOrderPhoto, WorkshopHoliday
 from trunkshow.engines.atelier import Artisan as PlannedArtisan
 from trunkshow.engines.atelier import Workshop, promise
 
@@ -60,3 +63,86 @@ def work_order_details(line_ids: list[int]) -> dict[int, dict[str, Any]]:
         line_id: {"work_order": {"status": status, "promised_ship_date": day.isoformat()}}
         for line_id, status, day in rows
     }
+
+
+def kit_details(line_ids: list[int]) -> dict[int, dict[str, Any]]:
+    rows = KitOrder.objects.filter(order_line_id__in=line_ids).values_list(
+        "order_line_id", "token", "status"
+    )
+    return {
+        line_id: {"kit": {"instructions_url": kit_instructions_path(token), "status": status}}
+        for line_id, token, status in rows
+    }
+
+
+def kit_instructions_path(token: str, language: str | None = None) -> str:
+    path = reverse("kit-instructions", kwargs={"token": token})
+    return f"{path}?lang={language}" if language else path
+
+
+def kit_by_token(token: str) -> KitOrder | None:
+    if not 16 <= len(token) <= 48:
+        return None
+    return KitOrder.objects.filter(token=token).select_related("order_line__order").first()
+
+
+def photo_path(name: str) -> Path:
+    return Path(settings.PRIVATE_ROOT) / "atelier-photos" / name
+
+
+def sheet_cache_path(key: str) -> Path:
+    return Path(settings.PRIVATE_ROOT) / "sheets" / f"{key}.pdf"
+
+
+def artisan_for(user: Any) -> Artisan | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Artisan.objects.filter(user=user, is_active=True).first()
+
+
+BOARD_VIEWS = ("open", "mine", "shipped")
+
+
+def board(*, view: str, artisan: Artisan | None) -> list[WorkOrder]:
+    """The workshop's queue, soonest promise first (the order the workshop promised)."""
+    work_orders = WorkOrder.objects.select_related("assignee", "order_line__order")
+    if view == "shipped":
+        return list(work_orders.filter(status=WorkOrder.Status.SHIPPED).order_by("-pk")[:50])
+    work_orders = work_orders.exclude(status=WorkOrder.Status.SHIPPED)
+    if view == "mine":
+        work_orders = work_orders.filter(assignee=artisan) if artisan else work_orders.none()
+    return list(work_orders.order_by("promised_ship_date", "pk")[:500])
+
+
+def board_counts() -> dict[str, int]:
+    counts = dict.fromkeys(WorkOrder.Status.values, 0)
+    for status, count in (
+        WorkOrder.objects.values_list("status").annotate(n=Count("pk")).values_list("status", "n")
+    ):
+        counts[status] = count
+    return counts
+
+
+def work_order_for_board(pk: int) -> WorkOrder | None:
+    return (
+        WorkOrder.objects.select_related("assignee", "order_line__order")
+        .prefetch_related("events", "notes", "photos")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def kits_to_pack() -> list[KitOrder]:
+    return list(
+        KitOrder.objects.filter(status=KitOrder.Status.TO_PACK)
+        .select_related("order_line__order")
+        .order_by("created_at", "pk")[:500]
+    )
+
+
+def active_artisans() -> list[Artisan]:
+    return list(Artisan.objects.filter(is_active=True))
+
+
+def photo_of(work_order_pk: int, name: str) -> WorkOrderPhoto | None:
+    return WorkOrderPhoto.objects.filter(work_order_id=work_order_pk, name=name).first()

@@ -215,7 +215,9 @@ def get_order(
     if order is None or not selectors.order_visible(order, token=token, request=request):
         raise ApiError(404, "not_found", "No such order.")
     resolved = normalize_locale(locale) if locale and len(locale) <= 35 else None
-    return selectors.order_payload(order, locale=resolved or order.locale)
+    return selectors.order_payload(
+        order, locale=resolved or order.locale, absolute=request.build_absolute_uri
+    )
 
 
 @router.post("/payments/sandbox/webhook", summary="Signed events from the sandbox provider")

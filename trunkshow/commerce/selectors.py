@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import hmac
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -126,10 +127,17 @@ def order_visible(order: Order, *, token: str | None, request: HttpRequest) -> b
     return bool(user is not None and user.is_authenticated and user.is_staff)
 
 
-def order_payload(order: Order, *, locale: str) -> dict[str, Any]:
+def order_payload(
+    order: Order, *, locale: str, absolute: Callable[[str], str] | None = None
+) -> dict[str, Any]:
     currency = order.currency
     lines = list(order.lines.all())
     details = line_details([line.pk for line in lines])
+    if absolute is not None:
+        for fields in details.values():
+            kit = fields.get("kit")
+            if kit and kit.get("instructions_url"):
+                kit["instructions_url"] = absolute(kit["instructions_url"])
     return {
         "order_id": order.public_id,
         "number": order.number,

@@ -79,8 +79,15 @@ TEMPLATES: list[dict[str, Any]] = [
 ]  # fmt: skip
 
 # The demo workshop: three painters, one of them part-time and on Saturdays.
+# (name, hours per weekday from Monday, sign-in for the workshop board)
 ARTISANS = [
-    ("Chen Mei", [7.5, 7.5, 7.5, 7.5, 7.5, 0.0, 0.0]),
-    ("Liu Yang", [7.5, 7.5, 7.5, 7.5, 7.5, 0.0, 0.0]),
-    ("Zhao Lin", [0.0, 4.0, 4.0, 4.0, 0.0, 6.0, 0.0]),
+    ("Chen Mei", [7.5, 7.5, 7.5, 7.5, 7.5, 0.0, 0.0], "mei"),
+    ("Liu Yang", [7.5, 7.5, 7.5, 7.5, 7.5, 0.0, 0.0], "yang"),
+    ("Zhao Lin", [0.0, 4.0, 4.0, 4.0, 0.0, 6.0, 0.0], "lin"),
 ]
+# What the workshop's staff may do: the board, and nothing else of the admin's.
+WORKSHOP_GROUP = "Workshop"
+WORKSHOP_PERMISSIONS = [
+    ("atelier", "view_workorder"), ("atelier", "change_workorder"),
+    ("atelier", "view_kitorder"), ("atelier", "change_kitorder"),
+]  # fmt: skip

@@ -43,7 +43,11 @@ def design_by_public_id(public_id: str) -> Design | None:
 
 
 def preview_url_path(design: Design) -> str:
-    return f"/media/designs/{preview_path(design.content_hash).name}"
+    return preview_url_for(design.content_hash)
+
+
+def preview_url_for(content_hash: str) -> str:
+    return f"/media/designs/{preview_path(content_hash).name}"
 
 
 def design_payload(design: Design, *, absolute: Callable[[str], str]) -> dict[str, Any]:

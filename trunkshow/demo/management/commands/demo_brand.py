@@ -8,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -26,13 +27,28 @@ from trunkshow.demo.catalog_data import (
     stock_for,
 )
 from trunkshow.demo.clips import load_demo_clips
-from trunkshow.demo.templates_data import ARTISANS, SURCHARGES, TEMPLATES
+from trunkshow.demo.templates_data import (
+    ARTISANS,
+    SURCHARGES,
+    TEMPLATES,
+    WORKSHOP_GROUP,
+    WORKSHOP_PERMISSIONS,
+)
 from trunkshow.inventory.models import StockItem
 from trunkshow.inventory.services import stock_set_on_hand
 from trunkshow.quiz.services import quiz_import
 from trunkshow.studio.models import BagTemplate
 
 DEMO_QUIZ = Path(__file__).resolve().parents[2] / "quizzes" / "ask-the-designer.yaml"
+
+
+def _keep_secret(name: str, secret: str) -> Path:
+    """Write a generated password where only this machine's user can read it."""
+    path = Path(settings.VAR_DIR) / name
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secret + "\n")
+    return path
 
 
 class Command(BaseCommand):
@@ -99,7 +115,7 @@ class Command(BaseCommand):
                         "position": position,
                     },
                 )
-            for name, hours in ARTISANS:
+            for name, hours, _login in ARTISANS:
                 sync_row(Artisan, lookup={"name": name}, values={"hours": hours})
             for sku, limit in PER_SHOPPER_LIMITS.items():
                 StockItem.objects.filter(sku=sku).exclude(per_shopper_limit=limit).update(
@@ -108,6 +124,7 @@ class Command(BaseCommand):
             quiz_version, _created = quiz_import(source=DEMO_QUIZ.read_text(encoding="utf-8"))
         clips_made = load_demo_clips()
         self._ensure_admin()
+        self._ensure_workshop_logins()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo brand ready: {len(PRODUCTS)} products, {sku_index} SKUs, "
@@ -123,8 +140,29 @@ class Command(BaseCommand):
             return
         password = os.environ.get("DEMO_ADMIN_PASSWORD") or secrets.token_urlsafe(12)
         user_model.objects.create_superuser("admin", "admin@example.com", password)
-        path = settings.VAR_DIR / "admin-password.txt"
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(password + "\n")
+        path = _keep_secret("admin-password.txt", password)
         self.stdout.write(f"Admin login: admin / see {path}")
+
+    def _ensure_workshop_logins(self) -> None:
+        """Each demo artisan signs in to the board; one generated password, kept under var/."""
+        group, _created = Group.objects.get_or_create(name=WORKSHOP_GROUP)
+        for app_label, codename in WORKSHOP_PERMISSIONS:
+            group.permissions.add(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
+        user_model = get_user_model()
+        missing = [
+            (name, login)
+            for name, _hours, login in ARTISANS
+            if not user_model.objects.filter(username=login).exists()
+        ]
+        if not missing:
+            return
+        password = os.environ.get("DEMO_WORKSHOP_PASSWORD") or secrets.token_urlsafe(12)
+        for name, login in missing:
+            user = user_model.objects.create_user(login, password=password, is_staff=True)
+            user.groups.add(group)
+            Artisan.objects.filter(name=name, user__isnull=True).update(user=user)
+        path = _keep_secret("workshop-password.txt", password)
+        logins = ", ".join(login for _name, login in missing)
+        self.stdout.write(f"Workshop board logins: {logins} / see {path}")
