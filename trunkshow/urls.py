@@ -42,11 +42,7 @@ urlpatterns += i18n_patterns(
     path("checkout/", shop_views.checkout_page, name="checkout"),
     path("orders/<str:order_id>/", shop_views.order_page, name="order"),
     # The workshop's board: staff sign in here, not only through the admin.
-    path(
-        "atelier/login/",
-        auth_views.LoginView.as_view(template_name="atelier/login.html", next_page="atelier-board"),
-        name="atelier-login",
-    ),
+    path("atelier/login/", atelier_views.WorkshopSignIn.as_view(), name="atelier-login"),
     path(
         "atelier/logout/",
         auth_views.LogoutView.as_view(next_page="atelier-login"),

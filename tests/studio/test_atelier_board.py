@@ -119,6 +119,15 @@ def test_staff_sign_in_on_the_site_and_see_the_queue_by_due_date(client, work_or
     assert "evil" not in off_site.get("/en/atelier/").wsgi_request.path
 
 
+def test_guessing_a_staff_password_is_paused_after_ten_tries(client, workshop):
+    staff_user("tess")
+    for _ in range(10):
+        client.post("/en/atelier/login/", {"username": "tess", "password": "guess"})
+    paused = client.post("/en/atelier/login/", {"username": "tess", "password": "pw-for-tests"})
+    assert paused.status_code == 429 and "Too many tries" in paused.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
 def test_the_board_lists_the_soonest_promise_first(client, workshop):
     made = post(client, design(mode="artisan", zones={"body": GREEN})).json()
     for key in ("a", "b", "c"):

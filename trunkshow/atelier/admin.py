@@ -5,6 +5,7 @@ from django.contrib import admin
 from trunkshow.atelier.models import (
     Artisan,
     ArtisanDayOff,
+    KitOrder,
     WorkOrder,
     WorkOrderEvent,
     WorkshopHoliday,
@@ -18,7 +19,7 @@ class DayOffInline(admin.TabularInline[ArtisanDayOff, Artisan]):
 
 @admin.register(Artisan)
 class ArtisanAdmin(admin.ModelAdmin[Artisan]):
-    list_display = ["name", "hours", "is_active"]
+    list_display = ["name", "user", "hours", "is_active"]
     inlines = [DayOffInline]
 
 
@@ -36,12 +37,24 @@ class WorkOrderEventInline(admin.TabularInline[WorkOrderEvent, WorkOrder]):
 
 @admin.register(WorkOrder)
 class WorkOrderAdmin(admin.ModelAdmin[WorkOrder]):
-    """Read-only here: work orders move through the workshop's own states."""
+    """Read-only here: work orders move on the workshop board (/atelier/)."""
 
     list_display = ["order_number", "status", "promised_ship_date", "effort_hours", "assignee"]
     list_filter = ["status"]
     readonly_fields = [f.name for f in WorkOrder._meta.fields]
     inlines = [WorkOrderEventInline]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(KitOrder)
+class KitOrderAdmin(admin.ModelAdmin[KitOrder]):
+    """Read-only here: kits are packed from the board's pick list."""
+
+    list_display = ["order_number", "status", "created_at", "packed_by", "packed_at"]
+    list_filter = ["status"]
+    readonly_fields = [f.name for f in KitOrder._meta.fields]
 
     def has_add_permission(self, request):  # type: ignore[no-untyped-def]
         return False
