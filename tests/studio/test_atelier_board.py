@@ -12,13 +12,14 @@ import pytest
 from django.contrib.auth.models import Permission, User
 from django.test import Client
 from django.utils import translation
+from django_tasks_db.models import DBTaskResult
 from PIL import Image
 
 from tests.studio.test_atelier_flow import buy
 from tests.studio.test_designs_api import GREEN, design, post
 from trunkshow.atelier.models import Artisan, KitOrder, WorkOrder, WorkOrderPhoto
 from trunkshow.atelier.selectors import photo_path
-from trunkshow.atelier.services import kit_orders_create_for_order
+from trunkshow.atelier.services import kit_orders_create_for_order, sheets_prepare
 from trunkshow.atelier.sheets import recipe_words
 from trunkshow.commerce.models import Order
 from trunkshow.commerce.orders import order_refund
@@ -273,6 +274,10 @@ def test_a_diy_order_gets_a_pick_list_and_its_own_painting_guide(client, worksho
     kit = KitOrder.objects.get()
     kit_orders_create_for_order(kit.order_line.order_id)  # the event told again: still one kit
     assert KitOrder.objects.count() == 1
+    # The worker prints the guide in both languages as soon as the order is paid.
+    queued = DBTaskResult.objects.filter(task_path="trunkshow.atelier.tasks.prepare_sheets")
+    assert queued.count() == 1 and queued.get().args_kwargs["args"] == ["kit", kit.pk]
+    assert sheets_prepare(kind="kit", pk=kit.pk) == 2
     order = client.get(
         f"/api/v1/orders/{placed['order_id']}", {"token": placed["access_token"]}
     ).json()

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import io
+import logging
 import secrets
 from collections.abc import Callable
 from datetime import timedelta
@@ -14,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from trunkshow.atelier import sheets
 from trunkshow.atelier.models import (
     Artisan,
     KitOrder,
@@ -29,6 +31,8 @@ from trunkshow.common.db import serialized_write
 from trunkshow.studio.models import Design
 from trunkshow.studio.selectors import design_effort_hours
 from trunkshow.studio.services import template_geometry
+
+logger = logging.getLogger(__name__)
 
 S = WorkOrder.Status
 TRANSITIONS: dict[str, set[str]] = {
@@ -105,6 +109,7 @@ def work_orders_create_for_order(order_id: int) -> list[WorkOrder]:
         except IntegrityError:
             continue  # another delivery of the same event made it first
         made.append(work_order)
+        _prepare_sheets_later("spec", work_order.pk)
     return made
 
 
@@ -124,7 +129,21 @@ def kit_orders_create_for_order(order_id: int) -> list[KitOrder]:
         except IntegrityError:
             continue
         made.append(kit)
+        _prepare_sheets_later("kit", kit.pk)
     return made
+
+
+def _prepare_sheets_later(kind: str, pk: int) -> None:
+    """Have the worker print the sheets now, so no shopper or artisan waits for one.
+
+    Best effort: if the queue is unreachable the first download makes the sheet.
+    """
+    from trunkshow.atelier.tasks import prepare_sheets  # tasks import this module
+
+    try:
+        prepare_sheets.enqueue(kind, pk)
+    except Exception:
+        logger.warning("could not queue the %s sheets of %s", kind, pk, exc_info=True)
 
 
 def _record(work_order: WorkOrder, before: str, to: str, actor: str, note: str = "") -> None:
@@ -295,6 +314,33 @@ def kit_order_pack(*, kit: KitOrder, actor: str) -> KitOrder:
         locked.packed_at = timezone.now()
         locked.save(update_fields=["status", "packed_by", "packed_at"])
     return locked
+
+
+def spec_sheet_file(work_order: WorkOrder, language: str) -> Path:
+    key = f"spec-{work_order.pk}-{language}-v{sheets.SHEETS_VERSION}"
+    return sheet_ensure(key, lambda: sheets.spec_sheet_pdf(work_order, language))
+
+
+def kit_guide_file(kit: KitOrder, language: str) -> Path:
+    key = f"kit-{kit.pk}-{language}-v{sheets.SHEETS_VERSION}"
+    return sheet_ensure(key, lambda: sheets.kit_guide_pdf(kit, language))
+
+
+def sheets_prepare(*, kind: str, pk: int) -> int:
+    """Print a work order's spec sheets (or a kit's guides) in every shop language."""
+    made = 0
+    for language in sheets.LANGUAGES:
+        if kind == "spec":
+            work_order = WorkOrder.objects.filter(pk=pk).first()
+            if work_order is not None:
+                spec_sheet_file(work_order, language)
+                made += 1
+        elif kind == "kit":
+            kit = KitOrder.objects.filter(pk=pk).first()
+            if kit is not None:
+                kit_guide_file(kit, language)
+                made += 1
+    return made
 
 
 def sheet_ensure(key: str, build: Callable[[], bytes]) -> Path:

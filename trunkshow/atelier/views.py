@@ -264,8 +264,7 @@ def _pdf(path: Any, filename: str) -> FileResponse:
 def spec_sheet(request: HttpRequest, pk: int) -> FileResponse:
     work_order = _work_order(pk)
     language = sheets.sheet_language(request.GET.get("lang"), translation.get_language() or "")
-    key = f"spec-{work_order.pk}-{language}-v{sheets.SHEETS_VERSION}"
-    path = services.sheet_ensure(key, lambda: sheets.spec_sheet_pdf(work_order, language))
+    path = services.spec_sheet_file(work_order, language)
     return _pdf(path, f"spec-{work_order.order_number}-{work_order.pk}-{language}.pdf")
 
 
@@ -288,6 +287,5 @@ def kit_guide(request: HttpRequest, token: str) -> FileResponse:
     if kit is None:
         raise Http404("No such kit.")
     language = sheets.sheet_language(request.GET.get("lang"), kit.locale)
-    key = f"kit-{kit.pk}-{language}-v{sheets.SHEETS_VERSION}"
-    path = services.sheet_ensure(key, lambda: sheets.kit_guide_pdf(kit, language))
+    path = services.kit_guide_file(kit, language)
     return _pdf(path, f"painting-guide-{kit.order_number}-{language}.pdf")
