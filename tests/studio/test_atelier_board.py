@@ -10,6 +10,8 @@ import pypdfium2
 import pypdfium2.raw as pdfium_raw
 import pytest
 from django.contrib.auth.models import Permission, User
+from django.core import mail
+from django.core.management import call_command
 from django.test import Client
 from django.utils import translation
 from django_tasks_db.models import DBTaskResult
@@ -299,6 +301,13 @@ def test_a_diy_order_gets_a_pick_list_and_its_own_painting_guide(client, worksho
                 recipe = recipe_words(solve(colour, DIY_KIT).parts, DIY_KIT, locale)
             assert squeeze(recipe) in text
     assert Client().get(f"/kits/{'x' * 32}/guide.pdf").status_code == 404
+
+    # The confirmation email links it, in the language the shopper bought in.
+    call_command("db_worker", "--batch", "--queue-name", "*", "--interval", "0",
+                 "--no-startup-delay")  # fmt: skip
+    (confirmation,) = mail.outbox
+    assert f"/kits/{kit.token}/guide.pdf?lang=zh-hans" in confirmation.body
+    assert "此设计的手绘指南" in confirmation.body
 
     # The order page links it; the board lists the kit to pick and pack.
     shopper_page = client.get(

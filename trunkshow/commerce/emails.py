@@ -5,6 +5,7 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils.translation import gettext, override
 
+from trunkshow.commerce.events import line_details
 from trunkshow.commerce.models import Order
 from trunkshow.common.locales import to_django
 from trunkshow.common.money import format_price
@@ -13,16 +14,25 @@ from trunkshow.common.money import format_price
 def order_confirmation_send(*, order_id: int) -> str:
     """Email the shopper their order, in the language they shopped in."""
     order = Order.objects.prefetch_related("lines").get(pk=order_id)
-    with override(to_django(order.locale)):
-        lines = [
-            {
-                "title": line.title,
-                "color": line.color_name,
-                "quantity": line.quantity,
-                "total": format_price(line.line_total, order.currency, order.locale),
-            }
-            for line in order.lines.all()
-        ]
+    language = to_django(order.locale)
+    details = line_details([line.pk for line in order.lines.all()])
+    with override(language):
+        lines = []
+        for line in order.lines.all():
+            extra = details.get(line.pk, {})
+            kit = extra.get("kit") or {}
+            lines.append(
+                {
+                    "title": line.title,
+                    "color": line.color_name,
+                    "quantity": line.quantity,
+                    "total": format_price(line.line_total, order.currency, order.locale),
+                    "ships_by": (extra.get("work_order") or {}).get("promised_ship_date"),
+                    "guide_url": f"{settings.SITE_URL}{kit['instructions_url']}?lang={language}"
+                    if kit.get("instructions_url")
+                    else None,
+                }
+            )
         context = {
             "order": order,
             "lines": lines,

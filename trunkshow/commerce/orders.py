@@ -67,8 +67,10 @@ def order_transition(*, order: Order, to: str, actor: str = "", note: str = "") 
             order=locked, from_status=before, to_status=to, actor=actor[:150], note=note[:300]
         )
         if to == S.PAID:
-            transaction.on_commit(lambda: _send_confirmation(locked.pk))
+            # The apps above first make what the order needs (work orders, kits),
+            # so the confirmation can name the promise and the painting guide.
             transaction.on_commit(lambda: events.announce(events.ORDER_PAID, locked.pk))
+            transaction.on_commit(lambda: _send_confirmation(locked.pk))
     return locked
 
 
