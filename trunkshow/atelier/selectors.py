@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Count
@@ -17,6 +18,11 @@ OPEN = [
     WorkOrder.Status.QUEUED,
     WorkOrder.Status.IN_PAINTING,
 ]
+
+
+def workshop_today() -> date:
+    """Today where the bags are painted: a promise is late by the workshop's calendar."""
+    return timezone.localdate(timezone=ZoneInfo(settings.ATELIER_TIME_ZONE))
 
 
 def workshop() -> Workshop:

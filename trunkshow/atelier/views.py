@@ -19,13 +19,14 @@ from django.core.cache import cache
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from trunkshow.atelier import selectors, services, sheets
 from trunkshow.atelier.models import Artisan, KitOrder, WorkOrder
 from trunkshow.atelier.services import TRANSITIONS, WorkOrderError
+from trunkshow.common.locales import current_locale
 
 BOARD_PERMISSION = "atelier.change_workorder"
 # The multipart envelope around a photo is small; a body past this is not a photo.
@@ -109,7 +110,7 @@ def board(request: HttpRequest) -> HttpResponse:
         })  # fmt: skip
     if view not in selectors.BOARD_VIEWS:
         view = "open"
-    today = timezone.localdate()
+    today = selectors.workshop_today()
     rows = [
         {"wo": wo, "preview_url": sheets.preview_url(wo.snapshot),
          "overdue": wo.promised_ship_date < today, "due_today": wo.promised_ship_date == today}
@@ -128,7 +129,7 @@ def board(request: HttpRequest) -> HttpResponse:
 def work_order_page(request: HttpRequest, pk: int) -> HttpResponse:
     work_order = _work_order(pk)
     snapshot = work_order.snapshot
-    locale = "zh-Hans" if translation.get_language() == "zh-hans" else "en"
+    locale = current_locale()
     return render(request, "atelier/work_order.html", {
         "wo": work_order,
         "artisan": selectors.artisan_for(request.user),
@@ -136,7 +137,7 @@ def work_order_page(request: HttpRequest, pk: int) -> HttpResponse:
         "moves": [WorkOrder.Status(to) for to in TRANSITIONS[work_order.status]],
         "colours": sheets.board_colours(snapshot, locale),
         "preview_url": sheets.preview_url(snapshot),
-        "overdue": work_order.promised_ship_date < timezone.localdate()
+        "overdue": work_order.promised_ship_date < selectors.workshop_today()
         and work_order.status != WorkOrder.Status.SHIPPED,
         "stencil": (snapshot.get("document") or {}).get("stencil"),
         "monogram": (snapshot.get("document") or {}).get("monogram"),
