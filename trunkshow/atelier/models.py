@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-import secrets
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from trunkshow.commerce.models import new_access_token
 
 
 def default_hours() -> list[float]:
@@ -134,10 +134,6 @@ class WorkOrderPhoto(models.Model):
         return self.name
 
 
-def new_kit_token() -> str:
-    return secrets.token_urlsafe(24)
-
-
 class KitOrder(models.Model):
     """A paid paint-it-yourself line: what to pick and pack, and the shopper's guide."""
 
@@ -150,7 +146,7 @@ class KitOrder(models.Model):
     )
     order_number = models.CharField(max_length=20)
     # The guide's link is a capability: whoever has the order can print it.
-    token = models.CharField(max_length=48, unique=True, default=new_kit_token, editable=False)
+    token = models.CharField(max_length=48, unique=True, default=new_access_token, editable=False)
     locale = models.CharField(max_length=16)
     snapshot = models.JSONField()
     status = models.CharField(

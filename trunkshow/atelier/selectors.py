@@ -81,9 +81,8 @@ def kit_details(line_ids: list[int]) -> dict[int, dict[str, Any]]:
     }
 
 
-def kit_instructions_path(token: str, language: str | None = None) -> str:
-    path = reverse("kit-instructions", kwargs={"token": token})
-    return f"{path}?lang={language}" if language else path
+def kit_instructions_path(token: str) -> str:
+    return reverse("kit-instructions", kwargs={"token": token})
 
 
 def kit_by_token(token: str) -> KitOrder | None:
@@ -129,6 +128,14 @@ def board_counts() -> dict[str, int]:
     return counts
 
 
+def work_order_by_pk(pk: int) -> WorkOrder | None:
+    return WorkOrder.objects.filter(pk=pk).first()
+
+
+def kit_by_pk(pk: int) -> KitOrder | None:
+    return KitOrder.objects.filter(pk=pk).first()
+
+
 def work_order_for_board(pk: int) -> WorkOrder | None:
     return (
         WorkOrder.objects.select_related("assignee", "order_line__order")
@@ -144,6 +151,13 @@ def kits_to_pack() -> list[KitOrder]:
         .select_related("order_line__order")
         .order_by("created_at", "pk")[:500]
     )
+
+
+def active_artisan(pk: str) -> Artisan | None:
+    """The artisan a lead picked from the list; anything but a working artisan's id is none."""
+    if not pk.isdigit() or len(pk) > 18:
+        return None
+    return Artisan.objects.filter(pk=int(pk), is_active=True).first()
 
 
 def active_artisans() -> list[Artisan]:

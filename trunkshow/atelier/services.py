@@ -328,19 +328,16 @@ def kit_guide_file(kit: KitOrder, language: str) -> Path:
 
 def sheets_prepare(*, kind: str, pk: int) -> int:
     """Print a work order's spec sheets (or a kit's guides) in every shop language."""
-    made = 0
+    work_order = WorkOrder.objects.filter(pk=pk).first() if kind == "spec" else None
+    kit = KitOrder.objects.filter(pk=pk).first() if kind == "kit" else None
+    if work_order is None and kit is None:
+        return 0
     for language in sheets.LANGUAGES:
-        if kind == "spec":
-            work_order = WorkOrder.objects.filter(pk=pk).first()
-            if work_order is not None:
-                spec_sheet_file(work_order, language)
-                made += 1
-        elif kind == "kit":
-            kit = KitOrder.objects.filter(pk=pk).first()
-            if kit is not None:
-                kit_guide_file(kit, language)
-                made += 1
-    return made
+        if work_order is not None:
+            spec_sheet_file(work_order, language)
+        elif kit is not None:
+            kit_guide_file(kit, language)
+    return len(sheets.LANGUAGES)
 
 
 def sheet_ensure(key: str, build: Callable[[], bytes]) -> Path:

@@ -8,7 +8,7 @@ The words are chosen here, in the language asked for; the layout is
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 from django.utils import formats, translation
@@ -20,7 +20,7 @@ from trunkshow.common.locales import localized
 from trunkshow.engines.design.render import render_png
 from trunkshow.engines.design.schema import Design as DesignDoc
 from trunkshow.engines.design.schema import parse_design
-from trunkshow.engines.paint import ARTISAN, DIY_KIT, Palette, solve
+from trunkshow.engines.paint import ARTISAN, DIY_KIT, Palette, lightness, solve
 from trunkshow.engines.sheets import (
     Checklist,
     ColourRow,
@@ -148,6 +148,21 @@ def _stencil_facts(doc: DesignDoc) -> Facts | None:
     )  # fmt: skip
 
 
+def _printed(title: str, subtitle: str, locale: str, order_number: str, blocks: list[Any]) -> (
+    bytes
+):  # fmt: skip
+    return render_pdf(
+        Sheet(
+            title=title,
+            language=locale,
+            subtitle=subtitle,
+            footer=f"Trunk Show · {title}",
+            blocks=blocks,
+            keywords=(order_number,),
+        )
+    )
+
+
 def _long_date(day: Any) -> str:
     return str(formats.date_format(day, "DATE_FORMAT"))
 
@@ -210,22 +225,13 @@ def spec_sheet_pdf(work_order: WorkOrder, language: str) -> bytes:
             _("Let it dry, then check every edge against the preview."),
             _("Photograph the finished bag on the board before it passes quality check."),
         )))  # fmt: skip
-        title = _("Spec sheet · order %(number)s") % {"number": work_order.order_number}
-        return render_pdf(
-            Sheet(
-                title=title,
-                language=locale,
-                subtitle=_("Ship by %(day)s · %(bag)s") % {"day": due, "bag": bag},
-                footer=f"Trunk Show · {title}",
-                blocks=blocks,
-                keywords=(work_order.order_number,),
-            )
+        return _printed(
+            _("Spec sheet · order %(number)s") % {"number": work_order.order_number},
+            _("Ship by %(day)s · %(bag)s") % {"day": due, "bag": bag},
+            locale,
+            work_order.order_number,
+            blocks,
         )
-
-
-def _lightness(hex_colour: str) -> float:
-    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
 
 def _painting_steps(doc: DesignDoc, titles: Mapping[str, str], colours: Mapping[str, str]) -> (
@@ -233,7 +239,7 @@ def _painting_steps(doc: DesignDoc, titles: Mapping[str, str], colours: Mapping[
 ):  # fmt: skip
     """Zones lightest first (a darker edge covers a lighter one), then strokes, per zone."""
     steps = []
-    for zone, colour in sorted(doc.zones.items(), key=lambda item: -_lightness(item[1])):
+    for zone, colour in sorted(doc.zones.items(), key=lambda item: -lightness(item[1])):
         steps.append(
             _("Paint the %(zone)s in %(colour)s (%(recipe)s): two thin coats, 20 minutes "
               "apart.") % {"zone": titles.get(zone, zone), "colour": colour,
@@ -251,10 +257,6 @@ def _painting_steps(doc: DesignDoc, titles: Mapping[str, str], colours: Mapping[
             % {"zone": titles.get(zone, zone), "colours": ", ".join(stroke_colours)}
         )  # fmt: skip
     return steps
-
-
-def _sequence_of(items: Sequence[str]) -> tuple[str, ...]:
-    return tuple(item for item in items if item)
 
 
 def kit_guide_pdf(kit: KitOrder, language: str) -> bytes:
@@ -291,7 +293,7 @@ def kit_guide_pdf(kit: KitOrder, language: str) -> bytes:
                         "you think: matching a second batch is hard.")),
             Colours((_("Where"), _("Colour"), _("Recipe (kit paints, by parts)")), tuple(rows)),
             Heading(_("3. Paint, zone by zone")),
-            Steps(_sequence_of(_painting_steps(doc, titles, recipes))),
+            Steps(tuple(_painting_steps(doc, titles, recipes))),
         ]  # fmt: skip
         if doc.stencil is not None:
             s = doc.stencil
@@ -328,16 +330,12 @@ def kit_guide_pdf(kit: KitOrder, language: str) -> bytes:
                 _("Wash brushes and sponge in warm soapy water straight away."),
             )),
         ]  # fmt: skip
-        title = _("Your painting guide · %(bag)s") % {"bag": bag}
-        return render_pdf(
-            Sheet(
-                title=title,
-                language=locale,
-                subtitle=_("Order %(number)s") % {"number": kit.order_number},
-                footer=f"Trunk Show · {title}",
-                blocks=blocks,
-                keywords=(kit.order_number,),
-            )
+        return _printed(
+            _("Your painting guide · %(bag)s") % {"bag": bag},
+            _("Order %(number)s") % {"number": kit.order_number},
+            locale,
+            kit.order_number,
+            blocks,
         )
 
 

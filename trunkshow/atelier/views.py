@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from trunkshow.atelier import selectors, services, sheets
-from trunkshow.atelier.models import Artisan, KitOrder, WorkOrder
+from trunkshow.atelier.models import WorkOrder
 from trunkshow.atelier.services import TRANSITIONS, WorkOrderError
 from trunkshow.common.locales import current_locale
 
@@ -85,7 +85,8 @@ def _actor(request: HttpRequest) -> str:
 
 
 def _work_order(pk: int) -> WorkOrder:
-    work_order = selectors.work_order_for_board(pk)
+    """The bag an action is about; services lock and re-read it, so no relations here."""
+    work_order = selectors.work_order_by_pk(pk)
     if work_order is None:
         raise Http404("No such work order.")
     return work_order
@@ -97,14 +98,14 @@ def board(request: HttpRequest) -> HttpResponse:
     view = request.GET.get("view", "open")
     artisan = selectors.artisan_for(request.user)
     if view == "kits":
-        kits = selectors.kits_to_pack()
+        kits = [(kit, sheets.kit_contents(int(kit.snapshot.get("quantity", 1))))
+                for kit in selectors.kits_to_pack()]  # fmt: skip
         totals: dict[str, int] = {}
-        for kit in kits:
-            for count, item in sheets.kit_contents(int(kit.snapshot.get("quantity", 1))):
+        for _kit, contents in kits:
+            for count, item in contents:
                 totals[item] = totals.get(item, 0) + count
         return render(request, "atelier/kits.html", {
-            "kits": [(kit, sheets.kit_contents(int(kit.snapshot.get("quantity", 1))))
-                     for kit in kits],
+            "kits": kits,
             "totals": sorted(totals.items(), key=lambda item: -item[1]),
             "view": view, "counts": selectors.board_counts(),
         })  # fmt: skip
@@ -127,7 +128,9 @@ def board(request: HttpRequest) -> HttpResponse:
 @require_GET
 @staff_only
 def work_order_page(request: HttpRequest, pk: int) -> HttpResponse:
-    work_order = _work_order(pk)
+    work_order = selectors.work_order_for_board(pk)
+    if work_order is None:
+        raise Http404("No such work order.")
     snapshot = work_order.snapshot
     locale = current_locale()
     return render(request, "atelier/work_order.html", {
@@ -156,12 +159,7 @@ def _done(request: HttpRequest, pk: int) -> HttpResponse:
 def work_order_claim(request: HttpRequest, pk: int) -> HttpResponse:
     work_order = _work_order(pk)
     chosen = request.POST.get("artisan", "")
-    artisan: Artisan | None
-    if chosen:
-        artisan = Artisan.objects.filter(pk=chosen, is_active=True).first() if chosen.isdigit() \
-            else None  # fmt: skip
-    else:
-        artisan = selectors.artisan_for(request.user)
+    artisan = selectors.active_artisan(chosen) if chosen else selectors.artisan_for(request.user)
     if artisan is None:
         messages.error(request, _("Choose which artisan takes this bag."))
         return _done(request, pk)
@@ -272,7 +270,7 @@ def spec_sheet(request: HttpRequest, pk: int) -> FileResponse:
 @require_POST
 @staff_only
 def kit_packed(request: HttpRequest, pk: int) -> HttpResponse:
-    kit = KitOrder.objects.filter(pk=pk).first()
+    kit = selectors.kit_by_pk(pk)
     if kit is None:
         raise Http404("No such kit.")
     services.kit_order_pack(kit=kit, actor=_actor(request))

@@ -15,7 +15,9 @@ def order_confirmation_send(*, order_id: int) -> str:
     """Email the shopper their order, in the language they shopped in."""
     order = Order.objects.prefetch_related("lines").get(pk=order_id)
     language = to_django(order.locale)
-    details = line_details([line.pk for line in order.lines.all()])
+    details = line_details(
+        [line.pk for line in order.lines.all()], absolute=lambda path: settings.SITE_URL + path
+    )
     with override(language):
         lines = []
         for line in order.lines.all():
@@ -28,7 +30,7 @@ def order_confirmation_send(*, order_id: int) -> str:
                     "quantity": line.quantity,
                     "total": format_price(line.line_total, order.currency, order.locale),
                     "ships_by": (extra.get("work_order") or {}).get("promised_ship_date"),
-                    "guide_url": f"{settings.SITE_URL}{kit['instructions_url']}?lang={language}"
+                    "guide_url": f"{kit['instructions_url']}?lang={language}"
                     if kit.get("instructions_url")
                     else None,
                 }

@@ -35,10 +35,28 @@ def provide_line_details(provider: Callable[[list[int]], dict[int, dict[str, Any
         _line_details.append(provider)
 
 
-def line_details(line_ids: list[int]) -> dict[int, dict[str, Any]]:
-    """Extra fields per order line from the apps above (e.g. its work order)."""
+def line_details(
+    line_ids: list[int], *, absolute: Callable[[str], str] | None = None
+) -> dict[int, dict[str, Any]]:
+    """Extra fields per order line from the apps above (e.g. its work order).
+
+    Providers name their links as site paths ("..._url": "/kits/..."); with
+    `absolute`, each becomes a full URL for the reader at hand (an API
+    client, an email), so the apps above never need to know who reads.
+    """
     merged: dict[int, dict[str, Any]] = {}
     for provider in _line_details:
         for line_id, fields in provider(line_ids).items():
             merged.setdefault(line_id, {}).update(fields)
+    if absolute is not None:
+        for fields in merged.values():
+            for value in fields.values():
+                if isinstance(value, dict):
+                    _absolute_links(value, absolute)
     return merged
+
+
+def _absolute_links(fields: dict[str, Any], absolute: Callable[[str], str]) -> None:
+    for key, value in fields.items():
+        if key.endswith("_url") and isinstance(value, str) and value.startswith("/"):
+            fields[key] = absolute(value)

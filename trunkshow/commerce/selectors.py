@@ -132,12 +132,7 @@ def order_payload(
 ) -> dict[str, Any]:
     currency = order.currency
     lines = list(order.lines.all())
-    details = line_details([line.pk for line in lines])
-    if absolute is not None:
-        for fields in details.values():
-            kit = fields.get("kit")
-            if kit and kit.get("instructions_url"):
-                kit["instructions_url"] = absolute(kit["instructions_url"])
+    details = line_details([line.pk for line in lines], absolute=absolute)
     return {
         "order_id": order.public_id,
         "number": order.number,

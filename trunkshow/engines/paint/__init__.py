@@ -9,11 +9,12 @@ from trunkshow.engines.paint.solver import (
     PaintError,
     Palette,
     Recipe,
+    lightness,
     mix,
     solve,
 )
 
 __all__ = [
     "ACHIEVABLE_DELTA_E", "ARTISAN", "DIY_KIT", "MAX_PARTS", "PALETTES", "PaintError",
-    "Palette", "Recipe", "mix", "solve",
+    "Palette", "Recipe", "lightness", "mix", "solve",
 ]  # fmt: skip

@@ -93,6 +93,11 @@ def _parts_vector(parts: Mapping[str, int], palette: Palette) -> NDArray[np.floa
     return vector
 
 
+def lightness(hex_colour: str) -> float:
+    """CIELAB L* of a colour as a screen shows it: 0 black, 100 white."""
+    return float(lab_from_xyz(xyz_from_srgb(rgb_of(hex_colour)))[0])
+
+
 def mix(parts: Mapping[str, int], palette: Palette = DIY_KIT) -> str:
     """The colour (#RRGGBB) of these parts of the palette's paints mixed together."""
     vector = _parts_vector(parts, palette)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from fpdf import FPDF
 from fpdf.enums import WrapMode, XPos, YPos
+from PIL import ImageColor
 
 from trunkshow.engines.video.fonts import cjk_font_path
 
@@ -98,11 +99,6 @@ class Sheet:
     subtitle: str = ""
     footer: str = ""
     keywords: tuple[str, ...] = field(default_factory=tuple)
-
-
-def _rgb(hex_colour: str) -> tuple[int, int, int]:
-    value = hex_colour.lstrip("#")
-    return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
 
 
 class _Document(FPDF):
@@ -191,7 +187,7 @@ class _Document(FPDF):
             if self.will_page_break(16):
                 self.add_page()
             top = self.get_y()
-            self.set_fill_color(*_rgb(row.hex))
+            self.set_fill_color(*ImageColor.getrgb(row.hex)[:3])
             self.set_draw_color(*RULE)
             self.rect(self.l_margin, top + 1, swatch, 10, style="DF")
             self.set_xy(self.l_margin + swatch + 4, top + 1)
