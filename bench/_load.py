@@ -105,13 +105,21 @@ def median(values: list[float]) -> float:
 
 
 def demo_environment(root: Path) -> dict[str, str]:
-    """Make a fresh SQLite demo shop in a temporary folder; return the env to serve it."""
+    """Make a fresh demo shop in a temporary folder; return the env to serve it.
+
+    SQLite unless BENCH_DEMO_DATABASE_URL names a PostgreSQL database, which is
+    emptied first (never point it at a database you want to keep).
+    """
     env = {
         **os.environ,
         "TRUNKSHOW_VAR_DIR": tempfile.mkdtemp(prefix="trunkshow-bench-"),
         "DJANGO_SETTINGS_MODULE": "trunkshow.settings",
     }
     env.pop("DATABASE_URL", None)
+    if os.environ.get("BENCH_DEMO_DATABASE_URL"):
+        env["DATABASE_URL"] = os.environ["BENCH_DEMO_DATABASE_URL"]
+        subprocess.run([sys.executable, "manage.py", "flush", "--noinput", "-v0"], cwd=root, env=env,
+                       check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
     for command in (["migrate", "-v0"], ["collectstatic", "--noinput", "-v0"], ["demo_brand"]):
         subprocess.run([sys.executable, "manage.py", *command], cwd=root, env=env, check=True,
                        stdout=subprocess.DEVNULL)  # fmt: skip

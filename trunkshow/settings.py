@@ -158,6 +158,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The test database lives in memory shared across threads; a file keeps
     # the browser tests' live server and the test on one database.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+# SQLite only: quiz results written meanwhile share one transaction
+# (trunkshow/common/group_commit.py); PostgreSQL was slower with it.
+GROUP_COMMIT = os.environ.get("GROUP_COMMIT", "1") != "0"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and rate limits -------------------------------------------------
@@ -181,6 +184,9 @@ TASKS = {
     "default": {
         "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
         "QUEUES": ["default", "video"],
+        # Time-ordered job ids: each new job row lands beside the last in the
+        # table's key index instead of on a random page (bench/quiz.py).
+        "OPTIONS": {"id_function": "trunkshow.common.ids.sortable_uuid"},
     }
 }
 # Enqueued by `manage.py serve` every PERIODIC_TASK_SECONDS (a small cron in

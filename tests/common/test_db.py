@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
+
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django_tasks_db.models import DBTaskResult
 
 from trunkshow.common.db import insert_row, serialized_write
@@ -77,3 +80,29 @@ def test_a_job_enqueued_in_a_committed_transaction_is_run_by_the_worker():
 
     assert WorkerHeartbeat.objects.get().note == "committed"
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+
+
+def test_a_writer_holds_the_databases_lock_file_so_other_processes_queue_behind_it():
+    lock_path = f"{connection.settings_dict['NAME']}.writer-lock"
+
+    def taken_by_someone_else() -> bool:
+        # A second open file stands for another process (flock is per open file).
+        other = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        else:
+            fcntl.flock(other, fcntl.LOCK_UN)
+            return False
+        finally:
+            os.close(other)
+
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL takes concurrent writers without a lock file")
+    # While a writer writes (nested writes included) the lock is held; after, it is free
+    with serialized_write():
+        with serialized_write():
+            assert taken_by_someone_else()
+        assert taken_by_someone_else()
+    assert not taken_by_someone_else()

@@ -2,35 +2,67 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+
+try:
+    import fcntl
+except ImportError:  # Windows: threads still queue; processes fall back on SQLite's wait
+    fcntl = None  # type: ignore[assignment]
 from django.db.models import NOT_PROVIDED, Field, Model
 from django.db.models.constants import OnConflict
 from django.db.models.sql import InsertQuery
 
 # Re-entrant: a service that writes may call another that does.
 _sqlite_writer = threading.RLock()
+_writer_depth = threading.local()
+# One lock file per SQLite database, opened once per process.
+_lock_files: dict[str, int] = {}
+
+
+def _lock_file(database: str) -> int | None:
+    if fcntl is None or not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    descriptor = _lock_files.get(database)
+    if descriptor is None:
+        descriptor = os.open(f"{database}.writer-lock", os.O_RDWR | os.O_CREAT, 0o600)
+        _lock_files[database] = descriptor
+    return descriptor
 
 
 @contextmanager
 def serialized_write() -> Iterator[None]:
-    """Queue this process's SQLite writers on a lock instead of SQLite's busy handler.
+    """Queue SQLite writers on locks that wake the next one at once, not on SQLite's busy handler.
 
-    SQLite admits one writer at a time; a thread that finds the lock taken
+    SQLite admits one writer at a time; a writer that finds the lock taken
     sleeps in SQLite's busy handler for 1, 2, 5, 10... ms before it looks
-    again, so eight threads writing at once spend most of their time asleep.
-    A Python lock wakes the next writer the moment the last one commits.
-    PostgreSQL needs none of this and takes no lock here.
+    again, so several threads and processes writing at once spend most of
+    their time asleep (bench/quiz.py: the server's CPU half idle while the
+    result endpoint queued). Threads of one process queue on a Python lock;
+    processes (the web server's workers) on an exclusive lock on a file
+    beside the database, which the kernel hands to the next waiter the
+    moment the last writer commits. PostgreSQL needs none of this.
     """
     if connection.vendor != "sqlite":
         yield
         return
     with _sqlite_writer:
-        yield
+        depth = getattr(_writer_depth, "value", 0)
+        descriptor = _lock_file(str(connection.settings_dict["NAME"])) if depth == 0 else None
+        if descriptor is not None:
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
+        _writer_depth.value = depth + 1
+        try:
+            yield
+        finally:
+            _writer_depth.value = depth
+            if descriptor is not None:
+                fcntl.flock(descriptor, fcntl.LOCK_UN)
 
 
 # SQL compiled once per (model, backend, conflict rule): the hot write paths
@@ -80,11 +112,14 @@ def insert_row(obj: Model, *, ignore_conflicts: bool = False) -> bool:
     """
     model = type(obj)
     sql, fields, returns_pk = _insert_statement(model, obj, ignore_conflicts=ignore_conflicts)
-    params = [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields]
+    # The thread's own connection, looked up once: each use of the proxy
+    # `connection` is a context-local lookup, and every field asks for it.
+    wrapper = connections[DEFAULT_DB_ALIAS]
+    params = [field.get_db_prep_save(field.pre_save(obj, True), wrapper) for field in fields]
     auto = model._meta.auto_field
-    with connection.cursor() as cursor:
+    with wrapper.cursor() as cursor:
         cursor.execute(sql, params)
-        if returns_pk and connection.features.can_return_columns_from_insert:
+        if returns_pk and wrapper.features.can_return_columns_from_insert:
             # With RETURNING the row count is only known after the fetch.
             row = cursor.fetchone()
             if row is None:
@@ -97,5 +132,5 @@ def insert_row(obj: Model, *, ignore_conflicts: bool = False) -> bool:
         if returns_pk and auto is not None:
             setattr(obj, auto.attname, new_pk)
     obj._state.adding = False
-    obj._state.db = connection.alias
+    obj._state.db = wrapper.alias
     return True

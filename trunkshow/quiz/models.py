@@ -1,18 +1,21 @@
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from trunkshow.common.ids import sortable_token
 from trunkshow.common.models import Market
 
 
 def new_public_id() -> str:
-    """An unguessable id: result links are shared, and must not be enumerable."""
-    return secrets.token_urlsafe(16)
+    """An unguessable id: result links are shared, and must not be enumerable.
+
+    It starts with the time so that new results land together in the index.
+    """
+    return sortable_token(16)
 
 
 class Quiz(models.Model):

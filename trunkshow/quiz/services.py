@@ -8,7 +8,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext, override
 
-from trunkshow.common.db import insert_row, serialized_write
+from trunkshow.common.db import insert_row
+from trunkshow.common.group_commit import write_together
 from trunkshow.common.locales import localized, to_django
 from trunkshow.common.models import Market
 from trunkshow.engines.quiz import score
@@ -85,8 +86,10 @@ def quiz_result_create(
     clean_name = clean_display_name(name)
     with override(to_django(locale)):
         subtitle = gettext("A message from the designer")
-    # The result, its video message and the render job commit together.
-    with serialized_write(), transaction.atomic():
+
+    # The result, its video message and the render job commit together,
+    # in one transaction shared with the other results written meanwhile.
+    def write() -> QuizResult:
         message = message_request(
             name=clean_name,
             locale=locale,
@@ -117,4 +120,6 @@ def quiz_result_create(
             ],
         )
         insert_row(stored)
-    return stored
+        return stored
+
+    return write_together(write)

@@ -1,13 +1,15 @@
 from __future__ import annotations
 
-import secrets
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from trunkshow.common.ids import sortable_token
+
 
 def new_token() -> str:
-    return secrets.token_urlsafe(18)
+    # Unguessable (a message's link is its only key), time first so that new
+    # messages land together in the index.
+    return sortable_token(16)
 
 
 class DesignerClip(models.Model):

@@ -1,0 +1,96 @@
+"""Group commit: writes arriving together share a transaction; each fails or succeeds alone."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from django.db import IntegrityError, connection
+from hypothesis import given
+from hypothesis import strategies as st
+
+from trunkshow.common.db import insert_row
+from trunkshow.common.group_commit import _Unit, _Writer, write_together
+from trunkshow.common.ids import sortable_token, sortable_uuid
+from trunkshow.video.models import VideoMessage
+
+
+def message(key: str, name: str = "Lin") -> VideoMessage:
+    return VideoMessage(composition_key=key, name=name, locale="en", card_title="Traveller")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failing_write_fails_alone_and_the_others_in_its_batch_commit():
+    # Given a row already taken, and writers arriving together
+    insert_row(message("taken".ljust(64, "x")))
+    outcomes: dict[str, object] = {}
+    start = threading.Barrier(6)
+
+    def writer(key: str) -> None:
+        start.wait()
+        try:
+            outcomes[key] = write_together(lambda: insert_row(message(key.ljust(64, "x"))))
+        except IntegrityError as exc:
+            outcomes[key] = exc
+
+    keys = ["taken", "one", "two", "three", "four", "five"]
+    threads = [threading.Thread(target=writer, args=(key,)) for key in keys]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    # Then the duplicate raised in its own caller, and every other row committed
+    assert isinstance(outcomes["taken"], IntegrityError)
+    assert all(outcomes[key] is True for key in keys[1:])
+    assert VideoMessage.objects.count() == 6
+
+
+@pytest.mark.django_db
+def test_inside_a_transaction_the_write_joins_it():
+    # Given a caller already in a transaction (a service composing others)
+    assert connection.in_atomic_block
+
+    # When it writes together
+    written = write_together(lambda: insert_row(message("inside".ljust(64, "x"))))
+
+    # Then the row is in its transaction, visible to it at once
+    assert written is True
+    assert VideoMessage.objects.filter(composition_key="inside".ljust(64, "x")).exists()
+
+
+@given(st.integers(min_value=1, max_value=20))
+def test_sortable_ids_are_unique_and_later_ones_sort_after(count):
+    earlier = [sortable_token(16) for _ in range(count)]
+    earlier_uuids = [sortable_uuid() for _ in range(count)]
+    time.sleep(0.002)
+    later, later_uuid = sortable_token(16), sortable_uuid()
+    assert len(set(earlier)) == count and all(len(token) == 32 for token in earlier)
+    assert max(earlier) < later
+    assert max(u.bytes for u in earlier_uuids) < later_uuid.bytes
+    assert later_uuid.version == 7
+
+
+@pytest.mark.django_db(transaction=True)
+def test_in_one_batch_a_failed_unit_is_undone_and_raises_while_the_rest_commit():
+    # Given one batch of three writes, the middle one failing halfway through its work
+    def half_then_fail() -> None:
+        insert_row(message("half".ljust(64, "x")))
+        raise IntegrityError("second row refused")
+
+    batch = [
+        _Unit(lambda: insert_row(message("first".ljust(64, "x")))),
+        _Unit(half_then_fail),
+        _Unit(lambda: insert_row(message("third".ljust(64, "x")))),
+    ]
+
+    # When the writer writes it
+    _Writer._write(batch)
+
+    # Then the first and third committed, the failed one left nothing and knows why
+    assert all(unit.done.is_set() for unit in batch)
+    assert batch[0].value is True and batch[2].value is True
+    assert isinstance(batch[1].error, IntegrityError)
+    names = set(VideoMessage.objects.values_list("composition_key", flat=True))
+    assert names == {"first".ljust(64, "x"), "third".ljust(64, "x")}
