@@ -82,27 +82,44 @@ def test_a_job_enqueued_in_a_committed_transaction_is_run_by_the_worker():
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
 
 
+def _lock_path() -> str:
+    return f"{connection.settings_dict['NAME']}.writer-lock"
+
+
+def taken_by_someone_else() -> bool:
+    # A second open file stands for another process (flock is per open file).
+    other = os.open(_lock_path(), os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    else:
+        fcntl.flock(other, fcntl.LOCK_UN)
+        return False
+    finally:
+        os.close(other)
+
+
+sqlite_only = pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="PostgreSQL takes concurrent writers without a lock file"
+)
+
+
+@sqlite_only
+@pytest.mark.django_db(transaction=True)
 def test_a_writer_holds_the_databases_lock_file_so_other_processes_queue_behind_it():
-    lock_path = f"{connection.settings_dict['NAME']}.writer-lock"
-
-    def taken_by_someone_else() -> bool:
-        # A second open file stands for another process (flock is per open file).
-        other = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return True
-        else:
-            fcntl.flock(other, fcntl.LOCK_UN)
-            return False
-        finally:
-            os.close(other)
-
-    if connection.vendor != "sqlite":
-        pytest.skip("PostgreSQL takes concurrent writers without a lock file")
     # While a writer writes (nested writes included) the lock is held; after, it is free
     with serialized_write():
         with serialized_write():
             assert taken_by_someone_else()
         assert taken_by_someone_else()
     assert not taken_by_someone_else()
+
+
+@sqlite_only
+def test_inside_a_transaction_the_lock_file_is_not_taken_a_second_time():
+    # Given a transaction (it holds SQLite's own write lock from its BEGIN)
+    assert connection.in_atomic_block
+    # Then a write in it does not reach for the lock file in the other order
+    with serialized_write():
+        assert not taken_by_someone_else()

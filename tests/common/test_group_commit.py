@@ -6,12 +6,12 @@ import threading
 import time
 
 import pytest
-from django.db import IntegrityError, connection
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from hypothesis import given
 from hypothesis import strategies as st
 
-from trunkshow.common.db import insert_row
-from trunkshow.common.group_commit import _Unit, _Writer, write_together
+from trunkshow.common.db import insert_row, serialized_write
+from trunkshow.common.group_commit import _current_writer, _Unit, _Writer, write_together
 from trunkshow.common.ids import sortable_token, sortable_uuid
 from trunkshow.video.models import VideoMessage
 
@@ -94,3 +94,107 @@ def test_in_one_batch_a_failed_unit_is_undone_and_raises_while_the_rest_commit()
     assert isinstance(batch[1].error, IntegrityError)
     names = set(VideoMessage.objects.values_list("composition_key", flat=True))
     assert names == {"first".ljust(64, "x"), "third".ljust(64, "x")}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_caller_holding_the_write_lock_writes_itself_instead_of_waiting_for_the_writer():
+    outcome: list[object] = []
+
+    def caller() -> None:
+        # Given a caller already holding the write lock, outside any transaction
+        with serialized_write():
+            outcome.append(write_together(lambda: insert_row(message("held".ljust(64, "x")))))
+
+    # When it writes together
+    thread = threading.Thread(target=caller, daemon=True)
+    thread.start()
+    thread.join(timeout=15)
+
+    # Then it neither deadlocks (the writer would wait for its lock) nor loses the row
+    assert not thread.is_alive(), "deadlocked: the caller waited for a writer waiting for it"
+    assert outcome == [True]
+    assert VideoMessage.objects.filter(composition_key="held".ljust(64, "x")).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_when_sqlite_drops_the_whole_transaction_no_unit_is_told_it_was_saved():
+    # Given a batch where the database throws the transaction away halfway
+    def lose_the_transaction() -> None:
+        insert_row(message("second".ljust(64, "x")))
+        with connection.cursor() as cursor:
+            cursor.execute("ROLLBACK")  # what SQLite does itself on a full disk or I/O error
+        raise DatabaseError("disk I/O error")
+
+    batch = [
+        _Unit(lambda: insert_row(message("first".ljust(64, "x")))),
+        _Unit(lose_the_transaction),
+        _Unit(lambda: insert_row(message("third".ljust(64, "x")))),
+    ]
+
+    # When the writer writes it
+    _Writer._write(batch)
+
+    # Then every unit reports an error (none of their rows is stored)
+    assert all(unit.error is not None for unit in batch)
+    assert not VideoMessage.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_hook_failing_after_the_commit_does_not_fail_the_units_whose_rows_are_stored():
+    def write_with_failing_hook(key: str) -> bool:
+        def queue_down() -> None:
+            raise ConnectionError("queue down")
+
+        transaction.on_commit(queue_down)
+        return insert_row(message(key.ljust(64, "x")))
+
+    batch = [
+        _Unit(lambda: write_with_failing_hook("a")),
+        _Unit(lambda: write_with_failing_hook("b")),
+    ]
+
+    _Writer._write(batch)
+
+    assert [unit.error for unit in batch] == [None, None]
+    assert [unit.value for unit in batch] == [True, True]
+    assert VideoMessage.objects.count() == 2
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL writes each result itself")
+@pytest.mark.django_db(transaction=True)
+def test_writes_that_wait_together_are_committed_by_the_writer_in_one_batch(monkeypatch):
+    batches: list[int] = []
+    threads_seen: set[str] = set()
+    real_write = _Writer._write
+
+    def recording(batch):
+        batches.append(len(batch))
+        real_write(batch)
+
+    monkeypatch.setattr(_Writer, "_write", staticmethod(recording))
+
+    def work(key: str):
+        def write() -> bool:
+            threads_seen.add(threading.current_thread().name)
+            return insert_row(message(key.ljust(64, "x")))
+
+        return write
+
+    # Given the writer busy (this thread holds the write lock it needs)
+    writers = [threading.Thread(target=write_together, args=(work(f"w{n}"),)) for n in range(4)]
+    with serialized_write():
+        for thread in writers:
+            thread.start()
+        # When all four have arrived (the writer holding the batch it took,
+        # waiting for the lock, the others queued behind it)
+        deadline = time.monotonic() + 10
+        while sum(batches) + _current_writer().pending.qsize() < 4:
+            assert time.monotonic() < deadline, "the writes never reached the writer"
+            time.sleep(0.01)
+    for thread in writers:
+        thread.join(timeout=15)
+
+    # Then the writer thread wrote them, those that waited together in one transaction
+    assert threads_seen == {"group-commit"}
+    assert sum(batches) == 4 and len(batches) <= 2 and max(batches) >= 2
+    assert VideoMessage.objects.count() == 4

@@ -27,9 +27,9 @@ from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 from django.conf import settings
-from django.db import close_old_connections, connection, transaction
+from django.db import DatabaseError, close_old_connections, connection, transaction
 
-from trunkshow.common.db import serialized_write
+from trunkshow.common.db import holds_write_lock, serialized_write
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -68,22 +68,34 @@ class _Writer:
 
     @staticmethod
     def _write(batch: list[_Unit[Any]]) -> None:
+        committed = threading.Event()
         try:
             # What a request does at its start and end: a connection past its
             # age or broken is replaced, never used.
             close_old_connections()
             with serialized_write(), transaction.atomic():
+                # Django runs on_commit hooks in order after the commit: when
+                # this one has run, every unit's rows are stored, whatever a
+                # later hook raises.
+                transaction.on_commit(committed.set)
                 for unit in batch:
                     try:
                         with transaction.atomic():  # a savepoint: a failure undoes this unit only
                             unit.value = unit.work()
                     except Exception as exc:
                         unit.error = exc
-        except BaseException as exc:  # the commit itself failed: nothing in the batch stands
-            log.exception("group commit of %d units failed", len(batch))
-            for unit in batch:
-                if unit.error is None:
-                    unit.error = exc
+                    if connection.needs_rollback:
+                        # SQLite dropped the whole transaction (disk full, I/O
+                        # error): the units written before are gone too.
+                        raise DatabaseError("the batch's transaction was rolled back")
+        except BaseException as exc:
+            if committed.is_set():
+                log.exception("a hook after group commit of %d units failed", len(batch))
+            else:  # nothing in the batch stands
+                log.exception("group commit of %d units failed", len(batch))
+                for unit in batch:
+                    if unit.error is None:
+                        unit.error = exc
         finally:
             for unit in batch:
                 unit.done.set()
@@ -110,8 +122,9 @@ def _groups_commits() -> bool:
         return False
     name = str(connection.settings_dict["NAME"])
     in_memory = name == ":memory:" or name.startswith("file:")
-    # Inside a transaction the caller's rows must see (and commit with) ours.
-    return not in_memory and not connection.in_atomic_block
+    # Inside a transaction the caller's rows must see (and commit with) ours;
+    # a caller holding the write lock would wait for a writer waiting for it.
+    return not in_memory and not connection.in_atomic_block and not holds_write_lock()
 
 
 def write_together(work: Callable[[], T]) -> T:

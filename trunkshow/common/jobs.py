@@ -28,7 +28,8 @@ def enqueue_in_transaction(task: Task[Any, Any], *args: Any) -> None:
     backend = task.get_backend()
     if not isinstance(backend, DatabaseBackend):
         # Another backend keeps jobs elsewhere: hand it the job once we commit.
-        transaction.on_commit(lambda: task.enqueue(*args))
+        # Robust: a queue that is down must not fail rows that are stored.
+        transaction.on_commit(lambda: task.enqueue(*args), robust=True)
         return
     if task.module_path not in _validated:
         backend.validate_task(task)
