@@ -104,6 +104,16 @@ def median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
 
 
+def ensure_database(url: str) -> None:
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
 def demo_environment(root: Path) -> dict[str, str]:
     """Make a fresh demo shop in a temporary folder; return the env to serve it.
 
@@ -116,11 +126,12 @@ def demo_environment(root: Path) -> dict[str, str]:
         "DJANGO_SETTINGS_MODULE": "trunkshow.settings",
     }
     env.pop("DATABASE_URL", None)
+    commands = [["migrate", "-v0"], ["collectstatic", "--noinput", "-v0"], ["demo_brand"]]
     if os.environ.get("BENCH_DEMO_DATABASE_URL"):
         env["DATABASE_URL"] = os.environ["BENCH_DEMO_DATABASE_URL"]
-        subprocess.run([sys.executable, "manage.py", "flush", "--noinput", "-v0"], cwd=root, env=env,
-                       check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-    for command in (["migrate", "-v0"], ["collectstatic", "--noinput", "-v0"], ["demo_brand"]):
+        ensure_database(env["DATABASE_URL"])
+        commands.insert(1, ["flush", "--noinput", "-v0"])
+    for command in commands:
         subprocess.run([sys.executable, "manage.py", *command], cwd=root, env=env, check=True,
                        stdout=subprocess.DEVNULL)  # fmt: skip
     return env

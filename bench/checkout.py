@@ -30,7 +30,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _load import wait_until_up
+from _load import ensure_database, wait_until_up
 
 UNITS = 100
 SKU = "BENCH-TOTE-1"
@@ -53,16 +53,6 @@ StockItem.objects.update_or_create(sku="{SKU}", market=cn, defaults={{"on_hand":
 """
 ADDRESS = {"line1": "南京西路 1266 号", "city": "上海", "region": "上海市",
            "postal_code": "200040", "country": "CN", "phone": "13800138000"}  # fmt: skip
-
-
-def ensure_database(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    admin = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def free_port() -> int:

@@ -62,10 +62,10 @@ def test_inside_a_transaction_the_write_joins_it():
 
 @given(st.integers(min_value=1, max_value=20))
 def test_sortable_ids_are_unique_and_later_ones_sort_after(count):
-    earlier = [sortable_token(16) for _ in range(count)]
+    earlier = [sortable_token() for _ in range(count)]
     earlier_uuids = [sortable_uuid() for _ in range(count)]
     time.sleep(0.002)
-    later, later_uuid = sortable_token(16), sortable_uuid()
+    later, later_uuid = sortable_token(), sortable_uuid()
     assert len(set(earlier)) == count and all(len(token) == 32 for token in earlier)
     assert max(earlier) < later
     assert max(u.bytes for u in earlier_uuids) < later_uuid.bytes

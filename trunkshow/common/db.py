@@ -9,14 +9,14 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.models import NOT_PROVIDED, Field, Model
+from django.db.models.constants import OnConflict
+from django.db.models.sql import InsertQuery
 
 try:
     import fcntl
 except ImportError:  # Windows: threads still queue; processes fall back on SQLite's wait
     fcntl = None  # type: ignore[assignment]
-from django.db.models import NOT_PROVIDED, Field, Model
-from django.db.models.constants import OnConflict
-from django.db.models.sql import InsertQuery
 
 # Re-entrant: a service that writes may call another that does.
 _sqlite_writer = threading.RLock()
@@ -25,8 +25,16 @@ _writer_depth = threading.local()
 _lock_files: dict[str, int] = {}
 
 
-def _lock_file(database: str) -> int | None:
-    if fcntl is None or not database or database == ":memory:" or database.startswith("file:"):
+def sqlite_file() -> str | None:
+    """The path of this connection's SQLite database; None for PostgreSQL or one in memory."""
+    if connection.vendor != "sqlite":
+        return None
+    name = str(connection.settings_dict["NAME"])
+    return None if not name or name == ":memory:" or name.startswith("file:") else name
+
+
+def _lock_file(database: str | None) -> int | None:
+    if fcntl is None or database is None:
         return None
     descriptor = _lock_files.get(database)
     if descriptor is None:
@@ -62,7 +70,7 @@ def serialized_write() -> Iterator[None]:
         # (transactions BEGIN IMMEDIATE): taking the file lock now would take
         # the two locks in the other order than every other writer.
         outermost = depth == 0 and not connection.in_atomic_block
-        descriptor = _lock_file(str(connection.settings_dict["NAME"])) if outermost else None
+        descriptor = _lock_file(sqlite_file()) if outermost else None
         if descriptor is not None:
             fcntl.flock(descriptor, fcntl.LOCK_EX)
         _writer_depth.value = depth + 1

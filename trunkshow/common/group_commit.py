@@ -29,7 +29,7 @@ from typing import Any, Generic, TypeVar
 from django.conf import settings
 from django.db import DatabaseError, close_old_connections, connection, transaction
 
-from trunkshow.common.db import holds_write_lock, serialized_write
+from trunkshow.common.db import holds_write_lock, serialized_write, sqlite_file
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -118,13 +118,11 @@ def _current_writer() -> _Writer:
 
 
 def _groups_commits() -> bool:
-    if not getattr(settings, "GROUP_COMMIT", True) or connection.vendor != "sqlite":
+    if not getattr(settings, "GROUP_COMMIT", True) or sqlite_file() is None:
         return False
-    name = str(connection.settings_dict["NAME"])
-    in_memory = name == ":memory:" or name.startswith("file:")
     # Inside a transaction the caller's rows must see (and commit with) ours;
     # a caller holding the write lock would wait for a writer waiting for it.
-    return not in_memory and not connection.in_atomic_block and not holds_write_lock()
+    return not connection.in_atomic_block and not holds_write_lock()
 
 
 def write_together(work: Callable[[], T]) -> T:

@@ -23,8 +23,8 @@ def _time_prefix(milliseconds: int) -> str:
     return "".join(_SORTABLE[(milliseconds >> shift) & 31] for shift in range(45, -5, -5))
 
 
-def sortable_token(random_bytes: int = 12) -> str:
-    """Time prefix + `random_bytes` of randomness (URL-safe; 12 bytes = 96 bits)."""
+def sortable_token(random_bytes: int = 16) -> str:
+    """Time prefix + `random_bytes` of randomness (URL-safe; 16 bytes = 128 bits, 32 characters)."""
     return _time_prefix(time.time_ns() // 1_000_000) + secrets.token_urlsafe(random_bytes)
 
 

@@ -15,7 +15,7 @@ def new_public_id() -> str:
 
     It starts with the time so that new results land together in the index.
     """
-    return sortable_token(16)
+    return sortable_token()
 
 
 class Quiz(models.Model):

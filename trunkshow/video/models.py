@@ -9,7 +9,7 @@ from trunkshow.common.ids import sortable_token
 def new_token() -> str:
     # Unguessable (a message's link is its only key), time first so that new
     # messages land together in the index.
-    return sortable_token(16)
+    return sortable_token()
 
 
 class DesignerClip(models.Model):
