@@ -22,3 +22,28 @@ def fresh_local_caches():
     clear_local_caches()
     yield
     clear_local_caches()
+
+
+@pytest.fixture(autouse=True)
+def write_behind_off(settings, tmp_path_factory):
+    """Tests write in the request unless they ask for the journal (write_behind below):
+    a journal outliving its test would store rows into the next one's database."""
+    settings.WRITE_BEHIND = False
+    settings.WRITE_BEHIND_DIR = str(tmp_path_factory.mktemp("no-journal") / "journal")
+
+
+@pytest.fixture
+def write_behind(settings, tmp_path, transactional_db):
+    """Quiz results journaled and stored by a thread, as `make run` serves them on SQLite."""
+    from django.db import connection
+
+    from trunkshow.common import write_behind as journal
+
+    if connection.vendor != "sqlite":
+        pytest.skip(
+            "the write-behind journal is for SQLite (one machine); PostgreSQL writes at once"
+        )
+    settings.WRITE_BEHIND = True
+    settings.WRITE_BEHIND_DIR = str(tmp_path / "journal")
+    yield Path(settings.WRITE_BEHIND_DIR)
+    journal.shutdown()

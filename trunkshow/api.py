@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 from ninja.parser import Parser
+from ninja.renderers import JSONRenderer
+from ninja.responses import NinjaJSONEncoder
 
 from trunkshow.commerce.api import router as commerce_router
 from trunkshow.common.api_errors import ApiError, api_json_body
@@ -27,8 +30,26 @@ class GuardedJSONParser(Parser):
         return api_json_body(request)
 
 
+class FastJSONRenderer(JSONRenderer):
+    """The API's answers encoded by orjson (in C, several times faster than json).
+
+    What orjson would write differently from ninja's encoder goes through
+    that encoder: datetimes, decimals, lazy translations, pydantic models.
+    """
+
+    _fallback = NinjaJSONEncoder()
+
+    def render(self, request: HttpRequest, data: Any, *, response_status: int) -> bytes:
+        return orjson.dumps(
+            data,
+            default=self._fallback.default,
+            option=orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_NON_STR_KEYS,
+        )
+
+
 api = NinjaAPI(
     parser=GuardedJSONParser(),
+    renderer=FastJSONRenderer(),
     title="Trunk Show API",
     version="1",
     urls_namespace="api-v1",

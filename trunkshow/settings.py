@@ -161,6 +161,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # SQLite only: quiz results written meanwhile share one transaction
 # (trunkshow/common/group_commit.py); PostgreSQL was slower with it.
 GROUP_COMMIT = os.environ.get("GROUP_COMMIT", "1") != "0"
+# SQLite only: quiz results are journaled and stored by a thread, many per
+# transaction (trunkshow/common/write_behind.py). WRITE_BEHIND=0 writes them
+# in the request (with group commit).
+WRITE_BEHIND = os.environ.get("WRITE_BEHIND", "1") != "0"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and rate limits -------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -12,6 +12,8 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import NOT_PROVIDED, Field, Model
 from django.db.models.constants import OnConflict
 from django.db.models.sql import InsertQuery
+
+from trunkshow.common.local_cache import cached
 
 try:
     import fcntl
@@ -27,9 +29,10 @@ _lock_files: dict[str, int] = {}
 
 def sqlite_file() -> str | None:
     """The path of this connection's SQLite database; None for PostgreSQL or one in memory."""
-    if connection.vendor != "sqlite":
+    wrapper = connections[DEFAULT_DB_ALIAS]
+    if wrapper.vendor != "sqlite":
         return None
-    name = str(connection.settings_dict["NAME"])
+    name = str(wrapper.settings_dict["NAME"])
     return None if not name or name == ":memory:" or name.startswith("file:") else name
 
 
@@ -156,3 +159,89 @@ def insert_row(obj: Model, *, ignore_conflicts: bool = False) -> bool:
     obj._state.adding = False
     obj._state.db = wrapper.alias
     return True
+
+
+def row_values(obj: Model) -> dict[str, Any]:
+    """The columns and database values an INSERT of `obj` would write (JSON-ready on SQLite).
+
+    Fills auto_now_add and defaults on `obj` as save() does; leaves out an
+    unset auto primary key. With insert_values() it lets a row be written
+    later, by another thread or process (trunkshow/common/write_behind.py).
+    """
+    model = type(obj)
+    _sql, fields, _returns_pk = _insert_statement(model, obj, ignore_conflicts=False)
+    wrapper = connections[DEFAULT_DB_ALIAS]
+    return {
+        str(field.column): field.get_db_prep_save(field.pre_save(obj, True), wrapper)
+        for field in fields
+    }
+
+
+def row_values_like(
+    obj: Model, template: Any, per_row: Iterable[str], seconds: float
+) -> dict[str, Any]:
+    """row_values(obj), computing only the `per_row` fields: the rest come from the last row
+    made under the same `template` key (kept `seconds`).
+
+    The caller's promise: objects with equal `template` keys differ only in
+    the `per_row` fields (tests hold it to that against row_values()).
+    """
+    model = type(obj)
+    values = cached(("row-template", model, template), seconds, lambda: row_values(obj))
+    row = dict(values)
+    wrapper = connections[DEFAULT_DB_ALIAS]
+    for name in per_row:
+        field = model._meta.get_field(name)
+        assert isinstance(field, Field)  # noqa: S101 - per_row names concrete fields
+        row[str(field.column)] = field.get_db_prep_save(field.pre_save(obj, True), wrapper)
+    return row
+
+
+_value_statements: dict[tuple[str, str, tuple[str, ...], bool], tuple[str, bool]] = {}
+
+
+def insert_values(
+    model: type[Model], values: dict[str, Any], *, ignore_conflicts: bool = False
+) -> Any:
+    """INSERT a row from row_values(); return its primary key, or None if a conflict skipped it.
+
+    The values must have been prepared for this database (row_values() on it).
+    """
+    wrapper = connections[DEFAULT_DB_ALIAS]
+    columns = tuple(values)
+    key = (wrapper.vendor, model._meta.db_table, columns, ignore_conflicts)
+    statement = _value_statements.get(key)
+    if statement is None:
+        statement = _value_statement(wrapper, model, columns, ignore_conflicts)
+        _value_statements[key] = statement
+    sql, returns_pk = statement
+    with wrapper.cursor() as cursor:
+        cursor.execute(sql, list(values.values()))
+        if returns_pk and wrapper.features.can_return_columns_from_insert:
+            row = cursor.fetchone()
+            return None if row is None else row[0]
+        if cursor.rowcount == 0:
+            return None
+        return cursor.lastrowid if returns_pk else values[str(model._meta.pk.column)]
+
+
+def _value_statement(
+    wrapper: Any, model: type[Model], columns: tuple[str, ...], ignore_conflicts: bool
+) -> tuple[str, bool]:
+    meta = model._meta
+    known = {field.column for field in meta.local_concrete_fields}
+    unknown = set(columns) - known
+    if unknown:  # values made by code older or newer than this (a journal)
+        raise KeyError(f"{model.__name__} has no column(s) {sorted(unknown)}")
+    quote = wrapper.ops.quote_name
+    on_conflict = OnConflict.IGNORE if ignore_conflicts else None
+    sql = (
+        f"{wrapper.ops.insert_statement(on_conflict=on_conflict)} {quote(meta.db_table)} "
+        f"({', '.join(quote(c) for c in columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
+    )
+    if ignore_conflicts:
+        sql += " " + (wrapper.ops.on_conflict_suffix_sql([], on_conflict, [], []) or "")
+    returns_pk = meta.pk.column not in columns
+    if returns_pk and wrapper.features.can_return_columns_from_insert:
+        sql += f" RETURNING {quote(meta.pk.column)}"
+    return sql.strip(), returns_pk

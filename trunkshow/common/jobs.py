@@ -18,7 +18,7 @@ from django_tasks.utils import normalize_json
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult, get_date_max
 
-from trunkshow.common.db import insert_row
+from trunkshow.common.db import insert_values, row_values_like
 
 _validated: set[str] = set()
 
@@ -40,8 +40,13 @@ def enqueue_in_transaction(task: Task[Any, Any], *args: Any) -> None:
         priority=task.priority,
         task_path=task.module_path,
         queue_name=task.queue_name,
-        # What the backend's pre_save signal does; insert_row sends no signals.
+        # What the backend's pre_save signal does; insert_values sends no signals.
         run_after=task.run_after or get_date_max(),
         backend_name=backend.alias,
     )
-    insert_row(row)
+    # Only the id, arguments and time differ between one task's jobs.
+    template = (task.module_path, task.priority, task.queue_name, task.run_after, backend.alias)
+    insert_values(
+        DBTaskResult,
+        row_values_like(row, template, ("id", "args_kwargs", "enqueued_at"), seconds=3600),
+    )

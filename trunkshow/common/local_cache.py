@@ -17,6 +17,7 @@ T = TypeVar("T")
 
 _lock = threading.Lock()
 _entries: dict[Hashable, tuple[float, Any]] = {}
+_SWEEP_ABOVE = 4096
 
 
 def cached(key: Hashable, seconds: float, build: Callable[[], T]) -> T:
@@ -31,6 +32,10 @@ def cached(key: Hashable, seconds: float, build: Callable[[], T]) -> T:
     value = build()
     with _lock:
         _entries[key] = (now + seconds, value)
+        if len(_entries) > _SWEEP_ABOVE:
+            # Keys built from shoppers' answers come and go: drop the expired.
+            for stale in [k for k, (expires, _v) in _entries.items() if expires <= now]:
+                del _entries[stale]
     return value
 
 

@@ -12,6 +12,7 @@ from trunkshow.catalog.selectors import ranking_rows, sellable_products_by_slug
 from trunkshow.common.local_cache import cached
 from trunkshow.common.locales import localized, to_django
 from trunkshow.common.money import amount_str, format_price
+from trunkshow.common.write_behind import drain_pending
 from trunkshow.engines.quiz import Candidate, CatalogIndex, QuizDefinition, Ranked, rank
 from trunkshow.engines.quiz.schema import Texts
 from trunkshow.inventory.selectors import in_stock_skus
@@ -40,6 +41,7 @@ def current_version(*, slug: str) -> tuple[QuizVersion, QuizDefinition] | None:
 
 def catalog_index(*, market_code: str) -> CatalogIndex:
     def build() -> CatalogIndex:
+        _picks.clear()
         return CatalogIndex(
             [
                 Candidate(r.sku, r.product_slug, r.tags, r.boost, r.position)
@@ -54,23 +56,46 @@ def catalog_index(*, market_code: str) -> CatalogIndex:
 def recommend(
     *, market_code: str, affinity: dict[str, float] | None, limit: int = RECOMMENDATIONS
 ) -> list[Ranked]:
-    """Rank sellable products for a shopper, in stock in the market, one colour per bag."""
-    return rank(
-        catalog_index(market_code=market_code),
+    """Rank sellable products for a shopper, in stock in the market, one colour per bag.
+
+    A quiz has a few hundred answer combinations, so shoppers share a few
+    hundred affinities: the picks for each are kept as long as the catalog
+    snapshot, and reused while all of them are still in stock (one small
+    stock read instead of ranking against the stock of every bag).
+    """
+    index = catalog_index(market_code=market_code)
+    key = (market_code, limit, None if affinity is None else tuple(sorted(affinity.items())))
+    entry = _picks.get(key)
+    if entry is not None and entry[0] is index:
+        picked = entry[1]
+        skus = [pick.candidate.sku for pick in picked]
+        if len(in_stock_skus(skus=skus, market_code=market_code)) == len(skus):
+            return picked
+    picked = rank(
+        index,
         affinity,
         in_stock=lambda skus: in_stock_skus(skus=skus, market_code=market_code),
         limit=limit,
     )
+    if len(picked) == limit:  # a short list may grow as stock returns
+        _picks[key] = (index, picked)
+    return picked
+
+
+# Picks per (market, limit, affinity), valid with the snapshot they were
+# ranked in; emptied with each new snapshot so old ones are not kept alive.
+_picks: dict[tuple[Any, ...], tuple[CatalogIndex, list[Ranked]]] = {}
 
 
 def result_by_public_id(public_id: str) -> QuizResult | None:
     if not 10 <= len(public_id) <= 32:
         return None
-    return (
-        QuizResult.objects.select_related("version__quiz", "market", "video_message")
-        .filter(public_id=public_id)
-        .first()
-    )
+    query = QuizResult.objects.select_related("version__quiz", "market", "video_message")
+    found = query.filter(public_id=public_id).first()
+    # A link handed out a moment ago may still be in a write-behind journal.
+    if found is None and drain_pending():
+        found = query.filter(public_id=public_id).first()
+    return found
 
 
 def _reason(
@@ -150,14 +175,51 @@ def result_payload(
     absolute: Callable[[str], str],
     fresh: bool = False,
 ) -> dict[str, Any]:
-    """The API's view of a result, in `locale`; `absolute` turns paths into URLs."""
+    """The API's view of a result, in `locale`; `absolute` turns paths into URLs.
+
+    A result made just now (`fresh`) shares everything but its id, name and
+    video with the others made from the same answers in the same market:
+    that part is built once per catalog snapshot.
+    """
+    if not fresh:
+        return _result_payload(result, locale=locale, absolute=absolute, fresh=False)
+    key = (
+        "quiz.payload", result.version_id, result.profile_key, tuple(result.deciding_traits),
+        result.market_id, locale, result.personalised, absolute("/"),
+        tuple((r["sku"], r["product"], tuple(r.get("matched_tags", ())))
+              for r in result.recommendations),
+    )  # fmt: skip
+    seconds = float(getattr(settings, "CATALOG_CACHE_SECONDS", 10))
+    shared = cached(
+        key, seconds, lambda: _result_payload(result, locale=locale, absolute=absolute, fresh=True)
+    )
+    return {**shared, **_own_parts(result, locale=locale, absolute=absolute)}
+
+
+def _own_parts(
+    result: QuizResult, *, locale: str, absolute: Callable[[str], str]
+) -> dict[str, Any]:
+    return {
+        "result_id": result.public_id,
+        "name": result.name,
+        "result_url": absolute(f"/{to_django(locale)}/quiz/result/{result.public_id}/"),
+        "video": (
+            message_payload(result.video_message, absolute=absolute)
+            if result.video_message is not None
+            else None
+        ),
+    }
+
+
+def _result_payload(
+    result: QuizResult, *, locale: str, absolute: Callable[[str], str], fresh: bool
+) -> dict[str, Any]:
     definition = definition_of(result.version)
     profile = definition.profile(result.profile_key)
     prefix = "/" + to_django(locale)
     return {
-        "result_id": result.public_id,
+        **_own_parts(result, locale=locale, absolute=absolute),
         "quiz": {"slug": result.version.quiz.slug, "version": result.version.number},
-        "name": result.name,
         "market": result.market_id,
         "locale": locale,
         "personalised": result.personalised,
@@ -191,12 +253,6 @@ def result_payload(
                 known_in_stock={r["sku"] for r in result.recommendations} if fresh else None,
             )
         ],
-        "result_url": absolute(f"{prefix}/quiz/result/{result.public_id}/"),
-        "video": (
-            message_payload(result.video_message, absolute=absolute)
-            if result.video_message is not None
-            else None
-        ),
     }
 
 

@@ -1,24 +1,32 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext, override
 
-from trunkshow.common.db import insert_row
+from trunkshow.common import write_behind
+from trunkshow.common.db import insert_row, insert_values, row_values_like
 from trunkshow.common.group_commit import write_together
+from trunkshow.common.local_cache import cached
 from trunkshow.common.locales import localized, to_django
 from trunkshow.common.models import Market
-from trunkshow.engines.quiz import score
+from trunkshow.engines.quiz import QuizDefinition, score
 from trunkshow.engines.quiz.scoring import shopper_affinity
 from trunkshow.engines.text import clean_display_name
 from trunkshow.quiz import selectors
 from trunkshow.quiz.definitions import checksum, parse_source
 from trunkshow.quiz.models import Quiz, QuizResult, QuizVersion
-from trunkshow.video.services import message_request
+from trunkshow.video.models import VideoMessage
+from trunkshow.video.selectors import message_by_composition
+from trunkshow.video.services import message_compose, message_request, message_store_journaled
+
+JOURNAL_KIND = "quiz.result"
 
 
 class QuizNotFound(LookupError):
@@ -62,6 +70,47 @@ def quiz_version_publish(*, version: QuizVersion) -> QuizVersion:
     return version
 
 
+@dataclass(frozen=True)
+class _Outcome:
+    """What a set of answers gives in one language, the same for every shopper who gives it."""
+
+    profile_key: str
+    affinity: dict[str, float] | None
+    answers: dict[str, Any]
+    trait_totals: dict[str, str]
+    deciding_traits: list[str]
+    card_title: str
+    card_subtitle: str
+
+
+def _outcome(
+    version: QuizVersion, definition: QuizDefinition, answers: Mapping[str, Any], *,
+    locale: str, personalised: bool,
+) -> _Outcome:  # fmt: skip
+    """Score the answers (AnswerError names every bad one); shared by all who answer alike."""
+
+    def build() -> _Outcome:
+        result = score(definition, answers)
+        with override(to_django(locale)):
+            subtitle = gettext("A message from the designer")
+        return _Outcome(
+            profile_key=result.profile,
+            affinity=shopper_affinity(definition, result) if personalised else None,
+            answers={q.key: answers[q.key] for q in definition.questions},
+            trait_totals={t: str(v) for t, v in result.totals.items()},
+            deciding_traits=list(result.deciding_traits),
+            card_title=localized(definition.profile(result.profile).title, locale),
+            card_subtitle=subtitle,
+        )
+
+    if not all(isinstance(v, str) for v in answers.values()):
+        return build()  # raises AnswerError
+    # Only answers that scored are kept, so shoppers cannot fill the cache:
+    # a quiz of n either/or questions has 2**n of them.
+    key = ("quiz.outcome", version.pk, tuple(sorted(answers.items())), locale, personalised)
+    return cached(key, 3600, build)
+
+
 def quiz_result_create(
     *,
     slug: str,
@@ -79,36 +128,21 @@ def quiz_result_create(
     if found is None:
         raise QuizNotFound(slug)
     version, definition = found
-    result = score(definition, answers)
-    affinity = shopper_affinity(definition, result) if personalised else None
-    picks = selectors.recommend(market_code=market.code, affinity=affinity)
-    profile = definition.profile(result.profile)
+    outcome = _outcome(version, definition, answers, locale=locale, personalised=personalised)
+    picks = selectors.recommend(market_code=market.code, affinity=outcome.affinity)
     clean_name = clean_display_name(name)
-    with override(to_django(locale)):
-        subtitle = gettext("A message from the designer")
 
-    # The result, its video message and the render job commit together,
-    # in one transaction shared with the other results written meanwhile.
-    def write() -> QuizResult:
-        message = message_request(
-            name=clean_name,
-            locale=locale,
-            profile_key=result.profile,
-            card_title=localized(profile.title, locale),
-            card_subtitle=subtitle,
-            product_slugs=[pick.candidate.group for pick in picks],
-        )
-        stored = QuizResult(
+    def compose() -> QuizResult:
+        return QuizResult(
             version=version,
             market=market,
             locale=locale,
             name=clean_name,
-            video_message=message,
-            answers={q.key: answers[q.key] for q in definition.questions},
+            answers=outcome.answers,
             personalised=personalised,
-            profile_key=result.profile,
-            trait_totals={t: str(v) for t, v in result.totals.items()},
-            deciding_traits=list(result.deciding_traits),
+            profile_key=outcome.profile_key,
+            trait_totals=outcome.trait_totals,
+            deciding_traits=outcome.deciding_traits,
             recommendations=[
                 {
                     "sku": pick.candidate.sku,
@@ -119,7 +153,69 @@ def quiz_result_create(
                 for pick in picks
             ],
         )
+
+    message_parts: dict[str, Any] = {
+        "name": clean_name,
+        "locale": locale,
+        "profile_key": outcome.profile_key,
+        "card_title": outcome.card_title,
+        "card_subtitle": outcome.card_subtitle,
+        "product_slugs": [pick.candidate.group for pick in picks],
+    }
+    if write_behind.enabled():
+        return _journal_result(compose(), message_compose(**message_parts))
+
+    # The result, its video message and the render job commit together,
+    # in one transaction shared with the other results written meanwhile.
+    def write() -> QuizResult:
+        stored = compose()
+        stored.video_message = message_request(**message_parts)
         insert_row(stored)
         return stored
 
     return write_together(write)
+
+
+# The columns that differ between results (and messages) made from the same
+# answers, market and picks; the rest come from a row made before (row_values_like).
+RESULT_PER_ROW = ("public_id", "name", "video_message", "created_at")
+MESSAGE_PER_ROW = ("token", "composition_key", "name", "created_at")
+
+
+def _journal_result(stored: QuizResult, message: VideoMessage) -> QuizResult:
+    """Journal the result (and a new message) and return it as it will be stored.
+
+    The drain thread stores it within moments (trunkshow/common/write_behind.py);
+    a reader given its link before then stores the journals first.
+    """
+    existing = message_by_composition(message.composition_key)
+    stored.video_message = existing or message
+    seconds = float(getattr(settings, "CATALOG_CACHE_SECONDS", 10))
+    result_template = (
+        stored.version_id, stored.market_id, stored.locale, stored.personalised,
+        tuple(stored.answers.items()),
+        tuple((r["sku"], r["product"], r["score"], tuple(r["matched_tags"]))
+              for r in stored.recommendations),
+    )  # fmt: skip
+    record = {
+        "result": row_values_like(stored, result_template, RESULT_PER_ROW, seconds),
+        "message": None
+        if existing
+        else row_values_like(
+            message,
+            (message.locale, message.card_title, message.card_subtitle, tuple(message.clip_ids)),
+            MESSAGE_PER_ROW,
+            seconds,
+        ),
+    }
+    write_behind.append(JOURNAL_KIND, record)
+    return stored
+
+
+def quiz_results_store_journaled(records: list[dict[str, Any]]) -> None:
+    """Store journaled results and their new messages (the drain's transaction commits them)."""
+    for record in records:
+        row = record["result"]
+        if record.get("message") is not None:
+            row["video_message_id"] = message_store_journaled(record["message"])
+        insert_values(QuizResult, row, ignore_conflicts=True)

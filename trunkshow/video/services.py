@@ -7,12 +7,13 @@ from collections.abc import Sequence
 from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from trunkshow.common.db import insert_row, serialized_write
+from trunkshow.common.db import insert_row, insert_values, serialized_write
 from trunkshow.common.jobs import enqueue_in_transaction
 from trunkshow.common.local_cache import forget
 from trunkshow.common.locales import supported_locales
@@ -109,15 +110,11 @@ def clip_store_rendered(
     return clip
 
 
-def message_request(
+def message_compose(
     *, name: str, locale: str, profile_key: str, card_title: str, card_subtitle: str,
     product_slugs: Sequence[str],
 ) -> VideoMessage:  # fmt: skip
-    """Return the message for this composition, queuing its render the first time.
-
-    The same request twice reuses the same render: the composition's hash
-    is unique. Returns the existing message whatever its state.
-    """
+    """The message for this composition, not yet stored (its token is already drawn)."""
     name = clean_display_name(name)
     clips = composition(profile_key=profile_key, product_slugs=product_slugs)
     key_data = {
@@ -129,7 +126,7 @@ def message_request(
         "subtitle": card_subtitle,
     }
     key = hashlib.sha256(json.dumps(key_data, sort_keys=True).encode()).hexdigest()
-    message = VideoMessage(
+    return VideoMessage(
         composition_key=key,
         name=name,
         locale=locale,
@@ -137,6 +134,21 @@ def message_request(
         card_subtitle=card_subtitle[:200],
         clip_ids=[c.pk for c in clips],
     )
+
+
+def message_request(
+    *, name: str, locale: str, profile_key: str, card_title: str, card_subtitle: str,
+    product_slugs: Sequence[str],
+) -> VideoMessage:  # fmt: skip
+    """Return the message for this composition, queuing its render the first time.
+
+    The same request twice reuses the same render: the composition's hash
+    is unique. Returns the existing message whatever its state.
+    """
+    message = message_compose(
+        name=name, locale=locale, profile_key=profile_key, card_title=card_title,
+        card_subtitle=card_subtitle, product_slugs=product_slugs,
+    )  # fmt: skip
     # One transaction for the message and its render job (an outbox): both
     # or neither. A caller may widen it to its own rows (no savepoint: an
     # error here fails the caller's transaction anyway).
@@ -144,7 +156,26 @@ def message_request(
         if insert_row(message, ignore_conflicts=True):
             _enqueue_in_transaction(message.pk)
             return message
-    return VideoMessage.objects.get(composition_key=key)
+    return VideoMessage.objects.get(composition_key=message.composition_key)
+
+
+def message_store_journaled(values: dict[str, Any]) -> int:
+    """Store a message a request journaled (its row_values), queue its render; return its id.
+
+    The shopper was already given this message's token, so the token must
+    lead to a message: if an identical composition was stored meanwhile
+    (the same shopper twice within moments), this one gets its own render
+    rather than a link that leads nowhere.
+    """
+    pk = insert_values(VideoMessage, values, ignore_conflicts=True)
+    if pk is None:
+        stored = VideoMessage.objects.filter(token=values["token"]).values_list("pk", flat=True)
+        if stored:
+            return int(stored[0])
+        twin = hashlib.sha256((values["composition_key"] + values["token"]).encode()).hexdigest()
+        pk = insert_values(VideoMessage, {**values, "composition_key": twin})
+    _enqueue_in_transaction(pk)
+    return int(pk)
 
 
 def _enqueue_in_transaction(message_id: int) -> None:

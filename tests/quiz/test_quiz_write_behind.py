@@ -1,0 +1,224 @@
+"""Quiz results journaled in the request and stored by a thread (trunkshow/common/write_behind.py).
+
+What a shopper must not notice: their link and video open at once, nothing
+they were answered is lost when a server dies, nothing is stored twice.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from django.test import Client
+from django_tasks_db.models import DBTaskResult
+
+from tests.quiz.conftest import TRAVELLER
+from trunkshow.common import write_behind as journaling
+from trunkshow.common.models import JournalOffset
+from trunkshow.inventory.models import StockItem
+from trunkshow.quiz.models import QuizResult
+from trunkshow.quiz.services import JOURNAL_KIND
+from trunkshow.video.models import VideoMessage
+
+RESULT = "/api/v1/quizzes/ask-the-designer/result"
+
+
+def take_quiz(client: Client, name: str = "Lin", answers: dict[str, str] = TRAVELLER) -> dict:
+    response = client.post(
+        RESULT,
+        {"answers": answers, "name": name, "market": "CN", "locale": "en"},
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+@pytest.fixture
+def no_drain_thread(monkeypatch):
+    """The journal's thread never runs: lines stay journaled until someone stores them."""
+    monkeypatch.setattr(journaling._Journal, "_run", lambda self: None)
+
+
+def crash() -> Path:
+    """This process 'dies': its journal is closed without being stored; return its path."""
+    journal = journaling._journal
+    assert journal is not None
+    os.close(journal.fd)  # drops the lock a live writer holds
+    journaling._journal = None
+    return journal.path
+
+
+def test_a_journaled_result_and_its_video_open_by_their_links_at_once(
+    write_behind, demo_quiz, shop, no_drain_thread
+):
+    # Given a shopper's result answered from the journal, not yet stored
+    client = Client()
+    body = take_quiz(client, "Lin")
+    assert not QuizResult.objects.exists()
+
+    # When they open their result link and their video at once
+    reopened = client.get(f"/api/v1/quiz-results/{body['result_id']}")
+    video = client.get(f"/api/v1/videos/{body['video']['id']}")
+
+    # Then both are there, as they were answered
+    assert reopened.status_code == 200
+    again = reopened.json()
+    assert again["name"] == "Lin" and again["profile"] == body["profile"]
+    assert [r["sku"] for r in again["recommendations"]] == [
+        r["sku"] for r in body["recommendations"]
+    ]
+    assert video.status_code == 200 and video.json()["status"] == "queued"
+    # And the result, its message and the render job are stored once
+    stored = QuizResult.objects.select_related("video_message").get()
+    assert stored.video_message.token == body["video"]["id"]
+    job = DBTaskResult.objects.get(task_path__endswith="render_video_message")
+    assert job.args_kwargs == {"args": [stored.video_message.pk], "kwargs": {}}
+    assert client.get(f"/en/quiz/result/{body['result_id']}/").status_code == 200
+
+
+def test_rows_stored_later_are_the_rows_written_at_once(write_behind, settings, demo_quiz, shop):
+    # Given the same answers, once written in the request and once journaled
+    settings.WRITE_BEHIND = False
+    direct = take_quiz(Client(), "Direct")
+    settings.WRITE_BEHIND = True
+    journaled = take_quiz(Client(), "Journaled")
+    assert Client().get(f"/api/v1/quiz-results/{journaled['result_id']}").status_code == 200
+
+    # Then the two rows differ only in what is each shopper's own
+    def row(public_id: str) -> dict:
+        result = QuizResult.objects.select_related("video_message").get(public_id=public_id)
+        message = result.video_message
+        own = {"id", "public_id", "name", "created_at", "video_message"}
+        fields = {f.name: getattr(result, f.name) for f in QuizResult._meta.concrete_fields
+                  if f.name not in own}  # fmt: skip
+        fields["message"] = {f.name: getattr(message, f.name)
+                             for f in VideoMessage._meta.concrete_fields
+                             if f.name not in {"id", "token", "composition_key", "name",
+                                               "created_at"}}  # fmt: skip
+        return fields
+
+    assert row(direct["result_id"]) == row(journaled["result_id"])
+    names = set(QuizResult.objects.values_list("video_message__name", flat=True))
+    assert names == {"Direct", "Journaled"}
+
+
+def test_what_a_dead_server_journaled_is_stored_by_the_next_exactly_once(
+    write_behind, demo_quiz, shop, no_drain_thread
+):
+    # Given three results answered, then the server dies before storing them
+    bodies = [take_quiz(Client(), f"Lin {n}") for n in range(3)]
+    orphan = crash()
+    assert not QuizResult.objects.exists()
+
+    # When the next server starts (twice, say after a quick restart)
+    journaling.store_orphans()
+    journaling.store_orphans()
+
+    # Then each result is stored once, and the dead server's journal is gone
+    assert sorted(QuizResult.objects.values_list("public_id", flat=True)) == sorted(
+        b["result_id"] for b in bodies
+    )
+    assert VideoMessage.objects.count() == 3
+    assert DBTaskResult.objects.count() == 3
+    assert not orphan.exists()
+    assert not JournalOffset.objects.exists()
+
+
+def test_a_live_servers_journal_is_left_to_it(write_behind, demo_quiz, shop, no_drain_thread):
+    # Given a result journaled by a server that is alive
+    take_quiz(Client())
+    journal = journaling._journal
+
+    # When another process looks for journals of dead servers
+    journaling.store_orphans()
+
+    # Then this one is not taken from its owner
+    assert journal.path.exists() and not QuizResult.objects.exists()
+
+
+def test_a_record_that_cannot_be_stored_is_set_aside_and_the_others_are_stored(
+    write_behind, demo_quiz, shop, no_drain_thread, caplog
+):
+    # Given a good result, a record whose quiz version is gone, a torn line, and a good one
+    first = take_quiz(Client(), "First")
+    journal = journaling._journal
+    with journal.path.open("rb") as handle:
+        _kind, record = json.loads(handle.readline())
+    record["result"] = {**record["result"], "public_id": "X" * 32, "version_id": 987654}
+    journaling.append(JOURNAL_KIND, record)
+    journal.append(b"not json\n")
+    last = take_quiz(Client(), "Last")
+
+    # When the journal is stored
+    journaling.drain_pending()
+
+    # Then both good results are stored, the bad lines are kept aside and logged
+    stored = set(QuizResult.objects.values_list("public_id", flat=True))
+    assert stored == {first["result_id"], last["result_id"]}
+    rejected = [json.loads(line) for line in (write_behind_dir(journal) / "rejected.jsonl").open()]
+    assert len(rejected) == 2
+    assert "FOREIGN KEY" in rejected[0]["error"] and "987654" in rejected[0]["line"]
+    assert rejected[1]["line"] == "not json"
+    assert "could not be stored" in caplog.text
+
+
+def write_behind_dir(journal: journaling._Journal) -> Path:
+    return journal.path.parent
+
+
+def test_a_half_written_line_waits_for_its_end(write_behind, demo_quiz, shop, no_drain_thread):
+    # Given a journal whose last line is still being written
+    take_quiz(Client(), "Whole")
+    journal = journaling._journal
+    with journal.path.open("rb") as handle:
+        line = handle.readline()
+    half = len(line) // 2
+    journal.append(line[:half].replace(b'"Whole"', b'"Later"'))
+
+    # When it is stored meanwhile
+    journaling.drain_pending()
+
+    # Then the whole lines are stored and the half one waits
+    assert QuizResult.objects.count() == 1
+    assert JournalOffset.objects.get().offset == len(line)
+
+    # And once its end arrives it is stored too (here a replay of the first
+    # line, which is stored once, not twice)
+    journal.append(line[half:])
+    journaling.drain_pending()
+    assert JournalOffset.objects.get().offset == 2 * len(line)
+    assert QuizResult.objects.count() == 1 and VideoMessage.objects.count() == 1
+
+
+def test_the_same_shopper_twice_before_storing_gets_two_working_videos(
+    write_behind, demo_quiz, shop, no_drain_thread
+):
+    # Given the same name and answers twice, before either was stored
+    client = Client()
+    one, two = take_quiz(client, "Lin"), take_quiz(client, "Lin")
+
+    # When both videos are opened
+    first = client.get(f"/api/v1/videos/{one['video']['id']}")
+    second = client.get(f"/api/v1/videos/{two['video']['id']}")
+
+    # Then each link leads to a video (the second was promised before the
+    # first was stored, so it is rendered again rather than lost)
+    assert first.status_code == 200 and second.status_code == 200
+    assert VideoMessage.objects.count() == 2
+    assert QuizResult.objects.count() == 2
+
+
+def test_a_bag_that_sells_out_is_not_recommended_to_the_next_shopper(demo_quiz, shop, client):
+    # Given a shopper whose answers picked the weekender
+    first = take_quiz(client)
+    assert "WEEKENDER-1" in [r["sku"] for r in first["recommendations"]]
+
+    # When it sells out in China and the next shopper gives the same answers
+    StockItem.objects.filter(sku="WEEKENDER-1", market_id="CN").update(on_hand=0)
+    second = take_quiz(client)
+
+    # Then it is no longer among their bags
+    assert "WEEKENDER-1" not in [r["sku"] for r in second["recommendations"]]
+    assert second["recommendations"]
