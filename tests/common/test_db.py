@@ -123,3 +123,40 @@ def test_inside_a_transaction_the_lock_file_is_not_taken_a_second_time():
     # Then a write in it does not reach for the lock file in the other order
     with serialized_write():
         assert not taken_by_someone_else()
+
+
+@sqlite_only
+@pytest.mark.django_db(transaction=True)
+def test_a_write_inside_a_transaction_never_waits_for_a_writer_waiting_for_it():
+    # Given another thread of this process inside serialized_write (as the
+    # write-behind drain is every few milliseconds)
+    import threading
+
+    holding, release = threading.Event(), threading.Event()
+
+    def other_writer() -> None:
+        with serialized_write():
+            holding.set()
+            release.wait(10)
+
+    thread = threading.Thread(target=other_writer)
+    thread.start()
+    holding.wait(5)
+    entered = threading.Event()
+
+    def in_transaction() -> None:
+        # When a thread already in a transaction writes
+        with transaction.atomic(), serialized_write():
+            entered.set()
+        connection.close()
+
+    writer = threading.Thread(target=in_transaction)
+    writer.start()
+    try:
+        # Then it goes on at once: it holds SQLite's lock, which the other
+        # writer would be waiting for
+        assert entered.wait(5)
+    finally:
+        release.set()
+        thread.join()
+        writer.join()

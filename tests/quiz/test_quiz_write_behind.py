@@ -222,3 +222,107 @@ def test_a_bag_that_sells_out_is_not_recommended_to_the_next_shopper(demo_quiz, 
     # Then it is no longer among their bags
     assert "WEEKENDER-1" not in [r["sku"] for r in second["recommendations"]]
     assert second["recommendations"]
+
+
+def test_a_scan_for_orphans_never_takes_a_journal_being_opened(write_behind, monkeypatch):
+    # Given another process scanning for orphans just before this one locks
+    # the journal it has just made
+    real_fcntl = journaling.fcntl
+
+    class ScanFirst:
+        LOCK_EX, LOCK_NB, LOCK_UN = real_fcntl.LOCK_EX, real_fcntl.LOCK_NB, real_fcntl.LOCK_UN
+
+        @staticmethod
+        def flock(descriptor, operation):
+            if operation == real_fcntl.LOCK_EX:  # the writer's own lock, not a scan's try
+                journaling._store_orphans(write_behind)
+            real_fcntl.flock(descriptor, operation)
+
+    monkeypatch.setattr(journaling, "fcntl", ScanFirst)
+    monkeypatch.setattr(journaling._Journal, "_run", lambda self: None)
+
+    # When it opens its journal
+    journal = journaling._current_journal(write_behind)
+
+    # Then the journal is there, locked, for the lines it will take
+    assert journal.path.exists()
+    journaling._store_orphans(write_behind)
+    assert journal.path.exists()
+
+
+def test_a_record_breaking_a_not_null_rule_is_set_aside_not_dropped(
+    write_behind, demo_quiz, shop, no_drain_thread
+):
+    # Given a journaled result whose profile is missing (a journal from other code)
+    take_quiz(Client(), "First")
+    journal = journaling._journal
+    with journal.path.open("rb") as handle:
+        _kind, record = json.loads(handle.readline())
+    record["result"] = {**record["result"], "public_id": "Y" * 32, "profile_key": None}
+    record["message"] = {**record["message"], "token": "Z" * 32, "composition_key": "z" * 64}
+    journaling.append(JOURNAL_KIND, record)
+
+    # When the journal is stored
+    journaling.drain_pending()
+
+    # Then the good result is stored, the bad one (and its message) kept aside
+    assert list(QuizResult.objects.values_list("name", flat=True)) == ["First"]
+    assert not VideoMessage.objects.filter(token="Z" * 32).exists()
+    rejected = (journal.path.parent / "rejected.jsonl").read_text()
+    assert "NOT NULL" in rejected and "Y" * 32 in rejected
+
+
+def test_a_record_failing_in_an_unforeseen_way_does_not_stop_the_journal(
+    write_behind, demo_quiz, shop, no_drain_thread
+):
+    # Given a journaled record holding a value the database cannot take, then a good result
+    take_quiz(Client(), "First")
+    journal = journaling._journal
+    with journal.path.open("rb") as handle:
+        _kind, record = json.loads(handle.readline())
+    record["result"] = {**record["result"], "public_id": "W" * 32, "profile_key": {"a": 1}}
+    journaling.append(JOURNAL_KIND, record)
+    last = take_quiz(Client(), "Last")
+
+    # When the journal is stored
+    journaling.drain_pending()
+
+    # Then the lines after it are stored
+    assert QuizResult.objects.filter(public_id=last["result_id"]).exists()
+    assert "W" * 32 in (journal.path.parent / "rejected.jsonl").read_text()
+
+
+def test_an_old_or_made_up_link_does_not_make_the_journals_be_stored(
+    write_behind, demo_quiz, shop, no_drain_thread
+):
+    # Given a journaled result
+    body = take_quiz(Client())
+
+    # When links that cannot be in a journal are opened
+    assert not journaling.drain_pending(fresh_id="not-a-real-link-at-all")
+    assert not journaling.drain_pending(fresh_id="00000000000000000000000000000000")
+    assert Client().get("/api/v1/quiz-results/not-a-real-link-at-all").status_code == 404
+
+    # Then nothing was stored for them; the shopper's own link stores it
+    assert not QuizResult.objects.exists()
+    assert journaling.drain_pending(fresh_id=body["result_id"])
+    assert QuizResult.objects.filter(public_id=body["result_id"]).exists()
+
+
+def test_a_line_arriving_as_the_journal_closes_goes_to_the_next_journal(
+    write_behind, demo_quiz, shop, no_drain_thread
+):
+    # Given a journal that was closed at shutdown
+    take_quiz(Client(), "Before")
+    closed = journaling._journal
+    journaling.shutdown()
+    with pytest.raises(journaling._Closed):
+        closed.append(b"late\n")
+
+    # When the next result arrives
+    after = take_quiz(Client(), "After")
+
+    # Then it goes to a new journal and opens by its link
+    assert journaling._journal is not closed
+    assert Client().get(f"/api/v1/quiz-results/{after['result_id']}").status_code == 200
+    assert set(QuizResult.objects.values_list("name", flat=True)) == {"Before", "After"}

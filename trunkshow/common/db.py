@@ -67,13 +67,20 @@ def serialized_write() -> Iterator[None]:
     if connection.vendor != "sqlite":
         yield
         return
-    with _sqlite_writer:
-        depth = getattr(_writer_depth, "value", 0)
+    depth = getattr(_writer_depth, "value", 0)
+    if depth == 0 and connection.in_atomic_block:
         # Already in a transaction, this connection holds SQLite's write lock
-        # (transactions BEGIN IMMEDIATE): taking the file lock now would take
-        # the two locks in the other order than every other writer.
-        outermost = depth == 0 and not connection.in_atomic_block
-        descriptor = _lock_file(sqlite_file()) if outermost else None
+        # (transactions BEGIN IMMEDIATE): waiting now for the locks another
+        # writer holds while it waits for SQLite's would stall both until
+        # SQLite's timeout. This writer is already serialized.
+        _writer_depth.value = 1
+        try:
+            yield
+        finally:
+            _writer_depth.value = 0
+        return
+    with _sqlite_writer:
+        descriptor = _lock_file(sqlite_file()) if depth == 0 else None
         if descriptor is not None:
             fcntl.flock(descriptor, fcntl.LOCK_EX)
         _writer_depth.value = depth + 1
@@ -197,6 +204,17 @@ def row_values_like(
     return row
 
 
+def prepared_values(model: type[Model], **values: Any) -> dict[str, Any]:
+    """Columns and database values for some fields of `model`, as row_values() prepares them."""
+    wrapper = connections[DEFAULT_DB_ALIAS]
+    prepared = {}
+    for name, value in values.items():
+        field = model._meta.get_field(name)
+        assert isinstance(field, Field)  # noqa: S101 - names of concrete fields
+        prepared[str(field.column)] = field.get_db_prep_save(value, wrapper)
+    return prepared
+
+
 _value_statements: dict[tuple[str, str, tuple[str, ...], bool], tuple[str, bool]] = {}
 
 
@@ -215,14 +233,31 @@ def insert_values(
         statement = _value_statement(wrapper, model, columns, ignore_conflicts)
         _value_statements[key] = statement
     sql, returns_pk = statement
+    params = list(values.values())
+    if wrapper.vendor == "sqlite":
+        # The write-behind drain's every row: sqlite3 itself, in the transaction
+        # Django opened (Django's cursor wrapper cost as much as the INSERT).
+        wrapper.ensure_connection()
+        with wrapper.wrap_database_errors:
+            cursor = wrapper.connection.execute(sql, params)
+            try:
+                return _inserted_pk(cursor, model, values, returns_pk, wrapper)
+            finally:
+                cursor.close()
     with wrapper.cursor() as cursor:
-        cursor.execute(sql, list(values.values()))
-        if returns_pk and wrapper.features.can_return_columns_from_insert:
-            row = cursor.fetchone()
-            return None if row is None else row[0]
-        if cursor.rowcount == 0:
-            return None
-        return cursor.lastrowid if returns_pk else values[str(model._meta.pk.column)]
+        cursor.execute(sql, params)
+        return _inserted_pk(cursor, model, values, returns_pk, wrapper)
+
+
+def _inserted_pk(
+    cursor: Any, model: type[Model], values: dict[str, Any], returns_pk: bool, wrapper: Any
+) -> Any:
+    if returns_pk and wrapper.features.can_return_columns_from_insert:
+        row = cursor.fetchone()
+        return None if row is None else row[0]
+    if cursor.rowcount == 0:
+        return None
+    return cursor.lastrowid if returns_pk else values[str(model._meta.pk.column)]
 
 
 def _value_statement(
@@ -234,13 +269,17 @@ def _value_statement(
     if unknown:  # values made by code older or newer than this (a journal)
         raise KeyError(f"{model.__name__} has no column(s) {sorted(unknown)}")
     quote = wrapper.ops.quote_name
-    on_conflict = OnConflict.IGNORE if ignore_conflicts else None
+    placeholder = "?" if wrapper.vendor == "sqlite" else "%s"  # sqlite3's own style
+    placeholders = ", ".join([placeholder] * len(columns))
+    # Only the model's own table and columns (checked above) are interpolated.
     sql = (
-        f"{wrapper.ops.insert_statement(on_conflict=on_conflict)} {quote(meta.db_table)} "
-        f"({', '.join(quote(c) for c in columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
+        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608
+        f"VALUES ({placeholders})"
     )
     if ignore_conflicts:
-        sql += " " + (wrapper.ops.on_conflict_suffix_sql([], on_conflict, [], []) or "")
+        # Not SQLite's INSERT OR IGNORE, which also drops a row that breaks
+        # NOT NULL or CHECK without a word: only a duplicate is skipped.
+        sql += " ON CONFLICT DO NOTHING"
     returns_pk = meta.pk.column not in columns
     if returns_pk and wrapper.features.can_return_columns_from_insert:
         sql += f" RETURNING {quote(meta.pk.column)}"

@@ -34,3 +34,16 @@ def sortable_uuid() -> uuid.UUID:
     value = (value & ~(0xF << 76)) | (0x7 << 76)  # version 7
     value = (value & ~(0x3 << 62)) | (0x2 << 62)  # RFC 9562 variant
     return uuid.UUID(int=value)
+
+
+def token_time(token: str) -> float | None:
+    """When a sortable_token() was made (Unix seconds); None if it is not one."""
+    if len(token) < 10:
+        return None
+    milliseconds = 0
+    for character in token[:10]:
+        digit = _SORTABLE.find(character)
+        if digit < 0:
+            return None
+        milliseconds = milliseconds << 5 | digit
+    return milliseconds / 1000

@@ -13,12 +13,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django_tasks.base import Task
 from django_tasks.utils import normalize_json
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult, get_date_max
 
-from trunkshow.common.db import insert_values, row_values_like
+from trunkshow.common.db import insert_values, prepared_values, row_values
+from trunkshow.common.local_cache import cached
 
 _validated: set[str] = set()
 
@@ -34,19 +36,32 @@ def enqueue_in_transaction(task: Task[Any, Any], *args: Any) -> None:
     if task.module_path not in _validated:
         backend.validate_task(task)
         _validated.add(task.module_path)
-    row = DBTaskResult(
-        id=backend._get_id(),
-        args_kwargs=normalize_json({"args": list(args), "kwargs": {}}),
-        priority=task.priority,
-        task_path=task.module_path,
-        queue_name=task.queue_name,
-        # What the backend's pre_save signal does; insert_values sends no signals.
-        run_after=task.run_after or get_date_max(),
-        backend_name=backend.alias,
-    )
-    # Only the id, arguments and time differ between one task's jobs.
-    template = (task.module_path, task.priority, task.queue_name, task.run_after, backend.alias)
-    insert_values(
-        DBTaskResult,
-        row_values_like(row, template, ("id", "args_kwargs", "enqueued_at"), seconds=3600),
-    )
+
+    def first_row() -> dict[str, Any]:
+        return row_values(
+            DBTaskResult(
+                id=backend._get_id(),
+                args_kwargs=normalize_json({"args": [], "kwargs": {}}),
+                priority=task.priority,
+                task_path=task.module_path,
+                queue_name=task.queue_name,
+                # What the backend's pre_save signal does; insert_values sends no signals.
+                run_after=task.run_after or get_date_max(),
+                backend_name=backend.alias,
+            )
+        )
+
+    # Only the id, arguments and time differ between one task's jobs: the
+    # rest is prepared once (the model's own preparation, on a first row).
+    key = ("job-row", task.module_path, task.priority, task.queue_name, task.run_after,
+           backend.alias)  # fmt: skip
+    row = {
+        **cached(key, 3600, first_row),
+        **prepared_values(
+            DBTaskResult,
+            id=backend._get_id(),
+            args_kwargs=normalize_json({"args": list(args), "kwargs": {}}),
+            enqueued_at=timezone.now(),
+        ),
+    }
+    insert_values(DBTaskResult, row)

@@ -46,7 +46,7 @@ from django.conf import settings
 from django.db import (
     DEFAULT_DB_ALIAS,
     DatabaseError,
-    IntegrityError,
+    OperationalError,
     close_old_connections,
     connection,
     connections,
@@ -54,6 +54,7 @@ from django.db import (
 )
 
 from trunkshow.common.db import holds_write_lock, serialized_write, sqlite_file
+from trunkshow.common.ids import token_time
 
 try:
     import fcntl
@@ -70,9 +71,13 @@ ORPHAN_SCAN = 1.0
 # A journal is closed and a new one started past this size; the old one is
 # deleted once stored.
 ROTATE_BYTES = 8 << 20
+# A reader's miss stores the journals only for ids made this recently: the
+# drain threads store every line within moments unless the database is down.
+JOURNALED_AT_MOST = 15 * 60
 # Bytes read per transaction: bounds how long one holds the write lock.
 CHUNK_BYTES = 1 << 20
 SUFFIX = ".jsonl"
+OPENING = ".opening"
 REJECTED = "rejected.jsonl"
 
 Store = Callable[[list[dict[str, Any]]], None]
@@ -113,6 +118,10 @@ def enabled() -> bool:
     return journal_dir() is not None
 
 
+class _Closed(Exception):
+    """A journal stop() closed: the line goes to the process's next journal."""
+
+
 class _Journal:
     """This process's journal file: appended by request threads, stored by one thread."""
 
@@ -122,20 +131,30 @@ class _Journal:
         self.lock = threading.Lock()
         self.wake = threading.Event()
         self.stopping = False
+        self.closed = False
         directory.mkdir(parents=True, exist_ok=True)
         self._open()
         self.thread = threading.Thread(target=self._run, name="write-behind", daemon=True)
         self.thread.start()
 
     def _open(self) -> None:
-        self.path = self.directory / f"{self.pid}-{secrets.token_hex(6)}{SUFFIX}"
-        self.fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_EXCL, 0o600)
+        path = self.directory / f"{self.pid}-{secrets.token_hex(6)}{SUFFIX}"
+        # Made under a name the scan for orphans does not list, locked, and
+        # only then given its name: a scan can never take (and delete) a
+        # journal its writer has not locked yet.
+        opening = path.with_name(path.name + OPENING)
+        self.fd = os.open(opening, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_EXCL, 0o600)
         # Held while this process lives: a journal nobody holds is an orphan.
         fcntl.flock(self.fd, fcntl.LOCK_EX)
+        os.rename(opening, path)
+        self.path = path
         self.size = 0
 
     def append(self, line: bytes) -> None:
+        """Raises _Closed once stop() has closed this journal."""
         with self.lock:
+            if self.closed:
+                raise _Closed
             written = os.write(self.fd, line)
             self.size += written
             if written != len(line):
@@ -154,6 +173,7 @@ class _Journal:
         self.wake.set()
         self.thread.join(timeout=30)
         with self.lock:
+            self.closed = True
             os.close(self.fd)
         close_old_connections()
         _drain(self.path)
@@ -224,30 +244,43 @@ def append(kind: str, record: dict[str, Any]) -> None:
     directory = journal_dir()
     if directory is None:
         raise RuntimeError("append() needs a SQLite file database (check enabled() first)")
-    _current_journal(directory).append(orjson.dumps([kind, record]) + b"\n")
+    line = orjson.dumps([kind, record]) + b"\n"
+    while True:
+        try:
+            _current_journal(directory).append(line)
+            return
+        except _Closed:  # shut down meanwhile: a new journal takes the line
+            continue
 
 
-# Bytes of each journal known to be stored, per process: a reader's miss
-# checks the journals' sizes against it before asking the database.
-_stored_up_to: dict[str, int] = {}
+def drain_pending(fresh_id: str = "") -> bool:
+    """Store every journal's waiting lines now; True if the caller should look again.
 
-
-def drain_pending() -> bool:
-    """Store every journal's waiting lines now; False when there is no journal to look in.
-
-    A reader that missed a row looks again when this returns True: the row
-    may have been stored now, or by the drain thread since the first look.
+    A reader that missed a row by an id it was given calls this: the row
+    may be stored now, or by a drain thread since the first look. Ids that
+    start with the time (common.ids.sortable_token) say whether they can
+    still be journaled: an old or made-up one costs nothing. A database too
+    busy to store now is logged, not raised: the reader answers 404 and the
+    shopper's next look finds the row.
     """
     directory = journal_dir()
     if directory is None or not directory.is_dir():
         return False
-    for path in _journals(directory):
-        try:
-            size = path.stat().st_size
-        except FileNotFoundError:
-            continue
-        if size > _stored_up_to.get(path.name, 0):
-            _drain(path)
+    if fresh_id:
+        made = token_time(fresh_id)
+        if made is None or not -60 < time.time() - made < JOURNALED_AT_MOST:
+            return False
+    try:
+        stored = _stored_offsets()  # read without the write lock: most looks end here
+        for path in _journals(directory):
+            try:
+                size = path.stat().st_size
+            except FileNotFoundError:
+                continue
+            if size > stored.get(path.name, 0):
+                _drain(path)
+    except DatabaseError:
+        log.warning("write-behind: storing journals for a reader failed", exc_info=True)
     return True
 
 
@@ -255,27 +288,42 @@ def _journals(directory: Path) -> list[Path]:
     return sorted(p for p in directory.iterdir() if p.suffix == SUFFIX and p.name != REJECTED)
 
 
-# What a record that can never be stored raises: the line is set aside.
-_BAD_RECORD = (IntegrityError, ValueError, TypeError, KeyError)
-
-
 def _drain(path: Path) -> int:
     """Store the complete lines of one journal past its stored offset; return how many."""
     stored = 0
+    one_by_one = 0  # lines left of a chunk that failed
     while True:
-        try:
-            count, more = _store_chunk(path, single=False)
-        except (DatabaseError, *_BAD_RECORD):
-            # One bad line fails its whole chunk (a foreign key only at the
-            # commit): take the lines one per transaction until past it.
-            log.warning("write-behind: a chunk of %s failed; storing line by line", path.name)
+        if one_by_one:
+            one_by_one -= 1
             try:
                 count, more = _store_chunk(path, single=True)
-            except _BAD_RECORD as exc:
+            except OperationalError:
+                raise  # the database, not the line (locked, disk full): retried later
+            except Exception as exc:
                 count, more = _reject_line(path, exc)
+        else:
+            try:
+                count, more = _store_chunk(path, single=False)
+            except Exception:
+                # One bad line fails its whole chunk (a foreign key only at
+                # the commit): take that chunk's lines one per transaction.
+                one_by_one = _lines_waiting(path)
+                log.warning("write-behind: a chunk of %s failed; storing its %d lines one by one",
+                            path.name, one_by_one)  # fmt: skip
+                count, more = 0, one_by_one > 0
         stored += count
         if not more:
             return stored
+
+
+def _lines_waiting(path: Path) -> int:
+    """Complete lines in the next chunk of the journal."""
+    try:
+        with path.open("rb") as handle:
+            handle.seek(_stored_offset(path.name))
+            return handle.read(CHUNK_BYTES).count(b"\n")
+    except FileNotFoundError:
+        return 0
 
 
 def _store_chunk(path: Path, *, single: bool) -> tuple[int, bool]:
@@ -299,7 +347,6 @@ def _store_chunk(path: Path, *, single: bool) -> tuple[int, bool]:
             _store_lines(chunk[:end].splitlines())
             offset += end
             _set_stored_offset(path.name, offset)
-    _stored_up_to[path.name] = offset
     lines = chunk[:end].count(b"\n")
     return lines, lines > 0 and (single or len(chunk) == CHUNK_BYTES)
 
@@ -308,9 +355,12 @@ def _reject_line(path: Path, error: Exception) -> tuple[int, bool]:
     """Set the next line aside in rejected.jsonl and move past it."""
     with serialized_write(), transaction.atomic():
         offset = _stored_offset(path.name)
-        with path.open("rb") as handle:
-            handle.seek(offset)
-            line = handle.readline()
+        try:
+            with path.open("rb") as handle:
+                handle.seek(offset)
+                line = handle.readline()
+        except FileNotFoundError:
+            return 0, False
         if not line.endswith(b"\n"):
             return 0, False
         log.error("write-behind: %s: a record could not be stored (%s); kept in %s",
@@ -321,8 +371,14 @@ def _reject_line(path: Path, error: Exception) -> tuple[int, bool]:
             rejected.write(json.dumps(entry, ensure_ascii=False) + "\n")
         offset += len(line)
         _set_stored_offset(path.name, offset)
-    _stored_up_to[path.name] = offset
     return 1, True
+
+
+def _stored_offsets() -> dict[str, int]:
+    table, journal, offset = _offset_table()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {journal}, {offset} FROM {table}")  # noqa: S608
+        return {name: int(value) for name, value in cursor.fetchall()}
 
 
 # The offset row is read and written on every transaction of the drain: two
@@ -375,6 +431,14 @@ def _store_lines(lines: Iterable[bytes]) -> None:
 
 def _store_orphans(directory: Path) -> None:
     """Store and delete the journals no live process holds."""
+    for opening in directory.glob(f"*{SUFFIX}{OPENING}"):
+        # A writer died between making and naming it (it is empty). A young
+        # one is being opened right now, not yet locked: left alone.
+        try:
+            if time.time() - opening.stat().st_mtime > 60:
+                _delete_if_unheld(opening)
+        except FileNotFoundError:
+            continue
     from trunkshow.common.models import JournalOffset
 
     for path in _journals(directory):
@@ -392,7 +456,6 @@ def _store_orphans(directory: Path) -> None:
                 if path.exists() and _stored_offset(path.name) >= path.stat().st_size:
                     path.unlink()
                     JournalOffset.objects.filter(journal=path.name).delete()
-                    _stored_up_to.pop(path.name, None)
         finally:
             os.close(descriptor)
 
@@ -402,3 +465,17 @@ def store_orphans() -> None:
     directory = journal_dir()
     if directory is not None and directory.is_dir():
         _store_orphans(directory)
+
+
+def _delete_if_unheld(path: Path) -> None:
+    try:
+        descriptor = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
+        return
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        path.unlink(missing_ok=True)
+    except BlockingIOError:
+        pass  # being opened right now
+    finally:
+        os.close(descriptor)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from trunkshow.catalog.selectors import ranking_rows, sellable_products_by_slug
-from trunkshow.common.local_cache import cached
+from trunkshow.common.local_cache import cached, forget
 from trunkshow.common.locales import localized, to_django
 from trunkshow.common.money import amount_str, format_price
 from trunkshow.common.write_behind import drain_pending
@@ -93,7 +93,7 @@ def result_by_public_id(public_id: str) -> QuizResult | None:
     query = QuizResult.objects.select_related("version__quiz", "market", "video_message")
     found = query.filter(public_id=public_id).first()
     # A link handed out a moment ago may still be in a write-behind journal.
-    if found is None and drain_pending():
+    if found is None and drain_pending(fresh_id=public_id):
         found = query.filter(public_id=public_id).first()
     return found
 
@@ -190,9 +190,17 @@ def result_payload(
               for r in result.recommendations),
     )  # fmt: skip
     seconds = float(getattr(settings, "CATALOG_CACHE_SECONDS", 10))
-    shared = cached(
-        key, seconds, lambda: _result_payload(result, locale=locale, absolute=absolute, fresh=True)
-    )
+    # Valid with the catalog snapshot it was built from: prices are never
+    # older than the snapshot the rest of the shop shows.
+    snapshot = sellable_products_by_slug(market_code=result.market_id, locale=locale)
+
+    def build() -> tuple[Any, dict[str, Any]]:
+        return snapshot, _result_payload(result, locale=locale, absolute=absolute, fresh=True)
+
+    built_from, shared = cached(key, seconds, build)
+    if built_from is not snapshot:
+        forget(key)
+        built_from, shared = cached(key, seconds, build)
     return {**shared, **_own_parts(result, locale=locale, absolute=absolute)}
 
 

@@ -73,7 +73,7 @@ def message_by_token(token: str) -> VideoMessage | None:
         return None
     found = VideoMessage.objects.filter(token=token).first()
     # A token handed out a moment ago may still be in a write-behind journal.
-    if found is None and drain_pending():
+    if found is None and drain_pending(fresh_id=token):
         found = VideoMessage.objects.filter(token=token).first()
     return found
 
