@@ -1,12 +1,27 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 from django.db import connection
 from django.utils import timezone
 
+from trunkshow.common.db import fetch_rows
 from trunkshow.inventory.models import Reservation, StockItem
 from trunkshow.inventory.reservations import live_held_by_others
+
+
+@lru_cache(maxsize=64)
+def _in_stock_sql(count: int) -> str:
+    table = connection.ops.quote_name(StockItem._meta.db_table)
+    held = connection.ops.quote_name(Reservation._meta.db_table)
+    placeholders = ", ".join(["%s"] * count)
+    return (
+        f"SELECT s.sku FROM {table} s "  # noqa: S608 - only placeholders are interpolated
+        f"WHERE s.market_id = %s AND s.sku IN ({placeholders}) AND s.on_hand > s.allocated"
+        f" + COALESCE((SELECT SUM(r.quantity) FROM {held} r WHERE r.sku = s.sku"
+        " AND r.market_id = s.market_id AND r.reserved_until > %s), 0)"
+    )
 
 
 def in_stock_skus(*, skus: Iterable[str], market_code: str) -> set[str]:
@@ -16,23 +31,13 @@ def in_stock_skus(*, skus: Iterable[str], market_code: str) -> set[str]:
     an ORM query compiled afresh each time (the compile cost more than the read).
     """
     wanted = list(dict.fromkeys(skus))
-    table = connection.ops.quote_name(StockItem._meta.db_table)
-    held = connection.ops.quote_name(Reservation._meta.db_table)
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     found: set[str] = set()
-    with connection.cursor() as cursor:
-        # Chunks keep each statement under every backend's parameter limit.
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            placeholders = ", ".join(["%s"] * len(chunk))
-            cursor.execute(
-                f"SELECT s.sku FROM {table} s "  # noqa: S608 - only placeholders are interpolated
-                f"WHERE s.market_id = %s AND s.sku IN ({placeholders}) AND s.on_hand > s.allocated"
-                f" + COALESCE((SELECT SUM(r.quantity) FROM {held} r WHERE r.sku = s.sku"
-                " AND r.market_id = s.market_id AND r.reserved_until > %s), 0)",
-                [market_code, *chunk, now],
-            )
-            found.update(row[0] for row in cursor.fetchall())
+    # Chunks keep each statement under every backend's parameter limit.
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        rows = fetch_rows(_in_stock_sql(len(chunk)), [market_code, *chunk, now])
+        found.update(row[0] for row in rows)
     return found
 
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -7,7 +9,8 @@ from typing import Any
 from django.conf import settings
 from django.db import connection
 
-from trunkshow.common.local_cache import cached
+from trunkshow.common.db import fetch_rows
+from trunkshow.common.local_cache import cached, forget
 from trunkshow.common.locales import supported_locales
 from trunkshow.common.write_behind import drain_pending
 from trunkshow.video.models import DesignerClip, VideoMessage
@@ -68,6 +71,38 @@ def composition(*, profile_key: str, product_slugs: Sequence[str]) -> list[Ready
     return clips
 
 
+def composition_parts(
+    *, profile_key: str, product_slugs: tuple[str, ...], locale: str, title: str, subtitle: str,
+    render_version: str,
+) -> tuple[tuple[int, ...], str]:  # fmt: skip
+    """The clips of a composition and the digest of all that makes its render but the name.
+
+    Kept with the ready-clips snapshot it was made from: a clip uploaded
+    since makes a new composition (and a new render).
+    """
+    ready = _ready_clips()
+
+    def build() -> tuple[Any, tuple[int, ...], str]:
+        clips = composition(profile_key=profile_key, product_slugs=product_slugs)
+        key_data = {
+            "v": render_version,
+            "clips": [(c.pk, c.source_sha256) for c in clips],
+            "locale": locale,
+            "title": title,
+            "subtitle": subtitle,
+        }
+        digest = hashlib.sha256(json.dumps(key_data, sort_keys=True).encode()).hexdigest()
+        return ready, tuple(c.pk for c in clips), digest
+
+    key = ("video.composition", profile_key, product_slugs, locale, title, subtitle, render_version)
+    seconds = float(getattr(settings, "CATALOG_CACHE_SECONDS", 10))
+    built_from, clips, digest = cached(key, seconds, build)
+    if built_from is not ready:
+        forget(key)
+        built_from, clips, digest = cached(key, seconds, build)
+    return clips, digest
+
+
 def message_by_token(token: str) -> VideoMessage | None:
     if not 10 <= len(token) <= 32:
         return None
@@ -86,9 +121,8 @@ def message_by_composition(key: str) -> VideoMessage | None:
     compiled afresh (which cost more than the rest of the lookup).
     """
     table = connection.ops.quote_name(VideoMessage._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT id FROM {table} WHERE composition_key = %s", [key])  # noqa: S608
-        row = cursor.fetchone()
+    rows = fetch_rows(f"SELECT id FROM {table} WHERE composition_key = %s", [key])  # noqa: S608
+    row = rows[0] if rows else None
     return None if row is None else VideoMessage.objects.filter(pk=row[0]).first()
 
 

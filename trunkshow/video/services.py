@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 from collections.abc import Sequence
 from datetime import timedelta
@@ -26,7 +25,7 @@ from trunkshow.engines.video.playlist import Cue, webvtt
 from trunkshow.engines.video.stitch import probe, stitch_mp4, to_mpegts
 from trunkshow.video import files
 from trunkshow.video.models import DesignerClip, VideoMessage
-from trunkshow.video.selectors import READY_CLIPS_KEY, composition
+from trunkshow.video.selectors import READY_CLIPS_KEY, composition_parts
 
 logger = logging.getLogger(__name__)
 
@@ -116,23 +115,20 @@ def message_compose(
 ) -> VideoMessage:  # fmt: skip
     """The message for this composition, not yet stored (its token is already drawn)."""
     name = clean_display_name(name)
-    clips = composition(profile_key=profile_key, product_slugs=product_slugs)
-    key_data = {
-        "v": RENDER_VERSION,
-        "clips": [(c.pk, c.source_sha256) for c in clips],
-        "name": name,
-        "locale": locale,
-        "title": card_title,
-        "subtitle": card_subtitle,
-    }
-    key = hashlib.sha256(json.dumps(key_data, sort_keys=True).encode()).hexdigest()
+    clips, shared_key = composition_parts(
+        profile_key=profile_key, product_slugs=tuple(product_slugs), locale=locale,
+        title=card_title, subtitle=card_subtitle, render_version=RENDER_VERSION,
+    )  # fmt: skip
+    # Everything but the name is the same for every shopper with these picks:
+    # its digest is made once, and the name is hashed onto it.
+    key = hashlib.sha256(f"{shared_key}\x00{name}".encode()).hexdigest()
     return VideoMessage(
         composition_key=key,
         name=name,
         locale=locale,
         card_title=card_title[:120],
         card_subtitle=card_subtitle[:200],
-        clip_ids=[c.pk for c in clips],
+        clip_ids=list(clips),
     )
 
 
