@@ -37,12 +37,27 @@ def write_behind(settings, tmp_path, transactional_db):
     """Quiz results journaled and stored by a thread, as `make run` serves them on SQLite."""
     from django.db import connection
 
-    from trunkshow.common import write_behind as journal
-
     if connection.vendor != "sqlite":
         pytest.skip(
             "the write-behind journal is for SQLite (one machine); PostgreSQL writes at once"
         )
+    yield from _journaled(settings, tmp_path)
+
+
+@pytest.fixture
+def writes_as_served(settings, tmp_path, transactional_db):
+    """Results stored as `make run` stores them: journaled on SQLite, at once on PostgreSQL."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        yield None
+        return
+    yield from _journaled(settings, tmp_path)
+
+
+def _journaled(settings, tmp_path):
+    from trunkshow.common import write_behind as journal
+
     settings.WRITE_BEHIND = True
     settings.WRITE_BEHIND_DIR = str(tmp_path / "journal")
     yield Path(settings.WRITE_BEHIND_DIR)

@@ -41,6 +41,18 @@ def no_drain_thread(monkeypatch):
     monkeypatch.setattr(journaling._Journal, "_run", lambda self: None)
 
 
+def journal_a_copy_of_the_first_line(message: dict | None = None, **result: object):
+    """Journal the journal's first record again with some columns changed; return the journal."""
+    journal = journaling._journal
+    with journal.path.open("rb") as handle:
+        _kind, record = json.loads(handle.readline())
+    record["result"] = {**record["result"], **result}
+    if message:
+        record["message"] = {**record["message"], **message}
+    journaling.append(JOURNAL_KIND, record)
+    return journal
+
+
 def crash() -> Path:
     """This process 'dies': its journal is closed without being stored; return its path."""
     journal = journaling._journal
@@ -143,11 +155,7 @@ def test_a_record_that_cannot_be_stored_is_set_aside_and_the_others_are_stored(
 ):
     # Given a good result, a record whose quiz version is gone, a torn line, and a good one
     first = take_quiz(Client(), "First")
-    journal = journaling._journal
-    with journal.path.open("rb") as handle:
-        _kind, record = json.loads(handle.readline())
-    record["result"] = {**record["result"], "public_id": "X" * 32, "version_id": 987654}
-    journaling.append(JOURNAL_KIND, record)
+    journal = journal_a_copy_of_the_first_line(public_id="X" * 32, version_id=987654)
     journal.append(b"not json\n")
     last = take_quiz(Client(), "Last")
 
@@ -255,12 +263,11 @@ def test_a_record_breaking_a_not_null_rule_is_set_aside_not_dropped(
 ):
     # Given a journaled result whose profile is missing (a journal from other code)
     take_quiz(Client(), "First")
-    journal = journaling._journal
-    with journal.path.open("rb") as handle:
-        _kind, record = json.loads(handle.readline())
-    record["result"] = {**record["result"], "public_id": "Y" * 32, "profile_key": None}
-    record["message"] = {**record["message"], "token": "Z" * 32, "composition_key": "z" * 64}
-    journaling.append(JOURNAL_KIND, record)
+    journal = journal_a_copy_of_the_first_line(
+        public_id="Y" * 32,
+        profile_key=None,
+        message={"token": "Z" * 32, "composition_key": "z" * 64},
+    )
 
     # When the journal is stored
     journaling.drain_pending()
@@ -277,11 +284,7 @@ def test_a_record_failing_in_an_unforeseen_way_does_not_stop_the_journal(
 ):
     # Given a journaled record holding a value the database cannot take, then a good result
     take_quiz(Client(), "First")
-    journal = journaling._journal
-    with journal.path.open("rb") as handle:
-        _kind, record = json.loads(handle.readline())
-    record["result"] = {**record["result"], "public_id": "W" * 32, "profile_key": {"a": 1}}
-    journaling.append(JOURNAL_KIND, record)
+    journal = journal_a_copy_of_the_first_line(public_id="W" * 32, profile_key={"a": 1})
     last = take_quiz(Client(), "Last")
 
     # When the journal is stored
@@ -326,3 +329,22 @@ def test_a_line_arriving_as_the_journal_closes_goes_to_the_next_journal(
     assert journaling._journal is not closed
     assert Client().get(f"/api/v1/quiz-results/{after['result_id']}").status_code == 200
     assert set(QuizResult.objects.values_list("name", flat=True)) == {"Before", "After"}
+
+
+def test_a_forked_child_lets_go_of_its_parents_journal(write_behind, monkeypatch):
+    # Given a process with its journal open
+    monkeypatch.setattr(journaling._Journal, "_run", lambda self: None)
+    parent = journaling._current_journal(write_behind)
+
+    # When it forks a worker that then exits
+    child = os.fork()
+    if child == 0:  # the child: it must not keep the parent's journal held
+        code = 0 if journaling._journal is None else 1
+        os._exit(code)
+    _pid, status = os.waitpid(child, 0)
+
+    # Then the child started without it, and the parent still holds its own
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert journaling._journal is parent
+    journaling._store_orphans(write_behind)
+    assert parent.path.exists()

@@ -30,6 +30,7 @@ services composing others) the caller writes directly.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import json
 import logging
 import os
@@ -87,9 +88,8 @@ _stores: dict[str, Store] = {}
 def register(kind: str, store: Store) -> None:
     """`store(records)` writes records of `kind` inside the drain's transaction.
 
-    It must be idempotent per record (a record is stored once, but a crash
-    between the rows and the offset is impossible only because both commit
-    together: a store must not commit on its own).
+    It must not commit on its own: the rows and the journal's offset commit
+    together, which is what stores each record exactly once.
     """
     _stores[kind] = store
 
@@ -201,10 +201,25 @@ _journal: _Journal | None = None
 _journal_lock = threading.Lock()
 
 
+def _forget_in_child() -> None:
+    """A forked child starts its own journal and must not hold its parent's open:
+    while any process holds the file, a dead parent's journal would never be
+    taken for an orphan."""
+    global _journal, _journal_lock
+    journal, _journal = _journal, None
+    _journal_lock = threading.Lock()  # another thread may have held it at the fork
+    if journal is not None:
+        with contextlib.suppress(OSError):
+            os.close(journal.fd)
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_in_child)
+
+
 def _current_journal(directory: Path) -> _Journal:
     global _journal
     journal = _journal
-    # A forked web worker inherits the parent's object but not its thread or lock.
     if journal is None or journal.pid != os.getpid() or journal.directory != directory:
         with _journal_lock:
             journal = _journal
