@@ -194,14 +194,15 @@ def row_values_like(
     the `per_row` fields (tests hold it to that against row_values()).
     """
     model = type(obj)
-    values = cached(("row-template", model, template), seconds, lambda: row_values(obj))
-    row = dict(values)
-    wrapper = connections[DEFAULT_DB_ALIAS]
-    for name in per_row:
-        field = model._meta.get_field(name)
-        assert isinstance(field, Field)  # noqa: S101 - per_row names concrete fields
-        row[str(field.column)] = field.get_db_prep_save(field.pre_save(obj, True), wrapper)
-    return row
+    shared = cached(("row-template", model, template), seconds, lambda: row_values(obj))
+    own = {name: _concrete(model, name).pre_save(obj, True) for name in per_row}
+    return {**shared, **prepared_values(model, **own)}
+
+
+def _concrete(model: type[Model], name: str) -> Field[Any, Any]:
+    field = model._meta.get_field(name)
+    assert isinstance(field, Field)  # noqa: S101 - callers name concrete fields
+    return field
 
 
 def prepared_values(model: type[Model], **values: Any) -> dict[str, Any]:
@@ -209,8 +210,7 @@ def prepared_values(model: type[Model], **values: Any) -> dict[str, Any]:
     wrapper = connections[DEFAULT_DB_ALIAS]
     prepared = {}
     for name, value in values.items():
-        field = model._meta.get_field(name)
-        assert isinstance(field, Field)  # noqa: S101 - names of concrete fields
+        field = _concrete(model, name)
         prepared[str(field.column)] = field.get_db_prep_save(value, wrapper)
     return prepared
 
@@ -235,15 +235,10 @@ def insert_values(
     sql, returns_pk = statement
     params = list(values.values())
     if wrapper.vendor == "sqlite":
-        # The write-behind drain's every row: sqlite3 itself, in the transaction
-        # Django opened (Django's cursor wrapper cost as much as the INSERT).
-        wrapper.ensure_connection()
-        with wrapper.wrap_database_errors:
-            cursor = wrapper.connection.execute(sql, params)
-            try:
-                return _inserted_pk(cursor, model, values, returns_pk, wrapper)
-            finally:
-                cursor.close()
+        # The write-behind drain's every row: Django's cursor wrapper cost as
+        # much as the INSERT.
+        with _sqlite3_cursor(wrapper, sql, params) as cursor:
+            return _inserted_pk(cursor, model, values, returns_pk, wrapper)
     with wrapper.cursor() as cursor:
         cursor.execute(sql, params)
         return _inserted_pk(cursor, model, values, returns_pk, wrapper)
@@ -304,10 +299,18 @@ def fetch_rows(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
     qmark = _qmark_statements.get(sql)
     if qmark is None:
         qmark = _qmark_statements[sql] = sql.replace("%s", "?")
+    with _sqlite3_cursor(wrapper, qmark, params) as cursor:
+        return list(cursor.fetchall())
+
+
+@contextmanager
+def _sqlite3_cursor(wrapper: Any, sql: str, params: list[Any]) -> Iterator[Any]:
+    """Execute on sqlite3 itself, in whatever transaction Django has open, with
+    its errors turned into Django's (IntegrityError and the rest)."""
     wrapper.ensure_connection()
     with wrapper.wrap_database_errors:
-        cursor = wrapper.connection.execute(qmark, params)
+        cursor = wrapper.connection.execute(sql, params)
         try:
-            return list(cursor.fetchall())
+            yield cursor
         finally:
             cursor.close()

@@ -39,6 +39,16 @@ def cached(key: Hashable, seconds: float, build: Callable[[], T]) -> T:
     return value
 
 
+def cached_from(key: Hashable, seconds: float, source: object, build: Callable[[], T]) -> T:
+    """Like cached(), but only while `source` (a snapshot another cache holds) is the same
+    object it was built from: a new snapshot makes a new value at once."""
+    built_from, value = cached(key, seconds, lambda: (source, build()))
+    if built_from is not source:
+        forget(key)
+        built_from, value = cached(key, seconds, lambda: (source, build()))
+    return value
+
+
 def clear_local_caches() -> None:
     with _lock:
         _entries.clear()

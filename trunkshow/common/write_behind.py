@@ -398,6 +398,7 @@ def _stored_offsets() -> dict[str, int]:
 
 # The offset row is read and written on every transaction of the drain: two
 # prepared statements (SQLite only, like the journal), not ORM queries.
+@lru_cache(maxsize=1)
 def _offset_table() -> tuple[str, str, str]:
     from trunkshow.common.models import JournalOffset
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from trunkshow.catalog.selectors import ranking_rows, sellable_products_by_slug
-from trunkshow.common.local_cache import cached, forget
+from trunkshow.common.local_cache import cached, cached_from
 from trunkshow.common.locales import localized, to_django
 from trunkshow.common.money import amount_str, format_price
 from trunkshow.common.write_behind import drain_pending
@@ -193,14 +193,12 @@ def result_payload(
     # Valid with the catalog snapshot it was built from: prices are never
     # older than the snapshot the rest of the shop shows.
     snapshot = sellable_products_by_slug(market_code=result.market_id, locale=locale)
-
-    def build() -> tuple[Any, dict[str, Any]]:
-        return snapshot, _result_payload(result, locale=locale, absolute=absolute, fresh=True)
-
-    built_from, shared = cached(key, seconds, build)
-    if built_from is not snapshot:
-        forget(key)
-        built_from, shared = cached(key, seconds, build)
+    shared = cached_from(
+        key,
+        seconds,
+        snapshot,
+        lambda: _result_payload(result, locale=locale, absolute=absolute, fresh=True),
+    )
     return {**shared, **_own_parts(result, locale=locale, absolute=absolute)}
 
 

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import connection
 
 from trunkshow.common.db import fetch_rows
-from trunkshow.common.local_cache import cached, forget
+from trunkshow.common.local_cache import cached, cached_from
 from trunkshow.common.locales import supported_locales
 from trunkshow.common.write_behind import drain_pending
 from trunkshow.video.models import DesignerClip, VideoMessage
@@ -80,9 +80,8 @@ def composition_parts(
     Kept with the ready-clips snapshot it was made from: a clip uploaded
     since makes a new composition (and a new render).
     """
-    ready = _ready_clips()
 
-    def build() -> tuple[Any, tuple[int, ...], str]:
+    def build() -> tuple[tuple[int, ...], str]:
         clips = composition(profile_key=profile_key, product_slugs=product_slugs)
         key_data = {
             "v": render_version,
@@ -92,14 +91,11 @@ def composition_parts(
             "subtitle": subtitle,
         }
         digest = hashlib.sha256(json.dumps(key_data, sort_keys=True).encode()).hexdigest()
-        return ready, tuple(c.pk for c in clips), digest
+        return tuple(c.pk for c in clips), digest
 
     key = ("video.composition", profile_key, product_slugs, locale, title, subtitle, render_version)
     seconds = float(getattr(settings, "CATALOG_CACHE_SECONDS", 10))
-    built_from, clips, digest = cached(key, seconds, build)
-    if built_from is not ready:
-        forget(key)
-        built_from, clips, digest = cached(key, seconds, build)
+    clips, digest = cached_from(key, seconds, _ready_clips(), build)
     return clips, digest
 
 
