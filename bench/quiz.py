@@ -4,7 +4,8 @@
    plain-Python ranking of the same products (the baseline).
 2. Server: throughput of POST /api/v1/quizzes/{slug}/result against the
    trivial JSON endpoint /healthz on the same server (goal >= 0.5x), with
-   p50/p99 latency. Granian, 2 processes x 4 threads, SQLite demo database;
+   p50/p99 latency; also against the API's own trivial endpoint
+   (GET /api/v1/ping, through django-ninja like the result), for reference. Granian, 2 processes x 4 threads, SQLite demo database;
    each shopper has their own name and random answers. WRITE_BEHIND=0 in
    the environment measures results written in the request.
 
@@ -168,10 +169,14 @@ def bench_server(seconds: float, clients: int) -> None:
             f"server: POST .../result         {result.summary()}  server CPU {result_cpu:.3f} ms/req"
         )
         print(f"ratio server CPU per request trivial/result {trivial_cpu / result_cpu:.2f}x")
+        ping = run_load("127.0.0.1", port, "/api/v1/ping", clients=clients, seconds=seconds)
+        print(f"server: GET  /api/v1/ping        {ping.summary()}")
         ratio = result.per_second / trivial.per_second
         print(
             f"ratio result/trivial throughput {ratio:.2f}x  (goal >= 0.5x: {'met' if ratio >= 0.5 else 'MISSED'})"
         )
+        print(f"ratio result/api-ping throughput {result.per_second / ping.per_second:.2f}x"
+              "  (for reference: the API's own floor)")  # fmt: skip
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=15)

@@ -8,8 +8,9 @@ import orjson
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
-from ninja.errors import ValidationError
+from ninja.errors import HttpError, ValidationError
 from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
 from ninja.responses import NinjaJSONEncoder
@@ -23,11 +24,18 @@ from trunkshow.video.api import router as video_router
 
 
 class GuardedJSONParser(Parser):
-    """JSON as the standard says: NaN and Infinity are refused, and nesting too
-    deep for the decoder is a 422 naming the body, never a 500."""
+    """JSON as the standard says: NaN, Infinity and nesting too deep for the
+    decoder are a 400 naming what is wrong, never a 500; a body that is JSON
+    but not an object is a 422."""
 
     def parse_body(self, request: HttpRequest) -> Any:
-        return api_json_body(request)
+        # A body that is not JSON is a 400, as django-ninja answers it.
+        data = api_json_body(request, status=400)
+        if not isinstance(data, dict):
+            # Every body the API takes is an object; without this a list or a
+            # string would be reported as each of its fields missing.
+            raise ApiError.unprocessable([(["body"], "The body must be a JSON object.")])
+        return data
 
 
 class FastJSONRenderer(JSONRenderer):
@@ -60,6 +68,17 @@ api = NinjaAPI(
 @api.exception_handler(ApiError)
 def on_api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
     return api.create_response(request, exc.body(), status=exc.status)
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    # django-ninja turns whatever the parser raised into a bare 400; the
+    # parser's own error says what was wrong with the body, in the API's shape.
+    cause = exc.__cause__
+    if isinstance(cause, ApiError):
+        return on_api_error(request, cause)
+    code = "bad_request" if exc.status_code == 400 else "error"
+    return api.create_response(request, {"code": code, "message": str(exc)}, status=exc.status_code)
 
 
 @api.exception_handler(RequestDataTooBig)
@@ -96,6 +115,14 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
         {"code": "invalid", "message": f"Invalid input: {fields}.", "detail": detail},
         status=422,
     )
+
+
+@csrf_exempt  # like the API's own views: a mistyped POST is a 404, not a CSRF 403
+def api_not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
+    """Any other path under /api/: a JSON 404 in the API's shape, not the shop's page."""
+    path = request.path[:200]
+    body = {"code": "not_found", "message": f"No API endpoint at {path}; see /api/v1/docs."}
+    return HttpResponse(orjson.dumps(body), status=404, content_type="application/json")
 
 
 @api.get("/ping", summary="API liveness: the cheapest JSON answer the API gives")

@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, re_path
 from django.views.generic import RedirectView
 
-from trunkshow.api import api
+from trunkshow.api import api, api_not_found
 from trunkshow.atelier import views as atelier_views
 from trunkshow.quiz import views as quiz_views
 from trunkshow.storefront import shop_views, views
@@ -16,6 +16,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("healthz/worker", views.healthz_worker, name="healthz-worker"),
     path("api/v1/", api.urls),
+    re_path(r"^api/(?P<rest>.*)$", api_not_found),
     path("region/", views.choose_region, name="choose-region"),
     path("admin/", admin.site.urls),
     path("v/clips/<str:name>", video_views.clip_stream, name="video-clip"),

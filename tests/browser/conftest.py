@@ -32,6 +32,30 @@ def chromium_path() -> str | None:
     return candidate if os.path.exists(candidate) else shutil.which("chromium")
 
 
+def wait_until(page: object, expression: str, timeout_ms: int = 15_000) -> None:
+    """Wait until a JavaScript expression is true in the page.
+
+    Playwright's wait_for_function polls by evaluating a string inside the
+    page, which the site's Content-Security-Policy (no eval) refuses; this
+    polls from here, with evaluate(), which the policy does not govern.
+    """
+    import time
+
+    from playwright.sync_api import Error
+
+    deadline = time.monotonic() + timeout_ms / 1000
+    last = "false"
+    while True:
+        try:
+            if page.evaluate(expression):  # type: ignore[attr-defined]
+                return
+        except Error as exc:  # a page navigating away, an element not there yet
+            last = str(exc).splitlines()[0]
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still not true after {timeout_ms} ms ({last}): {expression}")
+        page.wait_for_timeout(100)  # type: ignore[attr-defined]
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     executable = chromium_path()
@@ -54,8 +78,18 @@ def phone(browser) -> Iterator[object]:
     context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="zh-CN")
     page = context.new_page()
     page.set_default_timeout(15_000)
+    # Whatever a test does, nothing the site itself uses is refused by its own
+    # Content-Security-Policy.
+    refused: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     yield page
     context.close()
+    assert not refused, refused
 
 
 @pytest.fixture(autouse=True)

@@ -63,6 +63,15 @@ def test_a_chinese_shopper_takes_the_quiz_and_reaches_a_bag(
     assert page.locator(".bag-line").count() == 1
     assert page.locator("[data-subtotal]").inner_text().startswith("¥")
     assert page.locator(".nav-bag .badge").inner_text() == "1"
+    # With the badge, every menu item still fits on one line on the phone's screen
+    boxes = page.eval_on_selector_all(
+        ".nav a",
+        "links => links.map(a => { const r = a.getBoundingClientRect();"
+        " return {height: r.height, right: r.right}; })",
+    )
+    assert len(boxes) == 5
+    assert all(box["height"] <= 48 and box["right"] <= 375 for box in boxes), boxes
+    assert page.locator(".topbar").bounding_box()["height"] <= 130
 
 
 def test_an_english_shopper_takes_the_quiz_by_keyboard(phone, live_server, demo_shop):
@@ -79,6 +88,9 @@ def test_an_english_shopper_takes_the_quiz_by_keyboard(phone, live_server, demo_
     assert (
         page.locator("fieldset.question:not([hidden]) legend").inner_text().startswith("Last step")
     )
+    # The last step has one way on, not a dead Next under it
+    assert not page.locator("[data-next]").is_visible()
+    assert page.locator(".quiz-bar").get_attribute("aria-valuetext") == "Last step"
     page.get_by_role("button", name="See my result").click()
     page.wait_for_url(re.compile(r"/en/quiz/result/"))
     assert page.locator("h1").inner_text().startswith("You are a")

@@ -6,6 +6,8 @@ import re
 
 import pytest
 
+from tests.browser.conftest import wait_until
+
 pytestmark = pytest.mark.browser
 
 
@@ -43,7 +45,7 @@ def test_a_shopper_switches_to_english_and_the_us_market(phone, live_server, dem
     page.locator(".region summary").click()
     page.select_option("select[name=market]", "US")
     page.wait_for_load_state("load")
-    page.wait_for_function("document.querySelector('.price-lg').dataset.currency === 'USD'")
+    wait_until(page, "document.querySelector('.price-lg').dataset.currency === 'USD'")
 
     # Then the page speaks English and prices in dollars
     assert page.locator("h1").inner_text() == "Signature Tote"

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from tests.browser.conftest import wait_until
 from trunkshow.commerce.models import CartLine
 
 pytestmark = pytest.mark.browser
@@ -69,7 +70,7 @@ def test_a_shopper_paints_a_zone_sees_the_recipe_and_adds_the_bag(phone, live_se
     page.get_by_role("button", name="See my bag").click()
     page.locator("[data-result]:not([hidden])").wait_for()
     assert page.locator("[data-price]").inner_text().startswith("$")
-    page.wait_for_function("document.querySelector('[data-preview]').naturalWidth > 0")
+    wait_until(page, "document.querySelector('[data-preview]').naturalWidth > 0")
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
 
     # The design has its own link: reopening it brings everything back

@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
+from tests.browser.conftest import wait_until
 from trunkshow.video.models import VideoMessage
 from trunkshow.video.tasks import render_video_message
 
@@ -48,12 +49,13 @@ def finish_quiz(page, base_url: str, name: str) -> None:
 
 
 def playing_past(page, seconds: float) -> None:
-    page.wait_for_function(
+    wait_until(
+        page,
         f"""() => {{
           const v = document.querySelector('[data-video] video');
           return v && !v.error && !v.paused && v.currentTime > {seconds};
         }}""",
-        timeout=30_000,
+        timeout_ms=30_000,
     )
 
 
@@ -91,8 +93,8 @@ def test_without_native_hls_the_mp4_plays_when_ready(phone, live_server, demo_sh
     assert page.locator("[data-video-status]").is_visible()
 
     run_render_jobs()
-    page.wait_for_function(
-        "document.querySelector('[data-video] video').currentSrc.endsWith('/message.mp4')"
+    wait_until(
+        page, "document.querySelector('[data-video] video').currentSrc.endsWith('/message.mp4')"
     )
     assert page.locator("[data-video-status]").is_hidden()
     page.locator("[data-video] video").click()

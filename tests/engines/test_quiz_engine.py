@@ -8,6 +8,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+import regex
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -333,3 +334,36 @@ def test_clean_names_are_short_single_line_and_free_of_control_characters(text):
     name = clean_display_name(text)
     assert len(name) <= 40
     assert "\n" not in name and "\u202e" not in name and "\x00" not in name
+
+
+FAMILY = "👩\u200d👩\u200d👧\u200d👦"  # seven code points, one emoji
+
+
+@pytest.mark.parametrize(
+    ("given_name", "shown"),
+    [
+        ("x" * 36 + FAMILY, "x" * 36),  # the family would not fit whole: left out
+        ("x" * 33 + FAMILY, "x" * 33 + FAMILY),
+        ("x" * 39 + "🇨🇳", "x" * 39),  # half a flag is another letter
+        ("x" * 39 + "e\u0301", "x" * 39),  # é as e + accent
+    ],
+)
+def test_a_capped_name_never_ends_in_part_of_a_character(given_name, shown):
+    assert clean_display_name(given_name) == shown
+
+
+@given(
+    st.lists(st.sampled_from(["a", "林", FAMILY, "🇨🇳", "e\u0301", " ", "👍🏽"]), max_size=60).map(
+        "".join
+    )
+)
+def test_a_capped_name_is_as_many_whole_characters_as_fit(text):
+    name = clean_display_name(text)
+    characters = regex.findall(r"\X", " ".join(text.split()))
+    kept = regex.findall(r"\X", name)
+    assert len(name) <= 40
+    assert kept == characters[: len(kept)]
+    if len(kept) < len(characters):
+        following = characters[len(kept)]
+        # The next character did not fit (or was a space the end trims).
+        assert following == " " or len(name) + len(following) > 40

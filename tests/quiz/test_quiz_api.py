@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.test import Client
 
 from tests.quiz.conftest import TRAVELLER
 from trunkshow.inventory.models import StockItem
@@ -131,7 +132,7 @@ def test_non_string_answers_are_a_422_not_a_500(client, demo_quiz, shop):
 def test_unknown_market_is_a_422(client, demo_quiz, shop):
     response = post_result(client, {"answers": TRAVELLER, "market": "MARS"})
     assert response.status_code == 422
-    assert response.json()["detail"][0]["loc"] == ["query", "market"]
+    assert response.json()["detail"][0]["loc"] == ["body", "market"]
 
 
 @pytest.mark.parametrize(
@@ -211,3 +212,110 @@ def test_an_oversized_body_is_a_413_and_a_deeply_nested_one_a_400(client, demo_q
         "/api/v1/quizzes/ask-the-designer/result", deep, content_type="application/json"
     )
     assert response.status_code == 400
+
+
+def call_wsgi(environ):
+    """The site as the server calls it, keeping the test's database connection open
+    (what Django's test client does too)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    from trunkshow.wsgi import application
+
+    started: list[str] = []
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        body = b"".join(application(environ, lambda status, headers, *_: started.append(status)))
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+    return started[0], body
+
+
+def test_a_body_sent_in_chunks_is_read_like_any_other(demo_quiz, shop):
+    # Given a client that streams its body (Transfer-Encoding: chunked, no Content-Length)
+    from io import BytesIO
+
+    body = json.dumps({"answers": TRAVELLER, "name": "Lin", "locale": "en", "market": "CN"})
+    environ = {
+        "REQUEST_METHOD": "POST", "PATH_INFO": "/api/v1/quizzes/ask-the-designer/result",
+        "SERVER_NAME": "testserver", "SERVER_PORT": "80", "HTTP_HOST": "testserver",
+        "wsgi.url_scheme": "http", "wsgi.input": BytesIO(body.encode()),
+        "CONTENT_TYPE": "application/json", "HTTP_TRANSFER_ENCODING": "chunked",
+    }  # fmt: skip
+    # When it posts its answers, then it gets its result
+    status, answer = call_wsgi(dict(environ))
+    assert status == "200 OK"
+    assert json.loads(answer)["profile"]["key"] == "jet-setter"
+    # and so is one over HTTP/2, where a stream has no chunks but ends by itself
+    del environ["HTTP_TRANSFER_ENCODING"]
+    status, answer = call_wsgi(
+        {**environ, "wsgi.input": BytesIO(body.encode()), "wsgi.input_terminated": True}
+    )
+    assert status == "200 OK" and json.loads(answer)["profile"]["key"] == "jet-setter"
+    # and a streamed body over the API's limit is refused having read no more than that
+    huge = BytesIO(b"x" * (20 * 1024 * 1024))
+    status, refused = call_wsgi({**environ, "wsgi.input": huge, "wsgi.input_terminated": True})
+    assert status == "413 Content Too Large" and b"too_large" in refused
+    assert huge.tell() <= 2 * 1024 * 1024 + 1
+
+
+def test_a_body_with_a_byte_order_mark_is_still_json(client, demo_quiz, shop):
+    body = "\ufeff" + json.dumps({"answers": TRAVELLER, "market": "CN"})
+    response = client.post(
+        "/api/v1/quizzes/ask-the-designer/result", body.encode(), content_type="application/json"
+    )
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "message"),
+    [
+        ("{not json", 400, "The body is not valid JSON"),
+        ('{"answers": NaN}', 400, "NaN is not a JSON number."),
+        ('{"answers": "\\ud800"}', 400, "without lone surrogates"),
+        ('{"answers": 1e400}', 400, "numbers must be finite"),
+        ("[1, 2]", 422, "The body must be a JSON object."),
+        ('"answers"', 422, "The body must be a JSON object."),
+    ],
+)
+def test_a_body_that_is_not_a_json_object_is_refused_saying_why(
+    client, demo_quiz, shop, body, status, message
+):
+    response = client.post(
+        "/api/v1/quizzes/ask-the-designer/result", body, content_type="application/json"
+    )
+    assert response.status_code == status
+    assert message in response.json()["message"]
+    assert response.json()["detail"][0]["loc"] == ["body"]
+
+
+def test_an_unknown_api_path_is_a_json_404(client):
+    response = client.get("/api/v1/quizes/ask-the-designer")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["code"] == "not_found"
+    # also for a mistyped POST, which no CSRF token could be sent with
+    posted = Client(enforce_csrf_checks=True).post("/api/v1/quizes/x/result", {})
+    assert posted.status_code == 404 and posted.json()["code"] == "not_found"
+
+
+@pytest.mark.parametrize(
+    ("given", "said"),
+    [(1, "not a number"), ([], "not a list"), ({}, "not an object"), (True, "not true/false")],
+)
+def test_an_answer_that_is_not_text_is_named_in_json_words(client, demo_quiz, shop, given, said):
+    response = post_result(client, {"answers": {**TRAVELLER, "shoes": given}})
+    assert response.status_code == 422
+    assert said in response.json()["detail"][0]["msg"]
+
+
+def test_without_a_locale_the_quiz_speaks_the_language_the_client_asks_for(client, demo_quiz):
+    asked = client.get("/api/v1/quizzes/ask-the-designer", HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.8")
+    assert asked.json()["locale"] == "en" and asked.json()["title"] == "Ask the designer"
+    # and with nothing asked, or only languages the shop does not speak, the
+    # quiz's own language: Chinese first
+    assert client.get("/api/v1/quizzes/ask-the-designer").json()["locale"] == "zh-Hans"
+    french = client.get("/api/v1/quizzes/ask-the-designer", HTTP_ACCEPT_LANGUAGE="fr-FR, de")
+    assert french.json()["locale"] == "zh-Hans"

@@ -72,3 +72,38 @@ def test_unknown_quiz_and_result_pages_are_404(client, demo_quiz, shop):
 
 def test_the_home_page_invites_to_the_quiz(client, demo_quiz, shop):
     assert "/zh-hans/quiz/ask-the-designer/" in client.get("/zh-hans/").content.decode()
+
+
+def test_a_pick_sold_out_since_offers_the_colour_still_in_stock(client, demo_quiz, shop):
+    # Given a result whose first pick, the weekender, has since sold out in China,
+    # while a green weekender came in
+    from django.test import Client
+
+    from tests.factories import sellable_variant
+    from trunkshow.common.local_cache import clear_local_caches
+    from trunkshow.inventory.models import StockItem
+
+    client.cookies["trunkshow_market"] = "CN"
+    made = client.post("/en/quiz/ask-the-designer/", form_data(TRAVELLER, personalised="1"))
+    result = QuizResult.objects.get()
+    assert result.market_id == "CN"
+    StockItem.objects.filter(sku="WEEKENDER-1", market_id="CN").update(on_hand=0)
+    sellable_variant(product=shop["weekender"].product, sku="WEEKENDER-2",
+                     color_names={"en": "Green", "zh-Hans": "绿色"}, prices={"CN": "1000"},
+                     stock={"CN": 2})  # fmt: skip
+    clear_local_caches()  # the catalog snapshot of another moment
+    # When the shopper opens it again, then the sold-out pick cannot be added,
+    # and leads to the green one instead
+    page = Client().get(made["Location"]).content.decode()
+    assert 'data-buy="WEEKENDER-1"' not in page
+    assert 'data-other-colour="WEEKENDER-2"' in page and "In stock in Green" in page
+    # and so does the API
+    picks = client.get(f"/api/v1/quiz-results/{result.public_id}?locale=en").json()
+    weekender = next(p for p in picks["recommendations"] if p["sku"] == "WEEKENDER-1")
+    assert weekender["in_stock"] is False
+    assert weekender["in_stock_colour"]["sku"] == "WEEKENDER-2"
+    assert weekender["in_stock_colour"]["product_url"].endswith("?sku=WEEKENDER-2")
+    # and with every colour gone, it says so
+    StockItem.objects.filter(sku="WEEKENDER-2").update(on_hand=0)
+    gone = Client().get(made["Location"]).content.decode()
+    assert "Sold out in every colour for now." in gone

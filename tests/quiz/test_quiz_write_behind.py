@@ -179,6 +179,30 @@ def test_a_record_that_cannot_be_stored_is_set_aside_and_the_others_are_stored(
     assert "could not be stored" in caplog.text
 
 
+def test_a_record_journaled_before_an_upgrade_is_stored_with_the_new_fields_defaults(
+    write_behind, demo_quiz, shop, no_drain_thread
+):
+    # Given a message journaled by the code before messages had card_titles
+    take_quiz(Client(), "Before")
+    journal = journaling._journal
+    with journal.path.open("rb") as handle:
+        _kind, record = json.loads(handle.readline())
+    record["message"].pop("card_titles")
+    record["result"]["public_id"] = "O" * 32
+    record["message"]["token"] = "T" * 32
+    record["message"]["composition_key"] = "c" * 64
+    journaling.append(JOURNAL_KIND, record)
+
+    # When the journal is stored by the upgraded code
+    journaling.drain_pending()
+
+    # Then that result and its message are stored, the new field at its default
+    old = VideoMessage.objects.get(token="T" * 32)
+    assert old.card_titles == {}
+    assert QuizResult.objects.get(public_id="O" * 32).video_message == old
+    assert VideoMessage.objects.exclude(pk=old.pk).get().card_titles["zh-Hans"] == "环球旅行家"
+
+
 def write_behind_dir(journal: journaling._Journal) -> Path:
     return journal.path.parent
 

@@ -105,3 +105,12 @@ def test_a_missing_page_is_a_friendly_404_in_the_shoppers_language(client, tote)
     assert response.status_code == 404
     assert "返回店铺" in response.content.decode()
     assert "Back to the shop" in client.get("/en/products/gone/").content.decode()
+
+
+def test_pages_forbid_scripts_from_anywhere_but_the_site_itself(client, tote):
+    page = client.get("/zh-hans/")
+    policy = page["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "object-src 'none'" in policy
+    assert "frame-ancestors 'none'" in policy
+    # JSON answers are data, not pages
+    assert "Content-Security-Policy" not in client.get("/api/v1/ping")

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from tests.commerce.conftest import CN_ADDRESS
 from trunkshow.commerce.models import Order
+from trunkshow.inventory.models import Reservation
 
 pytestmark = pytest.mark.django_db
 
@@ -74,3 +78,33 @@ def test_the_english_bag_is_in_english(store):
     client.post("/en/cart/add/", {"sku": "TOTE-1", "quantity": "1"})
     html = client.get("/en/cart/").content.decode()
     assert "Your bag" in html and "$150.00" in html
+
+
+def test_a_shopper_holding_the_last_one_is_told_it_is_in_their_bag_not_sold_out(store):
+    # Given the last clutch in China is in Lin's bag
+    lin = chinese_shopper()
+    lin.post("/zh-hans/cart/add/", {"sku": "CLUTCH-1", "quantity": "1"})
+    product = store["clutch"].product
+    page = f"/en/products/{product.slug}/?sku=CLUTCH-1"
+    # When Lin opens its page, then it is held for her, with no second one to add
+    held = lin.get(page).content.decode()
+    assert "The last ones are in your bag, held for you." in held
+    assert "1 in your bag" in held and "Sold out in this market" not in held
+    assert 'action="/en/cart/add/"' not in held
+    # and anyone else sees it sold out
+    assert "Sold out in this market" in chinese_shopper().get(page).content.decode()
+    # and once Lin's hold has run out and Mei has taken it, Lin is not told it is held
+    Reservation.objects.update(reserved_until=timezone.now() - timedelta(minutes=1))
+    mei = chinese_shopper()
+    mei.post("/zh-hans/cart/add/", {"sku": "CLUTCH-1", "quantity": "1"})
+    gone = lin.get(page).content.decode()
+    assert "held for you" not in gone and "Sold out in this market" in gone
+
+
+def test_a_sold_out_bag_is_named_by_its_title_and_colour_not_its_sku(store):
+    chinese_shopper().post("/zh-hans/cart/add/", {"sku": "CLUTCH-1", "quantity": "1"})
+    mei = chinese_shopper()
+    added = mei.post("/en/cart/add/", {"sku": "CLUTCH-1", "quantity": "1"}, follow=True)
+    variant = store["clutch"]
+    shown = f"Bag {variant.product.slug}, Navy is sold out."
+    assert shown in added.content.decode()

@@ -116,7 +116,7 @@ def _cart_error(exc: carts.CartError) -> ApiError:
 
 @router.post("/carts", response={201: dict[str, Any]}, summary="Start a cart in a market")
 def create_cart(request: HttpRequest, payload: CartIn) -> Status[dict[str, Any]]:
-    market, locale = resolve_market(payload.market, payload.locale)
+    market, locale = resolve_market(payload.market, payload.locale, where="body")
     cart = carts.cart_create(market=market, locale=locale, session_key=_session_key(request))
     return Status(201, selectors.cart_payload(cart, locale=locale))
 

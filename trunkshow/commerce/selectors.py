@@ -5,6 +5,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Sum
 from django.http import HttpRequest
 
 from trunkshow.catalog.selectors import offers_by_sku
@@ -21,6 +22,13 @@ def cart_by_public_id(public_id: str) -> Cart | None:
     if not 10 <= len(public_id) <= 32:
         return None
     return Cart.objects.select_related("market").filter(public_id=public_id).first()
+
+
+def units_in_cart(cart: Cart, *, sku: str) -> int:
+    """Units of a SKU the cart holds: bags as sold and bags made on it as a blank
+    (the cart's one hold on the SKU covers both)."""
+    total = cart.lines.filter(sku=sku).aggregate(n=Sum("quantity"))["n"]
+    return int(total or 0)
 
 
 def _money(amount: Decimal, currency: str, locale: str) -> dict[str, str]:

@@ -215,7 +215,9 @@ def prepared_values(model: type[Model], **values: Any) -> dict[str, Any]:
     return prepared
 
 
-_value_statements: dict[tuple[str, str, tuple[str, ...], bool], tuple[str, bool]] = {}
+_value_statements: dict[
+    tuple[str, str, tuple[str, ...], bool], tuple[str, bool, tuple[Field[Any, Any], ...]]
+] = {}
 
 
 def insert_values(
@@ -232,8 +234,10 @@ def insert_values(
     if statement is None:
         statement = _value_statement(wrapper, model, columns, ignore_conflicts)
         _value_statements[key] = statement
-    sql, returns_pk = statement
+    sql, returns_pk, defaulted = statement
     params = list(values.values())
+    if defaulted:  # values made before these fields were added (a journal)
+        params += [field.get_db_prep_save(field.get_default(), wrapper) for field in defaulted]
     if wrapper.vendor == "sqlite":
         # The write-behind drain's every row: Django's cursor wrapper cost as
         # much as the INSERT.
@@ -256,13 +260,21 @@ def _inserted_pk(
 
 
 def _value_statement(
-    wrapper: Any, model: type[Model], columns: tuple[str, ...], ignore_conflicts: bool
-) -> tuple[str, bool]:
+    wrapper: Any, model: type[Model], given: tuple[str, ...], ignore_conflicts: bool
+) -> tuple[str, bool, tuple[Field[Any, Any], ...]]:
     meta = model._meta
     known = {field.column for field in meta.local_concrete_fields}
-    unknown = set(columns) - known
-    if unknown:  # values made by code older or newer than this (a journal)
+    unknown = set(given) - known
+    if unknown:  # values made by code newer than this (a journal)
         raise KeyError(f"{model.__name__} has no column(s) {sorted(unknown)}")
+    # Fields added since the values were made take their defaults, as a
+    # migration gave the rows already stored.
+    defaulted = tuple(
+        field
+        for field in meta.local_concrete_fields
+        if field.column not in given and field.has_default() and field is not meta.pk
+    )
+    columns = (*given, *(field.column for field in defaulted))
     quote = wrapper.ops.quote_name
     placeholder = "?" if wrapper.vendor == "sqlite" else "%s"  # sqlite3's own style
     placeholders = ", ".join([placeholder] * len(columns))
@@ -278,7 +290,7 @@ def _value_statement(
     returns_pk = meta.pk.column not in columns
     if returns_pk and wrapper.features.can_return_columns_from_insert:
         sql += f" RETURNING {quote(meta.pk.column)}"
-    return sql.strip(), returns_pk
+    return sql.strip(), returns_pk, defaulted
 
 
 _qmark_statements: dict[str, str] = {}

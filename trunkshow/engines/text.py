@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import unicodedata
 
+import regex
+
 ZERO_WIDTH_JOINER = "\u200d"
 
 
@@ -29,4 +31,19 @@ def clean_display_name(value: object, *, limit: int = 40) -> str:
         else:
             kept.append(char)
     folded = " ".join("".join(kept).split())
-    return folded[:limit].rstrip()
+    return _cut(folded, limit).rstrip()
+
+
+def _cut(text: str, limit: int) -> str:
+    """At most `limit` characters, cut between user-perceived characters: a family
+    emoji (7 code points) or a flag is kept whole or left out, never cut to another."""
+    if len(text) <= limit:
+        return text
+    end = 0
+    for cluster in regex.finditer(r"\X", text):
+        if cluster.end() > limit:
+            break
+        end = cluster.end()
+    # One "character" longer than the whole limit (a letter under thousands of
+    # combining marks) is cut where the limit falls: something is still shown.
+    return text[:end] if end else text[:limit]

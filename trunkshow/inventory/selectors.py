@@ -59,6 +59,16 @@ def available_by_sku(*, skus: Iterable[str], market_code: str, holder: str = "")
     return levels
 
 
+def held_for(*, holder: str, sku: str, market_code: str) -> int:
+    """Units of a SKU a live reservation holds for `holder` now (0 once it expired)."""
+    if not holder:
+        return 0
+    found = Reservation.objects.filter(
+        holder=holder, sku=sku, market_id=market_code, reserved_until__gt=timezone.now()
+    ).values_list("quantity", flat=True)
+    return int(next(iter(found), 0))
+
+
 def per_shopper_limits(*, skus: Iterable[str], market_code: str) -> dict[str, int]:
     """The campaign limits that apply to these SKUs (only SKUs that have one)."""
     rows = StockItem.objects.filter(

@@ -3,6 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import get_supported_language_variant
+from django.utils.translation.trans_real import parse_accept_lang_header
 from ninja import Field, Router, Schema
 
 from trunkshow.common.api_errors import ApiError, resolve_market
@@ -57,6 +59,15 @@ def _absolute(request: HttpRequest) -> Any:
     return lambda path: base + path
 
 
+def _accepted_locale(header: str) -> str | None:
+    for language, _quality in parse_accept_lang_header(header[:500]):
+        try:
+            return normalize_locale(get_supported_language_variant(language))
+        except LookupError:
+            continue
+    return None
+
+
 def _locale_or_422(locale: str | None, fallback: str) -> str:
     if locale is None:
         return fallback
@@ -79,14 +90,17 @@ def _quiz_or_404(slug: str) -> Any:
 @router.get("/quizzes/{slug}", response=QuizOut, summary="A quiz in one language")
 def get_quiz(request: HttpRequest, slug: str, locale: str | None = None) -> dict[str, Any]:
     version, definition = _quiz_or_404(slug)
-    resolved = _locale_or_422(locale, normalize_locale(definition.default_locale) or "en")
+    # Without ?locale, the first shop language the client's Accept-Language
+    # names (en-GB is en, zh-CN is zh-Hans), else the quiz's own.
+    asked = _accepted_locale(request.META.get("HTTP_ACCEPT_LANGUAGE", ""))
+    resolved = _locale_or_422(locale, asked or normalize_locale(definition.default_locale) or "en")
     return {**quiz_for_locale(definition, resolved), "version": version.number}
 
 
 @router.post("/quizzes/{slug}/result", summary="Score answers; get a profile and bags")
 def create_result(request: HttpRequest, slug: str, payload: ResultIn) -> dict[str, Any]:
     _quiz_or_404(slug)
-    market, locale = resolve_market(payload.market, payload.locale)
+    market, locale = resolve_market(payload.market, payload.locale, where="body")
     try:
         result = services.quiz_result_create(
             slug=slug,

@@ -1,14 +1,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from trunkshow.catalog.selectors import ranking_rows, sellable_products_by_slug
+from trunkshow.catalog.selectors import ProductCard, ranking_rows, sellable_products_by_slug
 from trunkshow.common.local_cache import cached, cached_from
 from trunkshow.common.locales import localized, to_django
 from trunkshow.common.money import amount_str, format_price
@@ -122,6 +122,9 @@ class ResultCard:
     image_url: str
     in_stock: bool
     reason: str
+    # A sold-out pick offers the first colour of the same bag still in stock.
+    other_sku: str = ""
+    other_color_name: str = ""
 
 
 def result_cards(
@@ -165,7 +168,30 @@ def result_cards(
                     reason=_reason(rec, dict(definition.traits), locale, result.personalised),
                 )
             )
-    return shown
+    return _with_other_colours(shown, cards, market_code=result.market_id)
+
+
+def _with_other_colours(
+    shown: list[ResultCard], cards: dict[str, ProductCard], *, market_code: str
+) -> list[ResultCard]:
+    """Give each sold-out pick the first colour of its bag still in stock, if any
+    (one stock read, and only when something sold out: results are usually fresh)."""
+    sold_out = [card for card in shown if not card.in_stock]
+    if not sold_out:
+        return shown
+    others = {
+        card.sku: [v for v in cards[card.slug].variants if v.sku != card.sku] for card in sold_out
+    }
+    available = in_stock_skus(
+        skus=[v.sku for variants in others.values() for v in variants], market_code=market_code
+    )
+    result = []
+    for card in shown:
+        other = next((v for v in others.get(card.sku, []) if v.sku in available), None)
+        if other is not None and not card.in_stock:
+            card = replace(card, other_sku=other.sku, other_color_name=other.color_name)
+        result.append(card)
+    return result
 
 
 def result_payload(
@@ -250,6 +276,13 @@ def _result_payload(
                 "product_url": absolute(f"{prefix}/products/{card.slug}/?sku={card.sku}"),
                 "in_stock": card.in_stock,
                 "reason": card.reason,
+                "in_stock_colour": {
+                    "sku": card.other_sku,
+                    "color": card.other_color_name,
+                    "product_url": absolute(f"{prefix}/products/{card.slug}/?sku={card.other_sku}"),
+                }
+                if card.other_sku
+                else None,
             }
             for card in result_cards(
                 result,

@@ -14,7 +14,7 @@ from trunkshow.common import write_behind
 from trunkshow.common.db import insert_row, insert_values, row_values_like
 from trunkshow.common.group_commit import write_together
 from trunkshow.common.local_cache import cached
-from trunkshow.common.locales import localized, to_django
+from trunkshow.common.locales import localized, supported_locales, to_django
 from trunkshow.common.models import Market
 from trunkshow.engines.quiz import QuizDefinition, score
 from trunkshow.engines.quiz.scoring import shopper_affinity
@@ -81,6 +81,7 @@ class _Outcome:
     deciding_traits: list[str]
     card_title: str
     card_subtitle: str
+    card_titles: dict[str, str]
 
 
 def _outcome(
@@ -101,6 +102,10 @@ def _outcome(
             deciding_traits=list(result.deciding_traits),
             card_title=localized(definition.profile(result.profile).title, locale),
             card_subtitle=subtitle,
+            card_titles={
+                code: localized(definition.profile(result.profile).title, code)
+                for code in supported_locales()
+            },
         )
 
     if not all(isinstance(v, str) for v in answers.values()):
@@ -160,6 +165,7 @@ def quiz_result_create(
         "profile_key": outcome.profile_key,
         "card_title": outcome.card_title,
         "card_subtitle": outcome.card_subtitle,
+        "card_titles": outcome.card_titles,
         "product_slugs": [pick.candidate.group for pick in picks],
     }
     if write_behind.enabled():
@@ -203,7 +209,13 @@ def _journal_result(stored: QuizResult, message: VideoMessage) -> QuizResult:
         if existing
         else row_values_like(
             message,
-            (message.locale, message.card_title, message.card_subtitle, tuple(message.clip_ids)),
+            (
+                message.locale,
+                message.card_title,
+                message.card_subtitle,
+                tuple(message.clip_ids),
+                tuple(sorted(message.card_titles.items())),
+            ),
             MESSAGE_PER_ROW,
             seconds,
         ),

@@ -32,9 +32,9 @@ def _lead_variant(card: ProductCard, available: dict[str, int]) -> VariantCard:
     return card.variants[0]
 
 
-def _shelve(cards: list[ProductCard], market_code: str) -> list[ShelfItem]:
+def _shelve(cards: list[ProductCard], market_code: str, holder: str = "") -> list[ShelfItem]:
     skus = [v.sku for card in cards for v in card.variants]
-    available = available_by_sku(skus=skus, market_code=market_code)
+    available = available_by_sku(skus=skus, market_code=market_code, holder=holder)
     return [
         ShelfItem(
             product=card,
@@ -51,6 +51,8 @@ def shelf(*, market_code: str, locale: str, kind: str | None = None) -> list[She
     )
 
 
-def shelf_item(*, slug: str, market_code: str, locale: str) -> ShelfItem | None:
+def shelf_item(*, slug: str, market_code: str, locale: str, holder: str = "") -> ShelfItem | None:
+    """One product with its stock; `holder`'s own reservations count as available to them
+    (a shopper holding the last one is not told it is sold out)."""
     card = sellable_product(slug=slug, market_code=market_code, locale=locale)
-    return _shelve([card], market_code)[0] if card else None
+    return _shelve([card], market_code, holder)[0] if card else None

@@ -17,6 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from trunkshow.catalog.selectors import offers_by_sku
 from trunkshow.commerce import carts, selectors
 from trunkshow.commerce.checkout import checkout_with_key
 from trunkshow.commerce.models import Cart
@@ -63,19 +64,36 @@ def _back(request: HttpRequest, fallback: str) -> HttpResponseRedirect:
 
 
 def _stock_message(request: HttpRequest, exc: InsufficientStock) -> None:
+    # Shoppers know a bag by its name and colour, not by its SKU.
+    market = request_market(request)
+    offers = (
+        offers_by_sku(
+            skus=[short.sku for short in exc.shortages],
+            market_code=str(market.code),
+            locale=current_locale(),
+        )
+        if market is not None
+        else {}
+    )
     for short in exc.shortages:
+        offer = offers.get(short.sku)
+        bag = (
+            _("%(title)s, %(colour)s") % {"title": offer.title, "colour": offer.color_name}
+            if offer is not None
+            else short.sku
+        )
         if short.reason == "limit":
             messages.error(
                 request,
-                _("%(sku)s: at most %(n)s per shopper.") % {"sku": short.sku, "n": short.limit},
+                _("%(sku)s: at most %(n)s per shopper.") % {"sku": bag, "n": short.limit},
             )
         elif short.available:
             messages.error(
                 request,
-                _("%(sku)s: only %(n)s left.") % {"sku": short.sku, "n": short.available},
+                _("%(sku)s: only %(n)s left.") % {"sku": bag, "n": short.available},
             )
         else:
-            messages.error(request, _("%(sku)s is sold out.") % {"sku": short.sku})
+            messages.error(request, _("%(sku)s is sold out.") % {"sku": bag})
 
 
 def _quantity(raw: str, *, minimum: int) -> int | None:

@@ -12,10 +12,13 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.static import serve
 
 from trunkshow.catalog.models import Product
+from trunkshow.commerce.selectors import units_in_cart
 from trunkshow.common.locales import current_locale, normalize_locale, to_django
 from trunkshow.common.middleware import MARKET_COOKIE, request_market
 from trunkshow.common.selectors import latest_heartbeat, market_by_code
+from trunkshow.inventory.selectors import held_for
 from trunkshow.storefront.selectors import shelf, shelf_item
+from trunkshow.storefront.shop_views import session_cart
 
 ONE_YEAR = 365 * 24 * 3600
 
@@ -82,11 +85,19 @@ def product_list(request: HttpRequest) -> HttpResponse:
 
 
 def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    item = shelf_item(slug=slug, market_code=_market_code(request), locale=current_locale())
+    market_code = _market_code(request)
+    cart = session_cart(request)
+    item = shelf_item(
+        slug=slug, market_code=market_code, locale=current_locale(),
+        holder=cart.public_id if cart is not None else "",
+    )  # fmt: skip
     if item is None:
         raise Http404("No such product in this market.")
     wanted = request.GET.get("sku", "")
     selected = next((v for v in item.product.variants if v.sku == wanted), item.lead)
+    available = item.available.get(selected.sku, 0)  # the shopper's own live hold included
+    holder = cart.public_id if cart is not None else ""
+    held = held_for(holder=holder, sku=selected.sku, market_code=market_code)
     return render(
         request,
         "storefront/product_detail.html",
@@ -94,7 +105,9 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "item": item,
             "product": item.product,
             "selected": selected,
-            "selected_available": item.available.get(selected.sku, 0),
+            "selected_available": max(0, available - held),
+            "held": held,
+            "in_bag": units_in_cart(cart, sku=selected.sku) if cart is not None else 0,
         },
     )
 

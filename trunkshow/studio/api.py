@@ -85,7 +85,9 @@ def create_design(request: HttpRequest) -> Status[dict[str, Any]]:
     if not isinstance(data, dict):
         raise ApiError.unprocessable([(["body"], "The design must be a JSON object.")])
     market_code = data.get("market")
-    market, _locale = resolve_market(market_code if isinstance(market_code, str) else "", None)
+    market, _locale = resolve_market(
+        market_code if isinstance(market_code, str) else "", None, where="body"
+    )
     try:
         design = services.design_create(data=data, market=market)
     except services.StudioError as exc:

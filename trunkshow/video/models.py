@@ -77,6 +77,9 @@ class VideoMessage(models.Model):
     locale = models.CharField(max_length=16)
     card_title = models.CharField(max_length=120)
     card_subtitle = models.CharField(max_length=200, blank=True)
+    # The card's title in every shop language, for the subtitles of each
+    # (card_title is the one drawn on the card, in the shopper's language).
+    card_titles = models.JSONField(default=dict, blank=True)
     clip_ids = models.JSONField(default=list)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)

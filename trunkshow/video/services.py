@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -34,7 +34,7 @@ LEASE = timedelta(minutes=2)
 MAX_ATTEMPTS = 3
 # Bumped when the look of the card or the stitching changes: old renders
 # are then not reused for new requests.
-RENDER_VERSION = "1"
+RENDER_VERSION = "2"  # 2: the card's subtitle line in each track's own language
 
 
 def _sha256(path: Path) -> str:
@@ -111,7 +111,7 @@ def clip_store_rendered(
 
 def message_compose(
     *, name: str, locale: str, profile_key: str, card_title: str, card_subtitle: str,
-    product_slugs: Sequence[str],
+    product_slugs: Sequence[str], card_titles: Mapping[str, str] | None = None,
 ) -> VideoMessage:  # fmt: skip
     """The message for this composition, not yet stored (its token is already drawn)."""
     name = clean_display_name(name)
@@ -128,13 +128,14 @@ def message_compose(
         locale=locale,
         card_title=card_title[:120],
         card_subtitle=card_subtitle[:200],
+        card_titles={code: title[:120] for code, title in (card_titles or {}).items()},
         clip_ids=list(clips),
     )
 
 
 def message_request(
     *, name: str, locale: str, profile_key: str, card_title: str, card_subtitle: str,
-    product_slugs: Sequence[str],
+    product_slugs: Sequence[str], card_titles: Mapping[str, str] | None = None,
 ) -> VideoMessage:  # fmt: skip
     """Return the message for this composition, queuing its render the first time.
 
@@ -143,7 +144,7 @@ def message_request(
     """
     message = message_compose(
         name=name, locale=locale, profile_key=profile_key, card_title=card_title,
-        card_subtitle=card_subtitle, product_slugs=product_slugs,
+        card_subtitle=card_subtitle, product_slugs=product_slugs, card_titles=card_titles,
     )  # fmt: skip
     # One transaction for the message and its render job (an outbox): both
     # or neither. A caller may widen it to its own rows (no savepoint: an
@@ -271,9 +272,10 @@ def _render_files(message: VideoMessage) -> None:
         clock += seconds
     stitch_mp4(parts, folder / "message.mp4")
     # Subtitles in every shop language (the shopper's own first); the card
-    # says what it shows: the name and the profile.
-    card_text = f"{message.name} · {message.card_title}" if message.name else message.card_title
+    # says what it shows: the name and the profile, in the track's language.
     for locale in dict.fromkeys([message.locale, *supported_locales()]):
+        title = message.card_titles.get(locale) or message.card_title
+        card_text = f"{message.name} · {title}" if message.name else title
         cues = []
         for start, end, clip in spans:
             if clip is None:

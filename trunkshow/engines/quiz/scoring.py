@@ -37,16 +37,34 @@ class AnswerError(ValueError):
         self.issues = issues
 
 
+# How a client sent a value, in JSON's words rather than Python's.
+_JSON_KINDS: dict[type, str] = {
+    bool: "true/false",
+    int: "a number",
+    float: "a number",
+    list: "a list",
+    dict: "an object",
+}
+
+
 def check_answers(definition: QuizDefinition, answers: Mapping[str, str]) -> None:
     issues: list[tuple[str, str]] = []
     for question in definition.questions:
         given = answers.get(question.key)
         if given is None:
             issues.append((question.key, "is not answered"))
-        elif not isinstance(given, str) or question.answer(given) is None:
+        elif not isinstance(given, str):
             allowed = ", ".join(a.key for a in question.answers)
-            shown = given[:40] if isinstance(given, str) else type(given).__name__
-            issues.append((question.key, f"has no answer {shown!r}; choose one of: {allowed}"))
+            kind = _JSON_KINDS.get(type(given), "a value that is not text")
+            issues.append(
+                (
+                    question.key,
+                    f"must be an answer key (text), not {kind}; choose one of: {allowed}",
+                )
+            )
+        elif question.answer(given) is None:
+            allowed = ", ".join(a.key for a in question.answers)
+            issues.append((question.key, f"has no answer {given[:40]!r}; choose one of: {allowed}"))
     known = {q.key for q in definition.questions}
     unknown = [str(key)[:40] for key in answers if key not in known]
     # Name a few strangers; a body stuffed with keys must not echo itself back.

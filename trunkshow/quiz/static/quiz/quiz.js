@@ -43,6 +43,8 @@ if (form) {
     label.textContent = current === total - 1
       ? label.dataset.finish
       : label.dataset.template.replace("%(n)s", current + 1).replace("%(total)s", total - 1);
+    // The bar counts the last step too; a screen reader says what the text says.
+    bar.setAttribute("aria-valuetext", label.textContent);
     back.disabled = current === 0;
     next.hidden = current === total - 1;
     next.disabled = !answered(steps[current]);
