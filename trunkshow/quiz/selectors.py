@@ -188,7 +188,7 @@ def _with_other_colours(
     result = []
     for card in shown:
         other = next((v for v in others.get(card.sku, []) if v.sku in available), None)
-        if other is not None and not card.in_stock:
+        if other is not None:
             card = replace(card, other_sku=other.sku, other_color_name=other.color_name)
         result.append(card)
     return result
@@ -249,6 +249,10 @@ def _result_payload(
     definition = definition_of(result.version)
     profile = definition.profile(result.profile_key)
     prefix = "/" + to_django(locale)
+
+    def product_url(slug: str, sku: str) -> str:
+        return absolute(f"{prefix}/products/{slug}/?sku={sku}")
+
     return {
         **_own_parts(result, locale=locale, absolute=absolute),
         "quiz": {"slug": result.version.quiz.slug, "version": result.version.number},
@@ -273,13 +277,13 @@ def _result_payload(
                 "color": card.color_name,
                 "price": {"amount": amount_str(card.amount), "currency": card.currency},
                 "image_url": absolute(card.image_url) if card.image_url else "",
-                "product_url": absolute(f"{prefix}/products/{card.slug}/?sku={card.sku}"),
+                "product_url": product_url(card.slug, card.sku),
                 "in_stock": card.in_stock,
                 "reason": card.reason,
                 "in_stock_colour": {
                     "sku": card.other_sku,
                     "color": card.other_color_name,
-                    "product_url": absolute(f"{prefix}/products/{card.slug}/?sku={card.other_sku}"),
+                    "product_url": product_url(card.slug, card.other_sku),
                 }
                 if card.other_sku
                 else None,

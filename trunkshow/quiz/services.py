@@ -79,9 +79,13 @@ class _Outcome:
     answers: dict[str, Any]
     trait_totals: dict[str, str]
     deciding_traits: list[str]
-    card_title: str
+    locale: str
     card_subtitle: str
-    card_titles: dict[str, str]
+    card_titles: dict[str, str]  # the profile's title in every shop language
+
+    @property
+    def card_title(self) -> str:
+        return self.card_titles[self.locale]
 
 
 def _outcome(
@@ -100,11 +104,11 @@ def _outcome(
             answers={q.key: answers[q.key] for q in definition.questions},
             trait_totals={t: str(v) for t, v in result.totals.items()},
             deciding_traits=list(result.deciding_traits),
-            card_title=localized(definition.profile(result.profile).title, locale),
+            locale=locale,
             card_subtitle=subtitle,
             card_titles={
                 code: localized(definition.profile(result.profile).title, code)
-                for code in supported_locales()
+                for code in supported_locales()  # the shopper's locale is one of them
             },
         )
 

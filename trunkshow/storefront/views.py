@@ -87,16 +87,13 @@ def product_list(request: HttpRequest) -> HttpResponse:
 def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
     market_code = _market_code(request)
     cart = session_cart(request)
-    item = shelf_item(
-        slug=slug, market_code=market_code, locale=current_locale(),
-        holder=cart.public_id if cart is not None else "",
-    )  # fmt: skip
+    holder = cart.public_id if cart is not None else ""
+    item = shelf_item(slug=slug, market_code=market_code, locale=current_locale(), holder=holder)
     if item is None:
         raise Http404("No such product in this market.")
     wanted = request.GET.get("sku", "")
     selected = next((v for v in item.product.variants if v.sku == wanted), item.lead)
     available = item.available.get(selected.sku, 0)  # the shopper's own live hold included
-    holder = cart.public_id if cart is not None else ""
     held = held_for(holder=holder, sku=selected.sku, market_code=market_code)
     return render(
         request,
