@@ -16,11 +16,7 @@ def take_quiz(page, answer_index: int) -> None:
         page.wait_for_timeout(300)
 
 
-def test_a_chinese_shopper_takes_the_quiz_and_reaches_a_bag(
-    phone, live_server, demo_shop, writes_as_served
-):
-    # The result is stored as `make run` stores it (journaled, on SQLite),
-    # and its page opens the moment the shopper is sent to it.
+def test_a_chinese_shopper_takes_the_quiz_and_reaches_a_bag(phone, live_server, demo_shop):
     page = phone
     page.goto(live_server.url + "/zh-hans/")
     page.get_by_role("link", name="问问设计师").first.click()
@@ -51,8 +47,6 @@ def test_a_chinese_shopper_takes_the_quiz_and_reaches_a_bag(
     page.get_by_role("button", name="查看我的结果").click()
     page.wait_for_url(re.compile(r"/zh-hans/quiz/result/"))
     assert page.locator("h1").inner_text().startswith("林<b>，你是「")
-    if writes_as_served is not None:  # it went through the journal
-        assert any(writes_as_served.glob("*.jsonl"))
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     assert page.locator(".pick").count() >= 1
     assert page.locator(".pick .price").first.inner_text().startswith("¥")

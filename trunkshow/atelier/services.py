@@ -27,7 +27,6 @@ from trunkshow.atelier.models import (
 from trunkshow.atelier.selectors import photo_path, promise_for, sheet_cache_path
 from trunkshow.commerce.models import Order, OrderLine
 from trunkshow.commerce.orders import order_transition
-from trunkshow.common.db import serialized_write
 from trunkshow.studio.models import Design
 from trunkshow.studio.selectors import design_effort_hours
 from trunkshow.studio.services import template_geometry
@@ -95,7 +94,7 @@ def work_orders_create_for_order(order_id: int) -> list[WorkOrder]:
         promised = found[0] if found else timezone.localdate() + timedelta(days=30)
         snapshot = _snapshot(design, line)
         try:
-            with serialized_write(), transaction.atomic():
+            with transaction.atomic():
                 work_order = WorkOrder.objects.create(
                     order_line=line,
                     order_number=line.order.number,
@@ -119,7 +118,7 @@ def kit_orders_create_for_order(order_id: int) -> list[KitOrder]:
     for line in _lines_still_to_make(order_id, "diy", KitOrder):
         assert line.design is not None  # noqa: S101 - filtered above
         try:
-            with serialized_write(), transaction.atomic():
+            with transaction.atomic():
                 kit = KitOrder.objects.create(
                     order_line=line,
                     order_number=line.order.number,
@@ -175,7 +174,7 @@ def work_order_claim(
     *, work_order: WorkOrder, artisan: Artisan, actor: str, expected: str | None = None
 ) -> WorkOrder:
     """Put the bag on this artisan's bench (or hand it over to them)."""
-    with serialized_write(), transaction.atomic():
+    with transaction.atomic():
         locked = _locked(work_order, expected)
         if locked.status == S.SHIPPED:
             raise WorkOrderError(_("This bag has shipped."))
@@ -198,7 +197,7 @@ def work_order_move(
     artisan: Artisan | None = None,
 ) -> WorkOrder:
     """Move the bag one step; an artisan starting unassigned work claims it."""
-    with serialized_write(), transaction.atomic():
+    with transaction.atomic():
         locked = _locked(work_order, expected)
         if to not in TRANSITIONS[locked.status]:
             raise WorkOrderError(
@@ -244,7 +243,7 @@ def work_order_note_add(*, work_order: WorkOrder, author: str, text: str) -> Wor
         raise WorkOrderError(_("Write something in the note."))
     if len(cleaned) > NOTE_MAX:
         raise WorkOrderError(_("A note holds at most %(max)d characters.") % {"max": NOTE_MAX})
-    with serialized_write(), transaction.atomic():
+    with transaction.atomic():
         return WorkOrderNote.objects.create(
             work_order=work_order, author=author[:150], text=cleaned
         )
@@ -294,7 +293,7 @@ def work_order_photo_add(*, work_order: WorkOrder, upload: IO[bytes], actor: str
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(jpeg)
     try:
-        with serialized_write(), transaction.atomic():
+        with transaction.atomic():
             return WorkOrderPhoto.objects.create(
                 work_order=work_order, name=name, width=width, height=height,
                 uploaded_by=actor[:150],
@@ -305,7 +304,7 @@ def work_order_photo_add(*, work_order: WorkOrder, upload: IO[bytes], actor: str
 
 
 def kit_order_pack(*, kit: KitOrder, actor: str) -> KitOrder:
-    with serialized_write(), transaction.atomic():
+    with transaction.atomic():
         locked = KitOrder.objects.select_for_update().get(pk=kit.pk)
         if locked.status == KitOrder.Status.PACKED:
             return locked

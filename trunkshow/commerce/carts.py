@@ -6,7 +6,6 @@ from django.db import transaction
 
 from trunkshow.catalog.selectors import sellable_skus
 from trunkshow.commerce.models import Cart, CartLine, LineMode
-from trunkshow.common.db import serialized_write
 from trunkshow.common.models import Market
 from trunkshow.inventory.reservations import (
     reservation_set,
@@ -74,7 +73,7 @@ def cart_design_set(*, cart: Cart, design: Design, quantity: int) -> CartLine | 
 def _line_set(
     *, cart: Cart, sku: str, design: Design | None, quantity: int, add: bool
 ) -> CartLine | None:
-    with serialized_write(), transaction.atomic():
+    with transaction.atomic():
         cart = Cart.objects.select_for_update().get(pk=cart.pk)
         _require_open(cart)
         line = CartLine.objects.filter(cart=cart, sku=sku, design=design).first()

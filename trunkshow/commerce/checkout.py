@@ -44,7 +44,6 @@ from trunkshow.commerce.orders import (
     payment_record,
 )
 from trunkshow.commerce.payments import PaymentError, UnknownToken, payment_provider
-from trunkshow.common.db import serialized_write
 from trunkshow.common.locales import localized
 from trunkshow.inventory.reservations import InsufficientStock, Shortage, stock_allocate
 from trunkshow.inventory.selectors import per_shopper_limits
@@ -73,7 +72,7 @@ def checkout_with_key(
     scope = f"checkout:{cart.public_id}"
     fingerprint = request_fingerprint(payload)
     try:
-        with serialized_write(), transaction.atomic():
+        with transaction.atomic():
             record = IdempotencyRecord.objects.create(
                 scope=scope, key=key, request_hash=fingerprint
             )
@@ -199,7 +198,7 @@ def checkout_place(*, cart: Cart, payload: dict[str, Any], session_key: str = ""
 
     subtotal = sum((unit_price(line) * line.quantity for line in cart_lines), Decimal("0"))
     try:
-        with serialized_write(), transaction.atomic():
+        with transaction.atomic():
             stock_allocate(holder=cart.public_id, market_code=cart.market_id, lines=lines.items())
             order = Order.objects.create(
                 number=_order_number(),

@@ -12,7 +12,6 @@ from django.utils import timezone
 from trunkshow.commerce import events
 from trunkshow.commerce.models import Cart, Order, OrderEvent, Payment
 from trunkshow.commerce.payments import Charge, PaymentError, payment_provider
-from trunkshow.common.db import serialized_write
 from trunkshow.inventory.reservations import stock_deallocate, stock_ship
 
 logger = logging.getLogger(__name__)
@@ -42,7 +41,7 @@ def _lines(order: Order) -> list[tuple[str, int]]:
 
 def order_transition(*, order: Order, to: str, actor: str = "", note: str = "") -> Order:
     """Move an order to `to` if the state machine allows it; record who and why."""
-    with serialized_write(), transaction.atomic():
+    with transaction.atomic():
         locked = Order.objects.select_for_update().get(pk=order.pk)
         if to == locked.status:
             return locked
@@ -97,7 +96,7 @@ def payment_record(*, order: Order, provider: str, charge: Charge) -> Payment:
 
 def order_mark_paid(*, order: Order, charge: Charge, provider: str, actor: str = "") -> Order:
     """Record a captured charge and move the order to paid, once."""
-    with serialized_write(), transaction.atomic():
+    with transaction.atomic():
         payment_record(order=order, provider=provider, charge=charge)
         locked = Order.objects.get(pk=order.pk)
         if locked.status == S.PENDING_PAYMENT:
@@ -107,7 +106,7 @@ def order_mark_paid(*, order: Order, charge: Charge, provider: str, actor: str =
 
 def order_cancel_unpaid(*, order: Order, note: str, actor: str = "") -> Order:
     """Cancel an order whose payment failed; its units go back and its cart reopens."""
-    with serialized_write(), transaction.atomic():
+    with transaction.atomic():
         locked = order_transition(order=order, to=S.CANCELLED, actor=actor, note=note)
         if locked.cart_id:
             Cart.objects.filter(pk=locked.cart_id, status=Cart.Status.ORDERED).update(

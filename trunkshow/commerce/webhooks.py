@@ -9,7 +9,6 @@ from django.db import IntegrityError, transaction
 from trunkshow.commerce.models import Order, Payment, WebhookEvent
 from trunkshow.commerce.orders import order_settle, order_transition, payment_record
 from trunkshow.commerce.payments import Charge, payment_provider
-from trunkshow.common.db import serialized_write
 
 
 def webhook_receive(*, body: bytes, signature: str) -> tuple[WebhookEvent, bool]:
@@ -20,7 +19,7 @@ def webhook_receive(*, body: bytes, signature: str) -> tuple[WebhookEvent, bool]
     provider = payment_provider()
     event = provider.verify_webhook(body=body, signature=signature)
     try:
-        with serialized_write(), transaction.atomic():
+        with transaction.atomic():
             stored = WebhookEvent.objects.create(
                 provider=provider.name,
                 event_id=str(event["id"])[:100],

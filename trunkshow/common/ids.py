@@ -1,11 +1,10 @@
 """Unguessable ids that sort by creation time.
 
 A random id lands on a random page of its unique index, so every new row
-dirties (and on commit writes out) one more index page; on a campaign day
-that was a good part of what a quiz result cost to commit (bench/quiz.py).
-These ids start with the time in milliseconds, so new rows go to the end of
-the index where the previous ones went, and end with enough randomness to
-stay unguessable: a shared link must not lead to its neighbours.
+dirties one more index page. These ids start with the time in milliseconds,
+so new rows go to the end of the index where the previous ones went, and end
+with enough randomness to stay unguessable: a shared link must not lead to
+its neighbours.
 """
 
 from __future__ import annotations
@@ -34,16 +33,3 @@ def sortable_uuid() -> uuid.UUID:
     value = (value & ~(0xF << 76)) | (0x7 << 76)  # version 7
     value = (value & ~(0x3 << 62)) | (0x2 << 62)  # RFC 9562 variant
     return uuid.UUID(int=value)
-
-
-def token_time(token: str) -> float | None:
-    """When a sortable_token() was made (Unix seconds); None if it is not one."""
-    if len(token) < 10:
-        return None
-    milliseconds = 0
-    for character in token[:10]:
-        digit = _SORTABLE.find(character)
-        if digit < 0:
-            return None
-        milliseconds = milliseconds << 5 | digit
-    return milliseconds / 1000

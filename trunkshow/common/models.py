@@ -69,17 +69,3 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.seen_at:%Y-%m-%d %H:%M:%S} {self.note}"
-
-
-class JournalOffset(models.Model):
-    """How far a write-behind journal file has been stored (trunkshow/common/write_behind.py).
-
-    It moves in the same transaction as the rows it stands for, so each
-    journaled line is stored exactly once, whoever stores it.
-    """
-
-    journal = models.CharField(max_length=64, unique=True)
-    offset = models.BigIntegerField(default=0)
-
-    def __str__(self) -> str:
-        return f"{self.journal} @ {self.offset}"

@@ -5,7 +5,7 @@ from trunkshow.inventory.models import StockItem
 
 @admin.register(StockItem)
 class StockItemAdmin(admin.ModelAdmin[StockItem]):
-    list_display = ["sku", "market", "on_hand", "allocated", "available", "updated_at"]
+    list_display = ["sku", "market", "on_hand", "allocated", "unallocated", "updated_at"]
     list_editable = ["on_hand"]
     list_filter = ["market"]
     search_fields = ["sku"]

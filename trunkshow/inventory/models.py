@@ -38,10 +38,10 @@ class StockItem(models.Model):
         ordering = ["sku", "market"]
 
     def __str__(self) -> str:
-        return f"{self.sku} @ {self.market_id}: {self.available}"
+        return f"{self.sku} @ {self.market_id}: {self.unallocated} unallocated"
 
     @property
-    def available(self) -> int:
+    def unallocated(self) -> int:
         return self.on_hand - self.allocated
 
 

@@ -2,13 +2,14 @@
 
 available = on hand - allocated - live reservations of other holders.
 
-Every change to a SKU's stock locks its StockItem rows first, always in
-primary-key order, so two checkouts touching the same SKUs queue instead of
-deadlocking (PostgreSQL: SELECT ... FOR UPDATE; SQLite: the one write lock,
-taken by `serialized_write` and BEGIN IMMEDIATE). The allocation itself is
-one conditional UPDATE per SKU whose WHERE repeats the availability rule, and
-the table's CHECK constraints (allocated <= on hand, nothing negative) are
-the last guard whatever code writes.
+The rule is written once, in `with_available()`, and every read and the
+allocating UPDATE use it. Every change to a SKU's stock locks its StockItem
+rows first, always in primary-key order, so two checkouts touching the same
+SKUs queue instead of deadlocking (PostgreSQL: SELECT ... FOR UPDATE; SQLite:
+the one write lock every transaction takes at BEGIN IMMEDIATE). The
+allocation itself is one conditional UPDATE per SKU filtered on that rule,
+and the table's CHECK constraints (allocated <= on hand, nothing negative)
+are the last guard whatever code writes.
 """
 
 from __future__ import annotations
@@ -16,14 +17,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from trunkshow.common.db import serialized_write
 from trunkshow.inventory.models import Reservation, StockItem
 
 
@@ -81,6 +82,15 @@ def live_held_by_others(*, holder: str, now: object) -> Subquery:
     return Coalesce(Subquery(held), Value(0))  # type: ignore[return-value]
 
 
+def with_available(
+    items: QuerySet[StockItem], *, holder: str = "", now: object = None
+) -> QuerySet[Any]:
+    """Annotate each stock row with `units_available`: on hand - allocated - what live
+    reservations of holders other than `holder` keep back (the one availability rule)."""
+    held = live_held_by_others(holder=holder, now=now or timezone.now())
+    return items.annotate(units_available=F("on_hand") - F("allocated") - held)
+
+
 def _locked_items(*, market_code: str, skus: Iterable[str], holder: str) -> dict[str, StockItem]:
     """Lock the stock rows in primary-key order, then read what others hold back.
 
@@ -97,9 +107,7 @@ def _locked_items(*, market_code: str, skus: Iterable[str], holder: str) -> dict
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-    rows = StockItem.objects.filter(pk__in=locked).annotate(
-        held_by_others=live_held_by_others(holder=holder, now=timezone.now())
-    )
+    rows = with_available(StockItem.objects.filter(pk__in=locked), holder=holder)
     return {item.sku: item for item in rows}
 
 
@@ -117,7 +125,7 @@ def _shortages(items: dict[str, StockItem], wanted: dict[str, int]) -> list[Shor
         if item is None:
             short.append(Shortage(sku, quantity, 0))
             continue
-        available = max(0, item.on_hand - item.allocated - item.held_by_others)  # type: ignore[attr-defined]
+        available = max(0, item.units_available)  # type: ignore[attr-defined]
         limit = item.per_shopper_limit
         if quantity > available or (limit is not None and quantity > limit):
             short.append(Shortage(sku, quantity, available, limit))
@@ -139,13 +147,13 @@ def reservation_set(
     # request that might succeed goes on to lock and check again.
     growing = {sku: q for sku, q in wanted.items() if q > 0}
     if growing:
-        unlocked = StockItem.objects.filter(market_id=market_code, sku__in=growing).annotate(
-            held_by_others=live_held_by_others(holder=holder, now=timezone.now())
+        unlocked = with_available(
+            StockItem.objects.filter(market_id=market_code, sku__in=growing), holder=holder
         )
         short = _shortages({item.sku: item for item in unlocked}, growing)
         if short:
             raise InsufficientStock(short)
-    with serialized_write(), transaction.atomic():
+    with transaction.atomic():
         items = _locked_items(market_code=market_code, skus=wanted, holder=holder)
         short = _shortages(items, {s: q for s, q in wanted.items() if q > 0})
         if short:
@@ -171,7 +179,7 @@ def stock_allocate(*, holder: str, market_code: str, lines: Iterable[tuple[str, 
     """
     wanted = _merge(lines)
     now = timezone.now()
-    with serialized_write(), transaction.atomic():
+    with transaction.atomic():
         items = _locked_items(market_code=market_code, skus=wanted, holder=holder)
         short = _shortages(items, wanted)
         if short:
@@ -180,12 +188,11 @@ def stock_allocate(*, holder: str, market_code: str, lines: Iterable[tuple[str, 
             # The availability rule again, in the UPDATE itself: with the row
             # locked it cannot fail, and if a future code path forgets the lock
             # it still cannot oversell.
-            updated = StockItem.objects.filter(
-                pk=items[sku].pk,
-                on_hand__gte=F("allocated")
-                + quantity
-                + live_held_by_others(holder=holder, now=now),
-            ).update(allocated=F("allocated") + quantity, updated_at=now)
+            updated = (
+                with_available(StockItem.objects.filter(pk=items[sku].pk), holder=holder, now=now)
+                .filter(units_available__gte=quantity)
+                .update(allocated=F("allocated") + quantity, updated_at=now)
+            )
             if updated != 1:
                 raise InsufficientStock([Shortage(sku, quantity, 0)])
         Reservation.objects.filter(holder=holder, market_id=market_code, sku__in=wanted).delete()
@@ -194,7 +201,7 @@ def stock_allocate(*, holder: str, market_code: str, lines: Iterable[tuple[str, 
 def stock_deallocate(*, market_code: str, lines: Iterable[tuple[str, int]]) -> None:
     """Put allocated units back (an order cancelled or refunded before it shipped)."""
     wanted = _merge(lines)
-    with serialized_write(), transaction.atomic():
+    with transaction.atomic():
         for sku in sorted(wanted):
             StockItem.objects.filter(
                 market_id=market_code, sku=sku, allocated__gte=wanted[sku]
@@ -204,7 +211,7 @@ def stock_deallocate(*, market_code: str, lines: Iterable[tuple[str, int]]) -> N
 def stock_ship(*, market_code: str, lines: Iterable[tuple[str, int]]) -> None:
     """Units leave the warehouse: on hand and allocated both go down."""
     wanted = _merge(lines)
-    with serialized_write(), transaction.atomic():
+    with transaction.atomic():
         for sku in sorted(wanted):
             StockItem.objects.filter(
                 market_id=market_code, sku=sku, allocated__gte=wanted[sku]
@@ -217,6 +224,6 @@ def stock_ship(*, market_code: str, lines: Iterable[tuple[str, int]]) -> None:
 
 def reservations_purge_expired() -> int:
     """Delete reservations that ran out (availability already ignores them)."""
-    with serialized_write(), transaction.atomic():
+    with transaction.atomic():
         deleted, _kinds = Reservation.objects.filter(Q(reserved_until__lte=timezone.now())).delete()
     return deleted

@@ -1,43 +1,23 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import lru_cache
 
-from django.db import connection
 from django.utils import timezone
 
-from trunkshow.common.db import fetch_rows
 from trunkshow.inventory.models import Reservation, StockItem
-from trunkshow.inventory.reservations import live_held_by_others
-
-
-@lru_cache(maxsize=64)
-def _in_stock_sql(count: int) -> str:
-    table = connection.ops.quote_name(StockItem._meta.db_table)
-    held = connection.ops.quote_name(Reservation._meta.db_table)
-    placeholders = ", ".join(["%s"] * count)
-    return (
-        f"SELECT s.sku FROM {table} s "  # noqa: S608 - only placeholders are interpolated
-        f"WHERE s.market_id = %s AND s.sku IN ({placeholders}) AND s.on_hand > s.allocated"
-        f" + COALESCE((SELECT SUM(r.quantity) FROM {held} r WHERE r.sku = s.sku"
-        " AND r.market_id = s.market_id AND r.reserved_until > %s), 0)"
-    )
+from trunkshow.inventory.reservations import with_available
 
 
 def in_stock_skus(*, skus: Iterable[str], market_code: str) -> set[str]:
-    """Return which of `skus` have at least one unit available now in the market.
-
-    Every quiz result asks this, so it is one prepared statement rather than
-    an ORM query compiled afresh each time (the compile cost more than the read).
-    """
+    """Return which of `skus` have at least one unit available now in the market."""
     wanted = list(dict.fromkeys(skus))
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
     found: set[str] = set()
     # Chunks keep each statement under every backend's parameter limit.
     for start in range(0, len(wanted), 500):
-        chunk = wanted[start : start + 500]
-        rows = fetch_rows(_in_stock_sql(len(chunk)), [market_code, *chunk, now])
-        found.update(row[0] for row in rows)
+        rows = with_available(
+            StockItem.objects.filter(market_id=market_code, sku__in=wanted[start : start + 500])
+        ).filter(units_available__gt=0)
+        found.update(rows.values_list("sku", flat=True))
     return found
 
 
@@ -49,13 +29,11 @@ def available_by_sku(*, skus: Iterable[str], market_code: str, holder: str = "")
     """
     wanted = list(skus)
     levels = dict.fromkeys(wanted, 0)
-    rows = (
-        StockItem.objects.filter(sku__in=wanted, market_id=market_code)
-        .annotate(held=live_held_by_others(holder=holder, now=timezone.now()))
-        .values_list("sku", "on_hand", "allocated", "held")
-    )
-    for sku, on_hand, allocated, held in rows:
-        levels[sku] = max(0, on_hand - allocated - held)
+    rows = with_available(
+        StockItem.objects.filter(sku__in=wanted, market_id=market_code), holder=holder
+    ).values_list("sku", "units_available")
+    for sku, available in rows:
+        levels[sku] = max(0, available)
     return levels
 
 

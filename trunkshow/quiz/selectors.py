@@ -12,7 +12,6 @@ from trunkshow.catalog.selectors import ProductCard, ranking_rows, sellable_prod
 from trunkshow.common.local_cache import cached, cached_from
 from trunkshow.common.locales import localized, to_django
 from trunkshow.common.money import amount_str, format_price
-from trunkshow.common.write_behind import drain_pending
 from trunkshow.engines.quiz import Candidate, CatalogIndex, QuizDefinition, Ranked, rank
 from trunkshow.engines.quiz.schema import Texts
 from trunkshow.inventory.selectors import in_stock_skus
@@ -91,11 +90,7 @@ def result_by_public_id(public_id: str) -> QuizResult | None:
     if not 10 <= len(public_id) <= 32:
         return None
     query = QuizResult.objects.select_related("version__quiz", "market", "video_message")
-    found = query.filter(public_id=public_id).first()
-    # A link handed out a moment ago may still be in a write-behind journal.
-    if found is None and drain_pending(fresh_id=public_id):
-        found = query.filter(public_id=public_id).first()
-    return found
+    return query.filter(public_id=public_id).first()
 
 
 def _reason(

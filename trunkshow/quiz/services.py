@@ -4,15 +4,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext, override
 
-from trunkshow.common import write_behind
-from trunkshow.common.db import insert_row, insert_values, row_values_like
-from trunkshow.common.group_commit import write_together
 from trunkshow.common.local_cache import cached
 from trunkshow.common.locales import localized, supported_locales, to_django
 from trunkshow.common.models import Market
@@ -22,11 +18,7 @@ from trunkshow.engines.text import clean_display_name
 from trunkshow.quiz import selectors
 from trunkshow.quiz.definitions import checksum, parse_source
 from trunkshow.quiz.models import Quiz, QuizResult, QuizVersion
-from trunkshow.video.models import VideoMessage
-from trunkshow.video.selectors import message_by_composition
-from trunkshow.video.services import message_compose, message_request, message_store_journaled
-
-JOURNAL_KIND = "quiz.result"
+from trunkshow.video.services import message_request
 
 
 class QuizNotFound(LookupError):
@@ -172,66 +164,10 @@ def quiz_result_create(
         "card_titles": outcome.card_titles,
         "product_slugs": [pick.candidate.group for pick in picks],
     }
-    if write_behind.enabled():
-        return _journal_result(compose(), message_compose(**message_parts))
-
-    # The result, its video message and the render job commit together,
-    # in one transaction shared with the other results written meanwhile.
-    def write() -> QuizResult:
+    # The result, its video message and the render job commit together: a
+    # crash after the commit still leaves the render queued.
+    with transaction.atomic():
         stored = compose()
         stored.video_message = message_request(**message_parts)
-        insert_row(stored)
-        return stored
-
-    return write_together(write)
-
-
-# The columns that differ between results (and messages) made from the same
-# answers, market and picks; the rest come from a row made before (row_values_like).
-RESULT_PER_ROW = ("public_id", "name", "video_message", "created_at")
-MESSAGE_PER_ROW = ("token", "composition_key", "name", "created_at")
-
-
-def _journal_result(stored: QuizResult, message: VideoMessage) -> QuizResult:
-    """Journal the result (and a new message) and return it as it will be stored.
-
-    The drain thread stores it within moments (trunkshow/common/write_behind.py);
-    a reader given its link before then stores the journals first.
-    """
-    existing = message_by_composition(message.composition_key)
-    stored.video_message = existing or message
-    seconds = float(getattr(settings, "CATALOG_CACHE_SECONDS", 10))
-    result_template = (
-        stored.version_id, stored.market_id, stored.locale, stored.personalised,
-        tuple(stored.answers.items()),
-        tuple((r["sku"], r["product"], r["score"], tuple(r["matched_tags"]))
-              for r in stored.recommendations),
-    )  # fmt: skip
-    record = {
-        "result": row_values_like(stored, result_template, RESULT_PER_ROW, seconds),
-        "message": None
-        if existing
-        else row_values_like(
-            message,
-            (
-                message.locale,
-                message.card_title,
-                message.card_subtitle,
-                tuple(message.clip_ids),
-                tuple(sorted(message.card_titles.items())),
-            ),
-            MESSAGE_PER_ROW,
-            seconds,
-        ),
-    }
-    write_behind.append(JOURNAL_KIND, record)
+        stored.save(force_insert=True)
     return stored
-
-
-def quiz_results_store_journaled(records: list[dict[str, Any]]) -> None:
-    """Store journaled results and their new messages (the drain's transaction commits them)."""
-    for record in records:
-        row = record["result"]
-        if record.get("message") is not None:
-            row["video_message_id"] = message_store_journaled(record["message"])
-        insert_values(QuizResult, row, ignore_conflicts=True)

@@ -7,12 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
 
-from trunkshow.common.db import fetch_rows
 from trunkshow.common.local_cache import cached, cached_from
 from trunkshow.common.locales import supported_locales
-from trunkshow.common.write_behind import drain_pending
 from trunkshow.video.models import DesignerClip, VideoMessage
 
 READY_CLIPS_KEY = ("video.ready_clips",)
@@ -102,24 +99,7 @@ def composition_parts(
 def message_by_token(token: str) -> VideoMessage | None:
     if not 10 <= len(token) <= 32:
         return None
-    found = VideoMessage.objects.filter(token=token).first()
-    # A token handed out a moment ago may still be in a write-behind journal.
-    if found is None and drain_pending(fresh_id=token):
-        found = VideoMessage.objects.filter(token=token).first()
-    return found
-
-
-def message_by_composition(key: str) -> VideoMessage | None:
-    """The message already made for this composition, if any.
-
-    Asked by every quiz result and almost always None (each shopper's name
-    makes a new composition): one prepared statement, not an ORM query
-    compiled afresh (which cost more than the rest of the lookup).
-    """
-    table = connection.ops.quote_name(VideoMessage._meta.db_table)
-    rows = fetch_rows(f"SELECT id FROM {table} WHERE composition_key = %s", [key])  # noqa: S608
-    row = rows[0] if rows else None
-    return None if row is None else VideoMessage.objects.filter(pk=row[0]).first()
+    return VideoMessage.objects.filter(token=token).first()
 
 
 def message_payload(message: VideoMessage, *, absolute: Callable[[str], str]) -> dict[str, Any]:

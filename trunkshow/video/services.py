@@ -6,14 +6,11 @@ from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from trunkshow.common.db import insert_row, insert_values, serialized_write
-from trunkshow.common.jobs import enqueue_in_transaction
 from trunkshow.common.local_cache import forget
 from trunkshow.common.locales import supported_locales
 from trunkshow.engines.text import clean_display_name
@@ -146,39 +143,21 @@ def message_request(
         name=name, locale=locale, profile_key=profile_key, card_title=card_title,
         card_subtitle=card_subtitle, product_slugs=product_slugs, card_titles=card_titles,
     )  # fmt: skip
-    # One transaction for the message and its render job (an outbox): both
-    # or neither. A caller may widen it to its own rows (no savepoint: an
-    # error here fails the caller's transaction anyway).
-    with serialized_write(), transaction.atomic(savepoint=False):
-        if insert_row(message, ignore_conflicts=True):
-            _enqueue_in_transaction(message.pk)
-            return message
-    return VideoMessage.objects.get(composition_key=message.composition_key)
-
-
-def message_store_journaled(values: dict[str, Any]) -> int:
-    """Store a message a request journaled (its row_values), queue its render; return its id.
-
-    The shopper was already given this message's token, so the token must
-    lead to a message: if an identical composition was stored meanwhile
-    (the same shopper twice within moments), this one gets its own render
-    rather than a link that leads nowhere.
-    """
-    pk = insert_values(VideoMessage, values, ignore_conflicts=True)
-    if pk is None:
-        stored = VideoMessage.objects.filter(token=values["token"]).values_list("pk", flat=True)
-        if stored:
-            return int(stored[0])
-        twin = hashlib.sha256((values["composition_key"] + values["token"]).encode()).hexdigest()
-        pk = insert_values(VideoMessage, {**values, "composition_key": twin})
-    _enqueue_in_transaction(pk)
-    return int(pk)
-
-
-def _enqueue_in_transaction(message_id: int) -> None:
-    from trunkshow.video.tasks import render_video_message
-
-    enqueue_in_transaction(render_video_message, message_id)
+    # The message and its render job (a row on the database queue) commit
+    # together or not at all. get_or_create tries the insert in a savepoint,
+    # so two shoppers racing for one composition share it.
+    with transaction.atomic():
+        stored, created = VideoMessage.objects.get_or_create(
+            composition_key=message.composition_key,
+            defaults={
+                field: getattr(message, field)
+                for field in ("token", "name", "locale", "card_title", "card_subtitle",
+                              "card_titles", "clip_ids")
+            },
+        )  # fmt: skip
+        if created:
+            _enqueue(stored.pk)
+    return stored
 
 
 def _enqueue(message_id: int) -> None:

@@ -21,7 +21,6 @@ from django.db import DatabaseError
 from django.utils.module_loading import import_string
 
 from trunkshow.common.tasks import record_worker_heartbeat
-from trunkshow.common.write_behind import store_orphans
 
 STOP_GRACE_SECONDS = 10
 
@@ -68,9 +67,6 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
-
-        # Results a crashed server journaled but had not stored yet.
-        store_orphans()
 
         # Each child gets its own process group so a Ctrl-C at the terminal
         # reaches only this launcher, which then stops them in order.
