@@ -17,6 +17,7 @@ from ninja.responses import NinjaJSONEncoder
 
 from trunkshow.commerce.api import router as commerce_router
 from trunkshow.common.api_errors import ApiError, api_json_body
+from trunkshow.common.errors import DomainError
 from trunkshow.quiz.api import router as quiz_router
 from trunkshow.storefront.api import router as catalog_router
 from trunkshow.studio.api import router as studio_router
@@ -68,6 +69,11 @@ api = NinjaAPI(
 @api.exception_handler(ApiError)
 def on_api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
     return api.create_response(request, exc.body(), status=exc.status)
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return on_api_error(request, ApiError.from_domain(exc))
 
 
 @api.exception_handler(HttpError)

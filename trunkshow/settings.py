@@ -193,7 +193,7 @@ CATALOG_CACHE_SECONDS = float(os.environ.get("CATALOG_CACHE_SECONDS", "10"))
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
-        "QUEUES": ["default", "video"],
+        "QUEUES": ["default", "orders", "video"],
         # Time-ordered job ids (UUIDv7): a new job row lands beside the last
         # in the key index instead of on a random page.
         "OPTIONS": {"id_function": "trunkshow.common.ids.sortable_uuid"},

@@ -12,6 +12,7 @@ from django.test import Client
 from PIL import Image
 
 from tests.commerce.conftest import checkout_body
+from tests.jobs import run_queued_jobs
 from tests.studio.test_designs_api import design
 from trunkshow.atelier.models import WorkOrder
 from trunkshow.inventory.models import StockItem
@@ -35,6 +36,7 @@ def paid_artisan_order() -> WorkOrder:
     cart = post("/api/v1/carts", {"market": "CN"})["id"]
     post(f"/api/v1/carts/{cart}/lines", {"design_id": made["id"], "quantity": 1})
     post(f"/api/v1/carts/{cart}/checkout", checkout_body(), HTTP_IDEMPOTENCY_KEY="board")
+    run_queued_jobs("orders")
     return WorkOrder.objects.get()
 
 

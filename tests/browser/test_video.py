@@ -11,7 +11,7 @@ from django.db import connection
 
 from tests.browser.conftest import wait_until
 from trunkshow.video.models import VideoMessage
-from trunkshow.video.tasks import render_video_message
+from trunkshow.video.services import render_video_message
 
 pytestmark = pytest.mark.browser
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.utils import timezone
 
 from tests.commerce.conftest import checkout_body
 from trunkshow.commerce.models import IdempotencyRecord, Order, SandboxCharge, WebhookEvent
@@ -83,17 +85,53 @@ def test_the_same_key_with_another_body_is_422(client, store):
 
 def test_a_second_request_while_the_first_runs_is_409(client, store):
     cart_id = cart_with(client, [("TOTE-1", 1)])
-    from trunkshow.commerce.api import CheckoutIn
-    from trunkshow.commerce.checkout import request_fingerprint
-
     # The first request has claimed the key and not finished yet.
-    fingerprint = request_fingerprint(CheckoutIn(**checkout_body()).dict())
-    IdempotencyRecord.objects.create(
-        scope=f"checkout:{cart_id}", key="key-1", request_hash=fingerprint
-    )
+    in_flight(cart_id, "key-1", lease_left=timedelta(seconds=30))
     response = checkout(client, cart_id, checkout_body())
     assert response.status_code == 409 and response.json()["code"] == "request_in_progress"
     assert not Order.objects.exists()
+
+
+def in_flight(cart_id: str, key: str, *, lease_left: timedelta) -> IdempotencyRecord:
+    from trunkshow.commerce.api import CheckoutIn
+    from trunkshow.commerce.idempotency import request_fingerprint
+
+    fingerprint = request_fingerprint(CheckoutIn(**checkout_body()).dict())
+    return IdempotencyRecord.objects.create(
+        scope=f"checkout:{cart_id}", key=key, request_hash=fingerprint,
+        lease_until=timezone.now() + lease_left,
+    )  # fmt: skip
+
+
+def test_a_key_whose_first_request_died_can_be_retried_once_its_lease_ran_out(client, store):
+    # Given a first request that claimed the key and died mid-way a while ago
+    cart_id = cart_with(client, [("TOTE-1", 1)])
+    in_flight(cart_id, "key-1", lease_left=timedelta(seconds=-1))
+
+    # When the shopper's app retries with the same key
+    response = checkout(client, cart_id, checkout_body())
+
+    # Then the checkout runs, once, and its answer is kept for the next retry
+    assert response.status_code == 201, response.json()
+    replay = checkout(client, cart_id, checkout_body())
+    assert replay.status_code == 201 and replay.json() == response.json()
+    assert Order.objects.count() == 1 and SandboxCharge.objects.count() == 1
+
+
+def test_a_kept_answer_is_forgotten_after_a_day(client, store):
+    # Given a key answered more than 24 hours ago (for a cart that was then emptied)
+    cart_id = cart_with(client, [("TOTE-1", 1)])
+    record = in_flight(cart_id, "key-1", lease_left=timedelta(0))
+    IdempotencyRecord.objects.filter(pk=record.pk).update(
+        done=True, response_status=402, response_body={"code": "payment_declined"},
+        completed_at=timezone.now() - timedelta(hours=25), lease_until=None,
+    )  # fmt: skip
+
+    # When the same key comes again
+    response = checkout(client, cart_id, checkout_body())
+
+    # Then it is a new request, not yesterday's answer
+    assert response.status_code == 201
 
 
 def test_a_declined_payment_leaves_no_order_standing_and_gives_the_units_back(client, store):
@@ -197,6 +235,7 @@ def test_money_taken_before_a_crash_is_settled_by_reconciliation(client, store):
     from trunkshow.commerce.checkout import checkout_place
     from trunkshow.commerce.models import Cart
     from trunkshow.commerce.payments import PaymentError
+    from trunkshow.common.errors import Unavailable
 
     def crash(self, **kwargs):
         raise PaymentError("connection reset")
@@ -205,10 +244,10 @@ def test_money_taken_before_a_crash_is_settled_by_reconciliation(client, store):
     original = SandboxProvider.capture
     SandboxProvider.capture = crash  # type: ignore[method-assign]
     try:
-        outcome = checkout_place(cart=Cart.objects.get(public_id=cart_id), payload=checkout_body())
+        with pytest.raises(Unavailable):
+            checkout_place(cart=Cart.objects.get(public_id=cart_id), payload=checkout_body())
     finally:
         SandboxProvider.capture = original  # type: ignore[method-assign]
-    assert outcome.status == 503
     order = Order.objects.get()
     assert order.status == "pending_payment"
     assert provider.lookup(order_ref=order.public_id).status == "authorized"

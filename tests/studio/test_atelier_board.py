@@ -277,7 +277,7 @@ def test_a_diy_order_gets_a_pick_list_and_its_own_painting_guide(client, worksho
     kit_orders_create_for_order(kit.order_line.order_id)  # the event told again: still one kit
     assert KitOrder.objects.count() == 1
     # The worker prints the guide in both languages as soon as the order is paid.
-    queued = DBTaskResult.objects.filter(task_path="trunkshow.atelier.tasks.prepare_sheets")
+    queued = DBTaskResult.objects.filter(task_path="trunkshow.atelier.services.prepare_sheets")
     assert queued.count() == 1 and queued.get().args_kwargs["args"] == ["kit", kit.pk]
     assert sheets_prepare(kind="kit", pk=kit.pk) == 2
     order = client.get(

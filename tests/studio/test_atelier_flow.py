@@ -7,6 +7,7 @@ import json
 import pytest
 
 from tests.commerce.conftest import checkout_body
+from tests.jobs import run_queued_jobs
 from tests.studio.test_designs_api import GREEN, design, post
 from trunkshow.atelier.models import Artisan, WorkOrder, WorkOrderPhoto
 from trunkshow.atelier.services import WorkOrderError, work_order_move, work_orders_create_for_order
@@ -30,9 +31,11 @@ def buy(client, made: dict, key: str) -> dict:
         ).status_code
         == 201
     )
-    return api(
+    placed = api(
         client, f"/api/v1/carts/{cart}/checkout", checkout_body(), HTTP_IDEMPOTENCY_KEY=key
     ).json()
+    run_queued_jobs("orders")  # what the worker does once the order is paid
+    return placed
 
 
 @pytest.fixture
@@ -131,5 +134,6 @@ def test_the_wait_is_shown_in_the_cart_at_checkout_and_on_the_order(workshop):
     placed = api(
         client, f"/api/v1/carts/{cart_id}/checkout", checkout_body(), HTTP_IDEMPOTENCY_KEY="x"
     ).json()
+    run_queued_jobs("orders")
     page = client.get(f"/zh-hans/orders/{placed['order_id']}/").content.decode()
     assert "工匠承诺在" in page and WorkOrder.objects.get().promised_ship_date.isoformat() in page

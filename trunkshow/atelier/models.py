@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from trunkshow.commerce.models import new_access_token
+from trunkshow.common.models import TransitionRecord
 
 
 def default_hours() -> list[float]:
@@ -81,16 +82,11 @@ class WorkOrder(models.Model):
         return f"{self.order_number}/{self.pk} {self.status}"
 
 
-class WorkOrderEvent(models.Model):
+class WorkOrderEvent(TransitionRecord):
     work_order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="events")
-    from_status = models.CharField(max_length=20, blank=True)
-    to_status = models.CharField(max_length=20)
-    actor = models.CharField(max_length=150, blank=True)
-    note = models.CharField(max_length=500, blank=True)
-    at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["at", "pk"]
+    class Meta(TransitionRecord.Meta):
+        pass
 
     def __str__(self) -> str:
         return f"{self.work_order_id}: {self.from_status or '-'} -> {self.to_status}"

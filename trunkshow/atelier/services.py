@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import io
-import logging
 import secrets
 from collections.abc import Callable
 from datetime import timedelta
@@ -13,6 +12,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import task
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from trunkshow.atelier import sheets
@@ -27,21 +27,22 @@ from trunkshow.atelier.models import (
 from trunkshow.atelier.selectors import photo_path, promise_for, sheet_cache_path
 from trunkshow.commerce.models import Order, OrderLine
 from trunkshow.commerce.orders import order_transition
+from trunkshow.common.errors import Conflict
+from trunkshow.common.transitions import Transitions
 from trunkshow.studio.models import Design
 from trunkshow.studio.selectors import design_effort_hours
 from trunkshow.studio.services import template_geometry
 
-logger = logging.getLogger(__name__)
-
 S = WorkOrder.Status
-TRANSITIONS: dict[str, set[str]] = {
-    S.QUEUED: {S.IN_PAINTING},
-    S.IN_PAINTING: {S.DRYING},
-    S.DRYING: {S.QUALITY_CHECK},
-    S.QUALITY_CHECK: {S.READY_TO_SHIP, S.IN_PAINTING},  # rework goes back to the bench
-    S.READY_TO_SHIP: {S.SHIPPED},
-    S.SHIPPED: set(),
-}
+TRANSITIONS = Transitions(
+    {
+        S.QUEUED: {S.IN_PAINTING},
+        S.IN_PAINTING: {S.DRYING},
+        S.DRYING: {S.QUALITY_CHECK},
+        S.QUALITY_CHECK: {S.READY_TO_SHIP, S.IN_PAINTING},  # rework goes back to the bench
+        S.READY_TO_SHIP: {S.SHIPPED},
+    }
+)
 # Work stops on a bag whose order was given up: its money went back.
 STOPPED_ORDERS = {Order.Status.CANCELLED, Order.Status.REFUNDED}
 PHOTO_FORMATS = {"JPEG", "PNG", "WEBP", "MPO"}
@@ -51,8 +52,8 @@ PHOTO_LONG_SIDE = 2400
 NOTE_MAX = 1000
 
 
-class WorkOrderError(Exception):
-    pass
+class WorkOrderError(Conflict):
+    code = "work_order_refused"
 
 
 def _snapshot(design: Design, line: OrderLine) -> dict[str, Any]:
@@ -133,16 +134,8 @@ def kit_orders_create_for_order(order_id: int) -> list[KitOrder]:
 
 
 def _prepare_sheets_later(kind: str, pk: int) -> None:
-    """Have the worker print the sheets now, so no shopper or artisan waits for one.
-
-    Best effort: if the queue is unreachable the first download makes the sheet.
-    """
-    from trunkshow.atelier.tasks import prepare_sheets  # tasks import this module
-
-    try:
-        prepare_sheets.enqueue(kind, pk)
-    except Exception:
-        logger.warning("could not queue the %s sheets of %s", kind, pk, exc_info=True)
+    """Have the worker print the sheets now, so no shopper or artisan waits for one."""
+    prepare_sheets.enqueue(kind, pk)
 
 
 def _record(work_order: WorkOrder, before: str, to: str, actor: str, note: str = "") -> None:
@@ -199,7 +192,7 @@ def work_order_move(
     """Move the bag one step; an artisan starting unassigned work claims it."""
     with transaction.atomic():
         locked = _locked(work_order, expected)
-        if to not in TRANSITIONS[locked.status]:
+        if to == locked.status or not TRANSITIONS.allows(locked.status, to):
             raise WorkOrderError(
                 _("A bag cannot go from “%(from)s” to “%(to)s”.")
                 % {"from": locked.get_status_display(), "to": S(to).label if to in S else to}
@@ -337,6 +330,11 @@ def sheets_prepare(*, kind: str, pk: int) -> int:
         elif kit is not None:
             kit_guide_file(kit, language)
     return len(sheets.LANGUAGES)
+
+
+@task()
+def prepare_sheets(kind: str, pk: int) -> int:
+    return sheets_prepare(kind=kind, pk=pk)
 
 
 def sheet_ensure(key: str, build: Callable[[], bytes]) -> Path:

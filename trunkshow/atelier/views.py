@@ -137,7 +137,7 @@ def work_order_page(request: HttpRequest, pk: int) -> HttpResponse:
         "wo": work_order,
         "artisan": selectors.artisan_for(request.user),
         "artisans": selectors.active_artisans(),
-        "moves": [WorkOrder.Status(to) for to in TRANSITIONS[work_order.status]],
+        "moves": [to for to in WorkOrder.Status if to in TRANSITIONS.following(work_order.status)],
         "colours": sheets.board_colours(snapshot, locale),
         "preview_url": sheets.preview_url(snapshot),
         "overdue": work_order.promised_ship_date < selectors.workshop_today()

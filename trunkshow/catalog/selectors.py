@@ -177,22 +177,31 @@ class Offer:
     currency: str
     image_url: str
 
+    @property
+    def slug(self) -> str:
+        return self.product_slug
+
+
+def offer_of(card: ProductCard, variant: VariantCard) -> Offer:
+    """The one place a product card's variant becomes what a line or a pick shows."""
+    return Offer(
+        sku=variant.sku,
+        product_slug=card.slug,
+        title=card.title,
+        color_name=variant.color_name,
+        amount=variant.amount,
+        currency=variant.currency,
+        image_url=variant.image_url,
+    )
+
 
 def _offers(cards: list[ProductCard], wanted: set[str]) -> dict[str, Offer]:
-    offers: dict[str, Offer] = {}
-    for card in cards:
-        for variant in card.variants:
-            if variant.sku in wanted:
-                offers[variant.sku] = Offer(
-                    sku=variant.sku,
-                    product_slug=card.slug,
-                    title=card.title,
-                    color_name=variant.color_name,
-                    amount=variant.amount,
-                    currency=variant.currency,
-                    image_url=variant.image_url,
-                )
-    return offers
+    return {
+        variant.sku: offer_of(card, variant)
+        for card in cards
+        for variant in card.variants
+        if variant.sku in wanted
+    }
 
 
 def offers_by_sku(

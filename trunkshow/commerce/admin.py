@@ -11,8 +11,9 @@ from trunkshow.commerce.models import (
     Payment,
     ShippingMethod,
 )
-from trunkshow.commerce.orders import TransitionError, order_refund, order_transition
+from trunkshow.commerce.orders import order_refund, order_transition
 from trunkshow.commerce.payments import PaymentError
+from trunkshow.common.transitions import TransitionRefused
 
 
 @admin.register(ShippingMethod)
@@ -76,7 +77,7 @@ class OrderAdmin(admin.ModelAdmin[Order]):
             try:
                 order_transition(order=order, to=to, actor=request.user.get_username())
                 moved += 1
-            except TransitionError as exc:
+            except TransitionRefused as exc:
                 self.message_user(request, f"{order.number}: {exc}", level=messages.WARNING)
         self.message_user(request, f"{moved} order(s) now {to}.")
 
@@ -97,5 +98,5 @@ class OrderAdmin(admin.ModelAdmin[Order]):
         for order in queryset:
             try:
                 order_refund(order=order, actor=request.user.get_username())
-            except (TransitionError, PaymentError) as exc:
+            except (TransitionRefused, PaymentError) as exc:
                 self.message_user(request, f"{order.number}: {exc}", level=messages.WARNING)

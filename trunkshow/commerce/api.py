@@ -6,6 +6,7 @@ access token its checkout returned (or the session that placed it).
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any
 
@@ -14,15 +15,17 @@ from ninja import Field, Router, Schema, Status
 from pydantic import StrictInt, StrictStr, field_validator
 
 from trunkshow.commerce import carts, selectors
-from trunkshow.commerce.checkout import checkout_place, checkout_with_key
+from trunkshow.commerce.checkout import checkout_place, order_body
+from trunkshow.commerce.idempotency import idempotent, request_fingerprint
 from trunkshow.commerce.models import Cart
 from trunkshow.commerce.payments import InvalidSignature
-from trunkshow.commerce.webhooks import webhook_receive
+from trunkshow.commerce.webhooks import MalformedEvent, webhook_receive
 from trunkshow.common.api_errors import ApiError, resolve_market
+from trunkshow.common.errors import DomainError
 from trunkshow.common.locales import normalize_locale
-from trunkshow.inventory.reservations import InsufficientStock
 from trunkshow.studio.selectors import design_by_public_id
 
+logger = logging.getLogger(__name__)
 router = Router(tags=["commerce"])
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,63}$")
 SKU = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,63}$")
@@ -102,18 +105,6 @@ def _session_key(request: HttpRequest) -> str:
     return (session.session_key or "") if session is not None else ""
 
 
-def _stock_error(exc: InsufficientStock) -> ApiError:
-    error = ApiError(409, "insufficient_stock", "Not enough units for this cart.")
-    error.extra = {"lines": [s.as_dict() for s in exc.shortages]}
-    return error
-
-
-def _cart_error(exc: carts.CartError) -> ApiError:
-    if exc.field:
-        return ApiError.unprocessable([(["body", exc.field], exc.message)])
-    return ApiError(409, exc.code, exc.message)
-
-
 @router.post("/carts", response={201: dict[str, Any]}, summary="Start a cart in a market")
 def create_cart(request: HttpRequest, payload: CartIn) -> Status[dict[str, Any]]:
     market, locale = resolve_market(payload.market, payload.locale, where="body")
@@ -132,21 +123,16 @@ def add_line(request: HttpRequest, cart_id: str, payload: LineIn) -> Status[dict
     cart = _cart_or_404(cart_id)
     if (payload.sku is None) == (payload.design_id is None):
         raise ApiError.unprocessable([(["body", "sku"], "Give either sku or design_id.")])
-    try:
-        if payload.design_id is not None:
-            design = design_by_public_id(payload.design_id)
-            if design is None:
-                raise ApiError.unprocessable([(["body", "design_id"], "No such design.")])
-            carts.cart_design_add(cart=cart, design=design, quantity=payload.quantity)
-        else:
-            assert payload.sku is not None  # noqa: S101 - checked above
-            if not SKU.match(payload.sku):
-                raise ApiError.unprocessable([(["body", "sku"], "Not a SKU.")])
-            carts.cart_line_set(cart=cart, sku=payload.sku, quantity=payload.quantity)
-    except carts.CartError as exc:
-        raise _cart_error(exc) from exc
-    except InsufficientStock as exc:
-        raise _stock_error(exc) from exc
+    if payload.design_id is not None:
+        design = design_by_public_id(payload.design_id)
+        if design is None:
+            raise ApiError.unprocessable([(["body", "design_id"], "No such design.")])
+        carts.cart_design_add(cart=cart, design=design, quantity=payload.quantity)
+    else:
+        assert payload.sku is not None  # noqa: S101 - checked above
+        if not SKU.match(payload.sku):
+            raise ApiError.unprocessable([(["body", "sku"], "Not a SKU.")])
+        carts.cart_line_set(cart=cart, sku=payload.sku, quantity=payload.quantity)
     return Status(201, selectors.cart_payload(cart, locale=_locale(cart, None)))
 
 
@@ -158,15 +144,10 @@ def update_line(
     design = _design_line(cart, sku)
     if design is None and not cart.lines.filter(sku=sku, design__isnull=True).exists():
         raise ApiError(404, "not_found", "No such line in this cart.")
-    try:
-        if design is not None:
-            carts.cart_design_set(cart=cart, design=design, quantity=payload.quantity)
-        else:
-            carts.cart_line_set(cart=cart, sku=sku, quantity=payload.quantity, add=False)
-    except carts.CartError as exc:
-        raise _cart_error(exc) from exc
-    except InsufficientStock as exc:
-        raise _stock_error(exc) from exc
+    if design is not None:
+        carts.cart_design_set(cart=cart, design=design, quantity=payload.quantity)
+    else:
+        carts.cart_line_set(cart=cart, sku=sku, quantity=payload.quantity, add=False)
     return selectors.cart_payload(cart, locale=_locale(cart, None))
 
 
@@ -174,13 +155,10 @@ def update_line(
 def delete_line(request: HttpRequest, cart_id: str, sku: str) -> Status[None]:
     cart = _cart_or_404(cart_id)
     design = _design_line(cart, sku)
-    try:
-        if design is not None:
-            carts.cart_design_set(cart=cart, design=design, quantity=0)
-        else:
-            carts.cart_line_remove(cart=cart, sku=sku)
-    except carts.CartError as exc:
-        raise _cart_error(exc) from exc
+    if design is not None:
+        carts.cart_design_set(cart=cart, design=design, quantity=0)
+    else:
+        carts.cart_line_remove(cart=cart, sku=sku)
     return Status(204, None)
 
 
@@ -193,18 +171,36 @@ def delete_line(request: HttpRequest, cart_id: str, sku: str) -> Status[None]:
 def checkout(request: HttpRequest, cart_id: str, payload: CheckoutIn) -> Status[dict[str, Any]]:
     cart = _cart_or_404(cart_id)
     key = request.headers.get("Idempotency-Key")
-    data = payload.dict()
-    if key is not None:
-        if not 1 <= len(key) <= 255:
-            raise ApiError.unprocessable(
-                [(["header", "Idempotency-Key"], "Use 1 to 255 characters.")]
-            )
-        outcome = checkout_with_key(
-            cart=cart, key=key, payload=data, session_key=_session_key(request)
-        )
-    else:
-        outcome = checkout_place(cart=cart, payload=data, session_key=_session_key(request))
-    return Status(outcome.status, outcome.body)
+    if key is not None and not 1 <= len(key) <= 255:
+        raise ApiError.unprocessable([(["header", "Idempotency-Key"], "Use 1 to 255 characters.")])
+    status, body = checkout_answer(
+        cart=cart, key=key, payload=payload.dict(), session_key=_session_key(request)
+    )
+    return Status(status, body)
+
+
+def checkout_answer(
+    *, cart: Cart, key: str | None, payload: dict[str, Any], session_key: str
+) -> tuple[int, dict[str, Any]]:
+    """Checkout's answer as the API gives it (the checkout page reads the same one):
+    201 and the order, or the error; once per Idempotency-Key when there is one."""
+
+    def run() -> tuple[int, dict[str, Any]]:
+        try:
+            order = checkout_place(cart=cart, payload=payload, session_key=session_key)
+        except DomainError as exc:
+            return ApiError.from_domain(exc).answer()
+        return 201, order_body(order)
+
+    if key is None:
+        return run()
+    try:
+        return idempotent(
+            scope=f"checkout:{cart.public_id}", key=key,
+            fingerprint=request_fingerprint(payload), run=run,
+        )  # fmt: skip
+    except DomainError as exc:
+        return ApiError.from_domain(exc).answer()
 
 
 @router.get("/orders/{order_id}", summary="An order: lines, totals, status and history")
@@ -227,4 +223,12 @@ def sandbox_webhook(request: HttpRequest) -> HttpResponse | dict[str, Any]:
         event, fresh = webhook_receive(body=request.body, signature=signature)
     except InvalidSignature as exc:
         raise ApiError(400, "bad_signature", str(exc)) from exc
+    except MalformedEvent as exc:
+        error = ApiError.from_domain(exc)
+        error.status = 400  # what a provider reads as "do not send this again"
+        raise error from exc
+    except Exception as exc:
+        # Not marked applied: the provider's redelivery applies it.
+        logger.exception("a sandbox webhook could not be applied")
+        raise ApiError(503, "not_applied", "The event was not applied; send it again.") from exc
     return {"received": event.event_id, "duplicate": not fresh}

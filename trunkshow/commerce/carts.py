@@ -6,6 +6,7 @@ from django.db import transaction
 
 from trunkshow.catalog.selectors import sellable_skus
 from trunkshow.commerce.models import Cart, CartLine, LineMode
+from trunkshow.common.errors import Conflict, Invalid
 from trunkshow.common.models import Market
 from trunkshow.inventory.reservations import (
     reservation_set,
@@ -16,12 +17,8 @@ MAX_LINE_QUANTITY = 10
 MAX_LINES = 50
 
 
-class CartError(Exception):
-    def __init__(self, code: str, message: str, field: str = "") -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.field = field
+class CartClosed(Conflict):
+    code = "cart_closed"
 
 
 def cart_create(*, market: Market, locale: str = "", session_key: str = "") -> Cart:
@@ -30,19 +27,20 @@ def cart_create(*, market: Market, locale: str = "", session_key: str = "") -> C
 
 def _require_open(cart: Cart) -> None:
     if cart.status != Cart.Status.OPEN:
-        raise CartError("cart_closed", "This cart has been checked out; start a new one.")
+        raise CartClosed("This cart has been checked out; start a new one.")
 
 
 def cart_line_set(*, cart: Cart, sku: str, quantity: int, add: bool = True) -> CartLine | None:
     """Add `quantity` of a SKU (or set it, with add=False) and hold it in stock.
 
-    Raises CartError for an unknown SKU or a quantity out of range, and
-    InsufficientStock (nothing changed) when the units are not there.
+    Raises Invalid for an unknown SKU or a quantity out of range, CartClosed,
+    Conflict for too many lines, and InsufficientStock (nothing changed) when
+    the units are not there.
     """
     _require_open(cart)
     removing = quantity <= 0 and not add
     if not removing and sku not in sellable_skus(market_code=cart.market_id):
-        raise CartError("unknown_sku", f"{sku[:64]!r} is not sold in {cart.market_id}.", "sku")
+        raise Invalid.field("sku", f"{sku[:64]!r} is not sold in {cart.market_id}.")
     return _line_set(cart=cart, sku=sku, design=None, quantity=quantity, add=add)
 
 
@@ -53,10 +51,9 @@ def cart_design_add(*, cart: Cart, design: Design, quantity: int) -> CartLine | 
     """
     _require_open(cart)
     if design.market_id != cart.market_id:
-        raise CartError(
-            "wrong_market",
-            f"This design was priced for {design.market_id}; the cart is in {cart.market_id}.",
+        raise Invalid.field(
             "design_id",
+            f"This design was priced for {design.market_id}; the cart is in {cart.market_id}.",
         )
     return _line_set(
         cart=cart, sku=design.template.product_sku, design=design, quantity=quantity, add=True
@@ -79,13 +76,9 @@ def _line_set(
         line = CartLine.objects.filter(cart=cart, sku=sku, design=design).first()
         new_quantity = (line.quantity if line and add else 0) + quantity
         if new_quantity > MAX_LINE_QUANTITY:
-            raise CartError(
-                "quantity_too_large",
-                f"At most {MAX_LINE_QUANTITY} of one item per order.",
-                "quantity",
-            )
+            raise Invalid.field("quantity", f"At most {MAX_LINE_QUANTITY} of one item per order.")
         if line is None and new_quantity > 0 and cart.lines.count() >= MAX_LINES:
-            raise CartError("too_many_lines", f"At most {MAX_LINES} lines in a cart.")
+            raise Conflict(f"At most {MAX_LINES} lines in a cart.", code="too_many_lines")
         # One hold per SKU for the whole cart: bags as sold and bags made on
         # the same blank draw on the same units.
         others = sum(

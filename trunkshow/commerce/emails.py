@@ -3,7 +3,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext, override
+from django_tasks import task
 
 from trunkshow.commerce.events import line_details
 from trunkshow.commerce.models import Order
@@ -12,8 +14,15 @@ from trunkshow.common.money import format_price
 
 
 def order_confirmation_send(*, order_id: int) -> str:
-    """Email the shopper their order, in the language they shopped in."""
+    """Email the shopper their order, in the language they shopped in, once.
+
+    A job run twice (at-least-once delivery) finds the order already
+    confirmed and sends nothing; a crash between sending and marking may
+    send a second copy, never none.
+    """
     order = Order.objects.prefetch_related("lines").get(pk=order_id)
+    if order.confirmation_sent_at is not None:
+        return order.number
     language = to_django(order.locale)
     details = line_details(
         [line.pk for line in order.lines.all()], absolute=lambda path: settings.SITE_URL + path
@@ -47,4 +56,10 @@ def order_confirmation_send(*, order_id: int) -> str:
         subject = gettext("Your Trunk Show order %(number)s") % {"number": order.number}
         body = render_to_string("commerce/email/confirmation.txt", context)
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [order.email])
+    Order.objects.filter(pk=order.pk).update(confirmation_sent_at=timezone.now())
     return order.number
+
+
+@task(queue_name="orders")
+def send_order_confirmation(order_id: int) -> str:
+    return order_confirmation_send(order_id=order_id)

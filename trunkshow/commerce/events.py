@@ -1,7 +1,10 @@
 """Commerce tells the apps above it what happened, without importing them.
 
 Apps higher in the dependency order (the atelier, campaigns) subscribe in
-their AppConfig.ready; commerce announces after the transaction commits.
+their AppConfig.ready; commerce announces from a job enqueued in the
+transaction that made the event (orders.order_paid_follow_up), so an
+announcement is never lost with a process and a subscriber's error never
+fails the request that paid.
 Two kinds of hooks: events (an order was paid) and line details (what the
 atelier knows about an order line, shown on the order).
 """
@@ -11,6 +14,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from typing import Any
+
+from django.db import transaction
 
 logger = logging.getLogger(__name__)
 
@@ -25,9 +30,21 @@ def subscribe(event: str, handler: Callable[[int], object]) -> None:
         _handlers[event].append(handler)
 
 
-def announce(event: str, order_id: int) -> None:
+def announce(event: str, order_id: int) -> int:
+    """Call every subscriber, each in its own transaction; return how many failed.
+
+    One failing does not stop the others: each is safe to call again, and
+    the caller tries the whole announcement again later.
+    """
+    failed = 0
     for handler in _handlers.get(event, []):
-        handler(order_id)
+        try:
+            with transaction.atomic():
+                handler(order_id)
+        except Exception:
+            logger.exception("%s of order %s: %s failed", event, order_id, handler)
+            failed += 1
+    return failed
 
 
 def provide_line_details(provider: Callable[[list[int]], dict[int, dict[str, Any]]]) -> None:

@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from trunkshow.common.models import Market
+from trunkshow.common.models import Market, TransitionRecord
 
 
 def new_public_id() -> str:
@@ -132,6 +132,8 @@ class Order(models.Model):
     stock_released = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     paid_at = models.DateTimeField(null=True, blank=True)
+    # Set by the worker once the shopper was emailed, so a job run twice mails once.
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -163,18 +165,13 @@ class OrderLine(models.Model):
         return f"{self.quantity} x {self.sku}"
 
 
-class OrderEvent(models.Model):
+class OrderEvent(TransitionRecord):
     """One transition of an order's state, kept for ever."""
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
-    from_status = models.CharField(max_length=20, blank=True)
-    to_status = models.CharField(max_length=20)
-    note = models.CharField(max_length=300, blank=True)
-    actor = models.CharField(max_length=150, blank=True)
-    at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["at", "pk"]
+    class Meta(TransitionRecord.Meta):
+        pass
 
     def __str__(self) -> str:
         return f"{self.order_id}: {self.from_status or '-'} -> {self.to_status}"
@@ -203,13 +200,15 @@ class Payment(models.Model):
 
 
 class WebhookEvent(models.Model):
-    """A provider's event, stored once: a redelivered event id is a no-op."""
+    """A provider's event, stored once: a redelivery of an applied event is a no-op,
+    of one whose application failed (applied_at empty) applies it."""
 
     provider = models.CharField(max_length=32)
     event_id = models.CharField(max_length=100)
     kind = models.CharField(max_length=64)
     payload = models.JSONField()
     received_at = models.DateTimeField(auto_now_add=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -221,7 +220,11 @@ class WebhookEvent(models.Model):
 
 
 class IdempotencyRecord(models.Model):
-    """What a checkout with one Idempotency-Key answered (Stripe's semantics)."""
+    """What a checkout with one Idempotency-Key answered (Stripe's semantics).
+
+    While its first request runs the record holds a lease; a request that
+    died mid-way lets the lease run out, and the key can be tried again.
+    """
 
     scope = models.CharField(max_length=64)
     key = models.CharField(max_length=255)
@@ -230,6 +233,8 @@ class IdempotencyRecord(models.Model):
     response_status = models.PositiveSmallIntegerField(null=True)
     response_body = models.JSONField(null=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     class Meta:
         constraints = [

@@ -8,31 +8,37 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tasks import task
 
 from trunkshow.commerce import events
+from trunkshow.commerce.emails import send_order_confirmation
 from trunkshow.commerce.models import Cart, Order, OrderEvent, Payment
 from trunkshow.commerce.payments import Charge, PaymentError, payment_provider
+from trunkshow.common.transitions import Transitions
 from trunkshow.inventory.reservations import stock_deallocate, stock_ship
 
 logger = logging.getLogger(__name__)
 
 S = Order.Status
-TRANSITIONS: dict[str, set[str]] = {
-    S.PENDING_PAYMENT: {S.PAID, S.CANCELLED},
-    S.PAID: {S.FULFILLING, S.CANCELLED, S.REFUNDED},
-    S.FULFILLING: {S.SHIPPED, S.REFUNDED},
-    S.SHIPPED: {S.DELIVERED, S.REFUNDED},
-    S.DELIVERED: {S.REFUNDED},
-    S.CANCELLED: set(),
-    S.REFUNDED: set(),
-}
+TRANSITIONS = Transitions(
+    {
+        S.PENDING_PAYMENT: {S.PAID, S.CANCELLED},
+        S.PAID: {S.FULFILLING, S.CANCELLED, S.REFUNDED},
+        S.FULFILLING: {S.SHIPPED, S.REFUNDED},
+        S.SHIPPED: {S.DELIVERED, S.REFUNDED},
+        S.DELIVERED: {S.REFUNDED},
+    }
+)
 # Units still in the warehouse go back to stock when the order ends here.
 RELEASES_STOCK = {S.CANCELLED, S.REFUNDED}
 SHIPPED_STATES = {S.SHIPPED, S.DELIVERED}
-
-
-class TransitionError(Exception):
-    pass
+# How long a pending order is its checkout's to charge: within it nobody
+# else (another request for the cart, a webhook) settles or cancels an
+# order whose money may be on its way.
+CHARGE_LEASE = timedelta(seconds=60)
+# A paid order's follow-up job tries again this many times, waiting longer each time.
+FOLLOW_UP_ATTEMPTS = 5
 
 
 def _lines(order: Order) -> list[tuple[str, int]]:
@@ -45,8 +51,7 @@ def order_transition(*, order: Order, to: str, actor: str = "", note: str = "") 
         locked = Order.objects.select_for_update().get(pk=order.pk)
         if to == locked.status:
             return locked
-        if to not in TRANSITIONS[locked.status]:
-            raise TransitionError(f"An order cannot go from {locked.status} to {to}.")
+        TRANSITIONS.require(locked.status, to, subject=_("An order"), label=_status_label)
         before = locked.status
         locked.status = to
         fields = ["status"]
@@ -63,20 +68,35 @@ def order_transition(*, order: Order, to: str, actor: str = "", note: str = "") 
             fields.append("stock_released")
         locked.save(update_fields=fields)
         OrderEvent.objects.create(
-            order=locked, from_status=before, to_status=to, actor=actor[:150], note=note[:300]
+            order=locked, from_status=before, to_status=to, actor=actor[:150], note=note[:500]
         )
         if to == S.PAID:
-            # The apps above first make what the order needs (work orders, kits),
-            # so the confirmation can name the promise and the painting guide.
-            transaction.on_commit(lambda: events.announce(events.ORDER_PAID, locked.pk))
-            transaction.on_commit(lambda: _send_confirmation(locked.pk))
+            # A row on the database queue, committed with the payment: a
+            # process killed after the commit still leaves the work to do.
+            order_paid_follow_up.enqueue(locked.pk)
     return locked
 
 
-def _send_confirmation(order_id: int) -> None:
-    from trunkshow.commerce.tasks import send_order_confirmation
+def _status_label(status: str) -> str:
+    return str(S(status).label) if status in S.values else status
 
+
+@task(queue_name="orders")
+def order_paid_follow_up(order_id: int, attempt: int = 1) -> dict[str, int]:
+    """What a paid order sets going: the apps above make what it needs (work orders,
+    kits), then the shopper is emailed, so the email can name the promise and the guide.
+
+    Every subscriber is safe to run again. One that fails (no capacity, a
+    bug) never touches the payment: this job runs again later, and after
+    its last attempt the shopper is emailed all the same.
+    """
+    failed = events.announce(events.ORDER_PAID, order_id)
+    if failed and attempt < FOLLOW_UP_ATTEMPTS:
+        later = timezone.now() + timedelta(seconds=30 * 2**attempt)
+        order_paid_follow_up.using(run_after=later).enqueue(order_id, attempt + 1)
+        return {"failed": failed, "retry": attempt + 1}
     send_order_confirmation.enqueue(order_id)
+    return {"failed": failed, "retry": 0}
 
 
 def payment_record(*, order: Order, provider: str, charge: Charge) -> Payment:
@@ -126,13 +146,19 @@ def order_refund(*, order: Order, actor: str, note: str = "") -> Order:
     return order_transition(order=order, to=S.REFUNDED, actor=actor, note=note or "refund")
 
 
-def order_settle(*, order: Order, actor: str = "reconciliation") -> Order:
+def order_settle(*, order: Order, actor: str = "reconciliation", force: bool = False) -> Order:
     """Make our order agree with what the provider says happened to its money.
 
     Money taken but the order not marked paid (a crash after the charge):
     capture if needed, mark it paid. No money: cancel and release the units.
-    Money taken for an order we already cancelled: refund it.
+    Money taken for an order we already cancelled: refund it. A pending
+    order still inside its charge lease is left to its checkout unless
+    `force` (that checkout's own retry).
     """
+    order.refresh_from_db()
+    fresh = order.created_at > timezone.now() - CHARGE_LEASE
+    if order.status == S.PENDING_PAYMENT and fresh and not force:
+        return order
     provider = payment_provider()
     charge = provider.lookup(order_ref=order.public_id)
     order.refresh_from_db()
@@ -157,7 +183,7 @@ def orders_reconcile(*, older_than: timedelta = timedelta(minutes=10)) -> dict[s
     settled = failed = 0
     for order in Order.objects.filter(status=S.PENDING_PAYMENT, created_at__lt=cutoff)[:200]:
         try:
-            order_settle(order=order)
+            order_settle(order=order, force=True)  # older than any charge lease
             settled += 1
         except PaymentError:
             logger.exception("could not settle order %s", order.number)

@@ -12,6 +12,14 @@ from typing import Any
 
 import orjson
 
+from trunkshow.common.errors import (
+    Conflict,
+    DomainError,
+    Invalid,
+    NotFound,
+    PaymentDeclined,
+    Unavailable,
+)
 from trunkshow.common.locales import normalize_locale, supported_locales
 from trunkshow.common.models import Market
 from trunkshow.common.selectors import active_markets, default_market, market_by_code
@@ -34,12 +42,41 @@ class ApiError(Exception):
         detail = [{"loc": loc, "msg": msg, "type": "value_error"} for loc, msg in errors]
         return cls(422, "invalid", " ".join(msg for _loc, msg in errors), detail)
 
+    @classmethod
+    def from_domain(cls, exc: DomainError, *, where: str = "body") -> ApiError:
+        """The API's answer to a domain error: its status by kind, its fields under `where`
+        (a field path that already names its place, like ("header", ...), keeps it)."""
+        status = next((code for kind, code in _STATUS_OF if isinstance(exc, kind)), 400)
+        detail = None
+        if isinstance(exc, Invalid):
+            detail = [
+                {"loc": list(path) if path[:1] in (("header",), ("query",), ("path",))
+                 else [where, *path], "msg": message, "type": "value_error"}
+                for path, message in exc.errors
+            ]  # fmt: skip
+        error = cls(status, exc.code, exc.message, detail)
+        error.extra = dict(exc.extra)
+        return error
+
+    def answer(self) -> tuple[int, dict[str, Any]]:
+        return self.status, self.body()
+
     def body(self) -> dict[str, Any]:
         body: dict[str, Any] = {"code": self.code, "message": self.message}
         if self.detail is not None:
             body["detail"] = self.detail
         body.update(self.extra)
         return body
+
+
+# The first kind an error is an instance of gives its status.
+_STATUS_OF: list[tuple[type[DomainError], int]] = [
+    (NotFound, 404),
+    (Invalid, 422),
+    (PaymentDeclined, 402),
+    (Conflict, 409),
+    (Unavailable, 503),
+]
 
 
 def resolve_market(

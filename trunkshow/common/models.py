@@ -69,3 +69,21 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.seen_at:%Y-%m-%d %H:%M:%S} {self.note}"
+
+
+class TransitionRecord(models.Model):
+    """One step of a state machine (an order's, a work order's), kept for ever.
+
+    Each owner's history is its own table of this shape, linked to its owner
+    by the subclass's foreign key.
+    """
+
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20)
+    actor = models.CharField(max_length=150, blank=True)
+    note = models.CharField(max_length=500, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "pk"]

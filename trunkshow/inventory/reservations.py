@@ -25,6 +25,7 @@ from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from trunkshow.common.errors import Conflict
 from trunkshow.inventory.models import Reservation, StockItem
 
 
@@ -55,12 +56,20 @@ class Shortage:
         }
 
 
-class InsufficientStock(Exception):
+class InsufficientStock(Conflict):
     """Raised with every short line at once, so a shopper fixes the cart in one go."""
 
+    code = "insufficient_stock"
+
     def __init__(self, shortages: Sequence[Shortage]) -> None:
-        super().__init__(", ".join(f"{s.sku}: {s.requested} > {s.available}" for s in shortages))
         self.shortages = list(shortages)
+        super().__init__(
+            "Some items are no longer available in the quantity asked for.",
+            lines=[s.as_dict() for s in self.shortages],
+        )
+
+    def __str__(self) -> str:
+        return ", ".join(f"{s.sku}: {s.requested} > {s.available}" for s in self.shortages)
 
 
 def reservation_minutes() -> float:

@@ -8,7 +8,13 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from trunkshow.catalog.selectors import ProductCard, ranking_rows, sellable_products_by_slug
+from trunkshow.catalog.selectors import (
+    Offer,
+    ProductCard,
+    offer_of,
+    ranking_rows,
+    sellable_products_by_slug,
+)
 from trunkshow.common.local_cache import cached, cached_from
 from trunkshow.common.locales import localized, to_django
 from trunkshow.common.money import amount_str, format_price
@@ -106,15 +112,10 @@ def _reason(
 
 
 @dataclass(frozen=True)
-class ResultCard:
-    sku: str
-    slug: str
-    title: str
-    color_name: str
-    amount: Any
-    currency: str
+class ResultCard(Offer):
+    """A pick as the result shows it: the offer, its price in words, stock and why."""
+
     price_display: str
-    image_url: str
     in_stock: bool
     reason: str
     # A sold-out pick offers the first colour of the same bag still in stock.
@@ -151,14 +152,8 @@ def result_cards(
                 continue  # withdrawn from this market since the result was made
             shown.append(
                 ResultCard(
-                    sku=variant.sku,
-                    slug=card.slug,
-                    title=card.title,
-                    color_name=variant.color_name,
-                    amount=variant.amount,
-                    currency=variant.currency,
+                    **vars(offer_of(card, variant)),
                     price_display=format_price(variant.amount, variant.currency, locale),
-                    image_url=variant.image_url,
                     in_stock=variant.sku in available,
                     reason=_reason(rec, dict(definition.traits), locale, result.personalised),
                 )

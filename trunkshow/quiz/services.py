@@ -9,6 +9,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext, override
 
+from trunkshow.common.errors import NotFound
 from trunkshow.common.local_cache import cached
 from trunkshow.common.locales import localized, supported_locales, to_django
 from trunkshow.common.models import Market
@@ -21,7 +22,7 @@ from trunkshow.quiz.models import Quiz, QuizResult, QuizVersion
 from trunkshow.video.services import message_request
 
 
-class QuizNotFound(LookupError):
+class QuizNotFound(NotFound):
     pass
 
 

@@ -19,8 +19,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from trunkshow.catalog.selectors import offers_by_sku
 from trunkshow.commerce import carts, selectors
-from trunkshow.commerce.checkout import checkout_with_key
+from trunkshow.commerce.api import checkout_answer
 from trunkshow.commerce.models import Cart
+from trunkshow.common.errors import DomainError
 from trunkshow.common.locales import current_locale
 from trunkshow.common.middleware import request_market
 from trunkshow.inventory.reservations import InsufficientStock, Shortage, reservation_minutes
@@ -118,11 +119,11 @@ def cart_add(request: HttpRequest) -> HttpResponse:
         raise Http404("No market is configured.")
     try:
         carts.cart_line_set(cart=cart, sku=sku, quantity=quantity)
-    except carts.CartError as exc:
-        messages.error(request, exc.message)
-        return _back(request, reverse("cart"))
     except InsufficientStock as exc:
         _stock_message(request, exc)
+        return _back(request, reverse("cart"))
+    except DomainError as exc:
+        messages.error(request, exc.message)
         return _back(request, reverse("cart"))
     messages.success(request, _("Added to your bag."))
     return HttpResponseRedirect(reverse("cart"))
@@ -139,11 +140,11 @@ def cart_add_design(request: HttpRequest) -> HttpResponse:
         raise Http404("No market is configured.")
     try:
         carts.cart_design_add(cart=cart, design=design, quantity=1)
-    except carts.CartError as exc:
-        messages.error(request, exc.message)
-        return HttpResponseRedirect(reverse("studio", args=[design.template.key]))
     except InsufficientStock as exc:
         _stock_message(request, exc)
+        return HttpResponseRedirect(reverse("studio", args=[design.template.key]))
+    except DomainError as exc:
+        messages.error(request, exc.message)
         return HttpResponseRedirect(reverse("studio", args=[design.template.key]))
     messages.success(request, _("Added to your bag."))
     return HttpResponseRedirect(reverse("cart"))
@@ -172,7 +173,7 @@ def cart_update(request: HttpRequest) -> HttpResponse:
             carts.cart_line_set(cart=cart, sku=sku, quantity=quantity, add=False)
     except InsufficientStock as exc:
         _stock_message(request, exc)
-    except carts.CartError as exc:
+    except DomainError as exc:
         messages.error(request, exc.message)
     return HttpResponseRedirect(reverse("cart"))
 
@@ -220,21 +221,26 @@ def checkout_page(request: HttpRequest) -> HttpResponse:
     if errors:
         return _checkout_form(request, cart, values=values, errors=errors, status=422)
     key = request.POST.get("key", "")[:255] or secrets.token_urlsafe(18)
-    outcome = checkout_with_key(cart=cart, key=key, payload=body, session_key=_session_key(request))
-    if outcome.status == 201:
+    status, answer = checkout_answer(
+        cart=cart, key=key, payload=body, session_key=_session_key(request)
+    )
+    if status == 201:
         request.session.pop(SESSION_CART, None)
-        return HttpResponseRedirect(reverse("order", args=[outcome.body["order_id"]]))
-    code = outcome.body.get("code")
+        return HttpResponseRedirect(reverse("order", args=[answer["order_id"]]))
+    code = answer.get("code")
     if code == "invalid":
-        for item in outcome.body.get("detail", []):
+        for item in answer.get("detail", []):
             errors[str(item["loc"][-1])] = item["msg"]
         messages.error(request, _("Please check the highlighted fields."))
     elif code == "insufficient_stock":
         _stock_message(
-            request,
-            InsufficientStock([_shortage(line) for line in outcome.body.get("lines", [])]),
+            request, InsufficientStock([_shortage(line) for line in answer.get("lines", [])])
         )
         return HttpResponseRedirect(reverse("cart"))
+    elif code == "cart_already_ordered" and answer.get("order_id"):
+        request.session.pop(SESSION_CART, None)
+        messages.info(request, _("This bag was already ordered; here is the order."))
+        return HttpResponseRedirect(reverse("order", args=[answer["order_id"]]))
     elif code == "payment_declined":
         messages.error(
             request, _("Your payment was declined. Nothing was charged; try another card.")
@@ -244,7 +250,7 @@ def checkout_page(request: HttpRequest) -> HttpResponse:
             request,
             _("We could not complete the payment. Nothing was charged twice; please try again."),
         )
-    return _checkout_form(request, cart, values=values, errors=errors, status=outcome.status)
+    return _checkout_form(request, cart, values=values, errors=errors, status=status)
 
 
 def _shortage(line: dict[str, Any]) -> Shortage:

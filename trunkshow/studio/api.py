@@ -88,12 +88,7 @@ def create_design(request: HttpRequest) -> Status[dict[str, Any]]:
     market, _locale = resolve_market(
         market_code if isinstance(market_code, str) else "", None, where="body"
     )
-    try:
-        design = services.design_create(data=data, market=market)
-    except services.StudioError as exc:
-        error = ApiError.unprocessable(exc.issues)
-        error.code = exc.code
-        raise error from exc
+    design = services.design_create(data=data, market=market)
     return Status(201, selectors.design_payload(design, absolute=request.build_absolute_uri))
 
 

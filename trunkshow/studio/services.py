@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 
 from trunkshow.catalog.selectors import offers_by_sku
+from trunkshow.common.errors import Invalid
 from trunkshow.common.models import Market
 from trunkshow.engines.design.pricing import mode_fee
 from trunkshow.engines.design.render import render_png
@@ -17,13 +18,8 @@ from trunkshow.engines.paint import ARTISAN, DIY_KIT, solve
 from trunkshow.studio.models import BagTemplate, Design
 
 
-class StudioError(Exception):
-    def __init__(self, status: int, code: str, message: str, issues: list[tuple[list[Any], str]]):
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.message = message
-        self.issues = issues
+class StudioError(Invalid):
+    """A design the studio cannot keep, naming every field (its path in the design)."""
 
 
 def template_geometry(template: BagTemplate) -> dict[str, Any]:
@@ -85,25 +81,24 @@ def design_create(*, data: dict[str, Any], market: Market) -> Design:
         else None
     )
     if template is None:
-        raise StudioError(422, "invalid", "Unknown template.", [(["body", "template"], "unknown")])
+        raise StudioError.field("template", "Unknown template.")
     try:
         doc = parse_design(data, zones=[zone["key"] for zone in template.zones])
     except DesignError as exc:
-        issues = [(["body", *loc], msg) for loc, msg in exc.issues]
-        raise StudioError(422, "invalid", str(exc), issues) from exc
+        raise StudioError([(tuple(loc), msg) for loc, msg in exc.issues]) from exc
     paints = _paints(doc)
     if doc.mode == "diy":
         unmixable = [p for p in paints if not p["achievable"]]
         if unmixable:
             issues = [
                 (
-                    ["body", "colors", p["color"]],
+                    ("colors", p["color"]),
                     f"{p['color']} cannot be mixed from the kit's red, yellow, blue and white; "
                     f"the nearest that can is {p['mixed']}.",
                 )
                 for p in unmixable
             ]
-            raise StudioError(422, "not_mixable", " ".join(m for _l, m in issues), issues)
+            raise StudioError(issues, code="not_mixable")
     offer = offers_by_sku(
         skus=[template.product_sku],
         market_code=market.code,
@@ -113,10 +108,8 @@ def design_create(*, data: dict[str, Any], market: Market) -> Design:
     surcharge = (template.surcharges.get(doc.mode) or {}).get(market.code)
     if offer is None or surcharge is None:
         raise StudioError(
-            422,
-            "not_sold_here",
-            f"This bag is not made to order in {market.code}.",
-            [(["body", "market"], "not sold here")],
+            [(("market",), f"This bag is not made to order in {market.code}.")],
+            code="not_sold_here",
         )
     fee = mode_fee(doc, surcharge)
     digest = content_hash(template, doc)

@@ -10,6 +10,7 @@ from pathlib import Path
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django_tasks import task
 
 from trunkshow.common.local_cache import forget
 from trunkshow.common.locales import supported_locales
@@ -161,8 +162,6 @@ def message_request(
 
 
 def _enqueue(message_id: int) -> None:
-    from trunkshow.video.tasks import render_video_message
-
     render_video_message.enqueue(message_id)
 
 
@@ -210,6 +209,11 @@ def message_render(*, message_id: int) -> VideoMessage:
     )
     message.refresh_from_db()
     return message
+
+
+@task(queue_name="video")
+def render_video_message(message_id: int) -> str:
+    return message_render(message_id=message_id).status
 
 
 def _render_files(message: VideoMessage) -> None:

@@ -1,13 +1,13 @@
+"""Jobs started from outside the video services: the admin's uploads, the periodic sweep.
+
+The render job lives beside its service (services.render_video_message).
+"""
+
 from __future__ import annotations
 
 from django_tasks import task
 
 from trunkshow.video import services
-
-
-@task(queue_name="video")
-def render_video_message(message_id: int) -> str:
-    return services.message_render(message_id=message_id).status
 
 
 @task(queue_name="video")
