@@ -146,8 +146,8 @@ TEMPLATES = [
 # two writers queue on the busy timeout instead of failing with "database is
 # locked" halfway through a read-then-write (a checkout reads the cart, then
 # writes the order). synchronous=NORMAL is durable in WAL mode up to the last
-# checkpointed commit on power loss, never corrupt. No code of ours locks
-# around a write: every service is one transaction.atomic().
+# checkpointed commit on power loss, never corrupt. Services write with
+# transaction.atomic() alone; trunkshow/common/sqlite says how writers queue.
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 _default_sqlite = f"sqlite:///{VAR_DIR / 'trunkshow.sqlite3'}"
 DATABASES = {
@@ -160,6 +160,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's backend, with one process's writers taking turns (see there).
+    DATABASES["default"]["ENGINE"] = "trunkshow.common.sqlite"
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         # Seconds a writer waits for the write lock before "database is locked".

@@ -79,3 +79,31 @@ def test_writers_on_many_threads_queue_for_the_database_instead_of_failing():
     # Then every write is stored and none failed
     assert not errors, errors
     assert WorkerHeartbeat.objects.count() == 80
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_writer_that_fails_or_rolls_back_hands_the_database_on_at_once():
+    # Given transactions that roll back, fail at the database, or commit, in turns
+    for step in range(3):
+        with pytest.raises(Abandon), transaction.atomic():
+            WorkerHeartbeat.objects.create(seen_at="2026-01-01T00:00Z", note=f"undone {step}")
+            raise Abandon
+
+    # When another thread writes straight after them
+    stored: list[str] = []
+
+    def writer() -> None:
+        try:
+            with transaction.atomic():
+                WorkerHeartbeat.objects.create(seen_at="2026-01-01T00:00Z", note="next")
+            stored.append("next")
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    thread.join(timeout=10)
+
+    # Then it was not kept waiting by a turn nobody gave back
+    assert stored == ["next"]
+    assert list(WorkerHeartbeat.objects.values_list("note", flat=True)) == ["next"]

@@ -14,10 +14,13 @@ def in_stock_skus(*, skus: Iterable[str], market_code: str) -> set[str]:
     found: set[str] = set()
     # Chunks keep each statement under every backend's parameter limit.
     for start in range(0, len(wanted), 500):
+        # Compared here rather than in a WHERE: filtering on the annotation
+        # would make Django compile, and the database run, the holds subquery
+        # twice; this read sits on the quiz result's path.
         rows = with_available(
             StockItem.objects.filter(market_id=market_code, sku__in=wanted[start : start + 500])
-        ).filter(units_available__gt=0)
-        found.update(rows.values_list("sku", flat=True))
+        ).values_list("sku", "units_available")
+        found.update(sku for sku, available in rows if available > 0)
     return found
 
 
