@@ -41,11 +41,22 @@ class LineIn(Schema):
 
     sku: StrictStr | None = Field(default=None, min_length=1, max_length=64)
     design_id: StrictStr | None = Field(default=None, min_length=1, max_length=32)
-    quantity: StrictInt = Field(ge=1, le=carts.MAX_LINE_QUANTITY)
+    # The range is checked by carts.quantity_problem, the bag page's rule too.
+    quantity: StrictInt = Field(
+        json_schema_extra={"minimum": 1, "maximum": carts.MAX_LINE_QUANTITY}
+    )
 
 
 class LineUpdate(Schema):
-    quantity: StrictInt = Field(ge=0, le=carts.MAX_LINE_QUANTITY)
+    quantity: StrictInt = Field(
+        json_schema_extra={"minimum": 0, "maximum": carts.MAX_LINE_QUANTITY}
+    )
+
+
+def _check_quantity(quantity: int, *, minimum: int) -> None:
+    problem = carts.quantity_problem(quantity, minimum=minimum)
+    if problem is not None:
+        raise ApiError.unprocessable([(["body", "quantity"], problem)])
 
 
 def _max(n: int) -> dict[str, Any]:
@@ -121,6 +132,7 @@ def get_cart(request: HttpRequest, cart_id: str, locale: str | None = None) -> d
 @router.post("/carts/{cart_id}/lines", response={201: dict[str, Any]}, summary="Add a bag")
 def add_line(request: HttpRequest, cart_id: str, payload: LineIn) -> Status[dict[str, Any]]:
     cart = _cart_or_404(cart_id)
+    _check_quantity(payload.quantity, minimum=1)
     if (payload.sku is None) == (payload.design_id is None):
         raise ApiError.unprocessable([(["body", "sku"], "Give either sku or design_id.")])
     if payload.design_id is not None:
@@ -141,6 +153,7 @@ def update_line(
     request: HttpRequest, cart_id: str, sku: str, payload: LineUpdate
 ) -> dict[str, Any]:
     cart = _cart_or_404(cart_id)
+    _check_quantity(payload.quantity, minimum=0)
     design = _design_line(cart, sku)
     if design is None and not cart.lines.filter(sku=sku, design__isnull=True).exists():
         raise ApiError(404, "not_found", "No such line in this cart.")

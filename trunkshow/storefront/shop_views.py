@@ -101,11 +101,12 @@ def _stock_message(request: HttpRequest, exc: InsufficientStock) -> None:
 
 
 def _quantity(raw: str, *, minimum: int) -> int | None:
+    """The form's quantity, if the API would take it (the same rule, carts.quantity_problem)."""
     try:
         value = int(raw)
     except (TypeError, ValueError):
         return None
-    return value if minimum <= value <= carts.MAX_LINE_QUANTITY else None
+    return value if carts.quantity_problem(value, minimum=minimum) is None else None
 
 
 @require_POST
@@ -113,9 +114,7 @@ def cart_add(request: HttpRequest) -> HttpResponse:
     sku = request.POST.get("sku", "")[:64]
     quantity = _quantity(request.POST.get("quantity", "1"), minimum=1)
     if not sku or quantity is None:
-        messages.error(
-            request, _("Choose a quantity from 1 to %(n)s.") % {"n": carts.MAX_LINE_QUANTITY}
-        )
+        messages.error(request, carts.quantity_problem(None, minimum=1) or "")
         return _back(request, reverse("cart"))
     cart = session_cart(request, create=True)
     if cart is None:
@@ -163,9 +162,7 @@ def cart_update(request: HttpRequest) -> HttpResponse:
     if request.POST.get("remove"):
         quantity = 0
     if quantity is None:
-        messages.error(
-            request, _("Choose a quantity from 0 to %(n)s.") % {"n": carts.MAX_LINE_QUANTITY}
-        )
+        messages.error(request, carts.quantity_problem(None, minimum=0) or "")
         return HttpResponseRedirect(reverse("cart"))
     design_id = request.POST.get("design_id", "")[:32]
     design = cart.lines.filter(design__public_id=design_id).first() if design_id else None
