@@ -225,7 +225,8 @@ def _checkout_form(
     chosen = chosen or next((m for m in methods if m["default"]), methods[0] if methods else None)
     fields = _checkout_fields(cart, values, errors)
     # Every problem, in page order, for the summary; focus goes to the first bad field.
-    token = values.get("payment_token") or PAYMENT_TOKENS[0]
+    token = values.get("payment_token", "")
+    token = token if token in PAYMENT_TOKENS else PAYMENT_TOKENS[0]
     order = [row for group in fields.values() for row in group]
     order += [
         {"name": "shipping_method", "label": _("Delivery"), "error": errors.get("shipping_method"),
