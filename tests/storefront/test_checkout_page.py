@@ -224,3 +224,28 @@ def test_an_american_address_keeps_the_american_layout(store):
     order = Order.objects.get()
     api = shopper.get(f"/api/v1/orders/{order.public_id}", {"token": order.access_token}).json()
     assert api["address_lines"] == ["100 Fifth Avenue", "Floor 3", "New York, NY 10001"]
+
+
+def test_what_was_typed_is_kept_when_a_stock_problem_sends_the_shopper_to_the_bag(store):
+    # Given the last clutch is in Lin's bag, and her hold has been taken by Mei
+    from django.utils import timezone
+
+    from trunkshow.inventory.models import Reservation
+
+    lin = Client()
+    lin.cookies["trunkshow_market"] = "CN"
+    lin.post("/zh-hans/cart/add/", {"sku": "CLUTCH-1", "quantity": "1"})
+    Reservation.objects.update(reserved_until=timezone.now())
+    mei = Client()
+    mei.cookies["trunkshow_market"] = "CN"
+    mei.post("/zh-hans/cart/add/", {"sku": "CLUTCH-1", "quantity": "1"})
+    # When Lin pays, she is sent to her bag
+    form = form_of(checkout_body(shipping_method="express"))
+    sent = lin.post("/zh-hans/checkout/", form)
+    assert sent.status_code == 302 and sent["Location"].endswith("/cart/")
+    # Then, back at checkout, what she typed and chose is still there
+    lin.post("/zh-hans/cart/add/", {"sku": "TOTE-1", "quantity": "1"})
+    again = inputs(lin.get("/zh-hans/checkout/").content.decode())
+    assert again["district"][0]["value"] == CN_ADDRESS["district"]
+    assert again["email"][0]["value"] == "lin@example.com"
+    assert {r["value"] for r in again["shipping_method"] if "checked" in r} == {"express"}

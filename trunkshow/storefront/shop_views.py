@@ -30,6 +30,7 @@ from trunkshow.inventory.reservations import InsufficientStock, Shortage, reserv
 from trunkshow.studio.selectors import design_by_public_id
 
 SESSION_CART = "cart_id"
+SESSION_CHECKOUT = "checkout_values"
 MAX = carts.MAX_LINE_QUANTITY
 # The sandbox's cards, the approving one first (chosen until the shopper picks another).
 PAYMENT_TOKENS = ("sandbox-ok", "sandbox-decline")
@@ -266,7 +267,9 @@ def checkout_page(request: HttpRequest) -> HttpResponse:
     if cart is None or not cart.lines.exists():
         return HttpResponseRedirect(reverse("cart"))
     if request.method == "GET":
-        return _checkout_form(request, cart)
+        # What the shopper typed before a stock problem sent them to the bag.
+        kept = request.session.pop(SESSION_CHECKOUT, None)
+        return _checkout_form(request, cart, values=kept if isinstance(kept, dict) else None)
     # Values are kept whole (up to a sanity bound): the shared rule refuses what is too long.
     names = ("email", "name", "phone", *FIELD_LIMITS, "shipping_method", "payment_token")
     values = {k: request.POST.get(k, "")[:1000] for k in names if k != "country"}
@@ -294,6 +297,7 @@ def checkout_page(request: HttpRequest) -> HttpResponse:
         for item in answer.get("detail", []):
             errors.setdefault(str(item["loc"][-1]), item["msg"])
     elif code == "insufficient_stock":
+        request.session[SESSION_CHECKOUT] = values  # filled in again once the bag is fixed
         _stock_message(
             request, InsufficientStock([_shortage(line) for line in answer.get("lines", [])])
         )
