@@ -51,7 +51,7 @@ Price.objects.get_or_create(variant=variant, market=cn, defaults={{"amount": Dec
 ShippingMethod.objects.get_or_create(market=cn, code="standard", defaults={{"amount": Decimal("0"), "is_default": True}})
 StockItem.objects.update_or_create(sku="{SKU}", market=cn, defaults={{"on_hand": {UNITS}, "allocated": 0}})
 """
-ADDRESS = {"line1": "南京西路 1266 号", "city": "上海", "region": "上海市",
+ADDRESS = {"line1": "南京西路 1266 号", "district": "静安区", "city": "上海市", "region": "上海市",
            "postal_code": "200040", "country": "CN", "phone": "13800138000"}  # fmt: skip
 
 

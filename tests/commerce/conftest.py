@@ -30,8 +30,8 @@ def store(db):
 
 
 CN_ADDRESS = {
-    "line1": "南京西路 1266 号", "city": "上海", "region": "上海市", "postal_code": "200040",
-    "country": "CN", "phone": "13800138000",
+    "line1": "南京西路 1266 号", "district": "静安区", "city": "上海市", "region": "上海市",
+    "postal_code": "200040", "country": "CN", "phone": "13800138000",
 }  # fmt: skip
 
 

@@ -178,10 +178,20 @@ def test_a_bad_address_names_each_field(client, store):
     fields = {tuple(d["loc"]) for d in response.json()["detail"]}
     assert {("body", "address", "postal_code"), ("body", "address", "phone"),
             ("body", "address", "country")} <= fields  # fmt: skip
+    # Missing keys are named by the schema, which checks types only ...
     missing = checkout(client, cart_id, {"email": "nope", "name": ""}, key="key-2")
     assert missing.status_code == 422
     assert {tuple(d["loc"])[:2] for d in missing.json()["detail"]} >= {
-        ("body", "email"), ("body", "address"), ("body", "payment_token")}  # fmt: skip
+        ("body", "address"), ("body", "payment_token")}  # fmt: skip
+    # ... and every bad value at once by the rule the checkout page shares.
+    blank = {"email": "nope", "name": " ", "payment_token": "",
+             "address": dict.fromkeys(("line1", "city", "postal_code", "country", "phone"), "")}  # fmt: skip
+    refused = checkout(client, cart_id, blank, key="key-3")
+    assert refused.status_code == 422
+    assert {tuple(d["loc"]) for d in refused.json()["detail"]} >= {
+        ("body", "email"), ("body", "name"), ("body", "payment_token"),
+        ("body", "address", "district"), ("body", "address", "region"),
+        ("body", "address", "line1")}  # fmt: skip
 
 
 def test_an_order_is_shown_with_its_token_to_its_session_and_to_nobody_else(client, store):

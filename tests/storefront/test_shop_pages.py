@@ -9,6 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from tests.commerce.conftest import CN_ADDRESS
+from tests.storefront.html import inputs
 from trunkshow.commerce.models import Order
 from trunkshow.inventory.models import Reservation
 
@@ -56,7 +57,8 @@ def test_a_bad_field_is_shown_next_to_it_and_nothing_is_lost(store):
     })  # fmt: skip
     html = response.content.decode()
     assert response.status_code == 422
-    assert 'name="postal_code" value="12"' in html and 'aria-invalid="true"' in html
+    postal = inputs(html)["postal_code"][0]
+    assert postal["value"] == "12" and postal["aria-invalid"] == "true"
     assert "林&lt;b&gt;" in html and "林<b>" not in html
     assert not Order.objects.exists()
 
@@ -108,3 +110,24 @@ def test_a_sold_out_bag_is_named_by_its_title_and_colour_not_its_sku(store):
     variant = store["clutch"]
     shown = f"Bag {variant.product.slug}, Navy is sold out."
     assert shown in added.content.decode()
+
+
+@pytest.mark.parametrize(("language", "prefix"), [("en", "en"), ("zh-Hans", "zh-hans")])
+@pytest.mark.parametrize("quantity", [0, 11, -1])
+def test_the_bag_and_the_api_refuse_a_quantity_in_the_same_words(
+    client, store, language, prefix, quantity
+):
+    # Given the API's answer to a line with this quantity
+    cart = client.post("/api/v1/carts", {"market": "CN"}, content_type="application/json")
+    api = client.post(f"/api/v1/carts/{cart.json()['id']}/lines",
+                      {"sku": "TOTE-1", "quantity": quantity}, content_type="application/json",
+                      HTTP_ACCEPT_LANGUAGE=language)  # fmt: skip
+    assert api.status_code == 422
+    said = api.json()["detail"][0]["msg"]
+    # When a shopper adds the same quantity from a product page
+    shopper = chinese_shopper()
+    page = shopper.post(f"/{prefix}/cart/add/", {"sku": "TOTE-1", "quantity": str(quantity)},
+                        follow=True)  # fmt: skip
+    # Then the bag is unchanged and says the same
+    assert said in page.content.decode()
+    assert not shopper.get(f"/{prefix}/cart/").context["cart"]

@@ -12,22 +12,22 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema, Status
-from pydantic import StrictInt, StrictStr, field_validator
+from pydantic import StrictInt, StrictStr
 
 from trunkshow.commerce import carts, selectors
 from trunkshow.commerce.checkout import checkout_place, order_body
+from trunkshow.commerce.checkout_rules import checkout_problems
 from trunkshow.commerce.idempotency import idempotent, request_fingerprint
 from trunkshow.commerce.models import Cart
 from trunkshow.commerce.payments import InvalidSignature
 from trunkshow.commerce.webhooks import MalformedEvent, webhook_receive
 from trunkshow.common.api_errors import ApiError, resolve_market
-from trunkshow.common.errors import DomainError
+from trunkshow.common.errors import DomainError, Invalid
 from trunkshow.common.locales import normalize_locale
 from trunkshow.studio.selectors import design_by_public_id
 
 logger = logging.getLogger(__name__)
 router = Router(tags=["commerce"])
-EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,63}$")
 SKU = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,63}$")
 
 
@@ -41,43 +41,54 @@ class LineIn(Schema):
 
     sku: StrictStr | None = Field(default=None, min_length=1, max_length=64)
     design_id: StrictStr | None = Field(default=None, min_length=1, max_length=32)
-    quantity: StrictInt = Field(ge=1, le=carts.MAX_LINE_QUANTITY)
+    # The range is checked by carts.quantity_problem, the bag page's rule too.
+    quantity: StrictInt = Field(
+        json_schema_extra={"minimum": 1, "maximum": carts.MAX_LINE_QUANTITY}
+    )
 
 
 class LineUpdate(Schema):
-    quantity: StrictInt = Field(ge=0, le=carts.MAX_LINE_QUANTITY)
+    quantity: StrictInt = Field(
+        json_schema_extra={"minimum": 0, "maximum": carts.MAX_LINE_QUANTITY}
+    )
+
+
+def _check_quantity(quantity: int, *, minimum: int) -> None:
+    problem = carts.quantity_problem(quantity, minimum=minimum)
+    if problem is not None:
+        raise ApiError.unprocessable([(["body", "quantity"], problem)])
+
+
+def _max(n: int) -> dict[str, Any]:
+    # The limit is documented here and enforced by checkout_rules, in the shopper's words.
+    return {"maxLength": n}
 
 
 class AddressIn(Schema):
-    line1: StrictStr = Field(min_length=1, max_length=200)
-    line2: StrictStr | None = Field(default=None, max_length=200)
-    city: StrictStr = Field(min_length=1, max_length=100)
-    region: StrictStr | None = Field(default=None, max_length=100)
-    postal_code: StrictStr = Field(min_length=1, max_length=16)
-    country: StrictStr = Field(min_length=2, max_length=2)
-    phone: StrictStr = Field(min_length=1, max_length=32)
+    """Types only; the market's rules (`commerce/addresses.py`) say what is required.
+
+    `region` is the province or state; `district` (a district or county) is
+    required in China, like `region`.
+    """
+
+    line1: StrictStr = Field(json_schema_extra=_max(200))
+    line2: StrictStr | None = Field(default=None, json_schema_extra=_max(200))
+    district: StrictStr | None = Field(default=None, json_schema_extra=_max(100))
+    city: StrictStr = Field(json_schema_extra=_max(100))
+    region: StrictStr | None = Field(default=None, json_schema_extra=_max(100))
+    postal_code: StrictStr = Field(json_schema_extra=_max(16))
+    country: StrictStr = Field(json_schema_extra=_max(2))
+    phone: StrictStr = Field(json_schema_extra=_max(32))
 
 
 class CheckoutIn(Schema):
-    email: StrictStr = Field(max_length=254)
-    name: StrictStr = Field(min_length=1, max_length=100)
+    """Types only: `checkout_rules.checkout_problems` is the one rule the page shares."""
+
+    email: StrictStr = Field(json_schema_extra=_max(254))
+    name: StrictStr = Field(json_schema_extra=_max(100))
     address: AddressIn
-    shipping_method: StrictStr | None = Field(default=None, max_length=32)
-    payment_token: StrictStr = Field(min_length=1, max_length=64)
-
-    @field_validator("email")
-    @classmethod
-    def email_shape(cls, value: str) -> str:
-        if not EMAIL.match(value.strip()):
-            raise ValueError("Not an email address.")
-        return value.strip()
-
-    @field_validator("name")
-    @classmethod
-    def name_not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("A name is required.")
-        return value
+    shipping_method: StrictStr | None = Field(default=None, json_schema_extra=_max(32))
+    payment_token: StrictStr = Field(json_schema_extra=_max(64))
 
 
 def _locale(cart: Cart, locale: str | None) -> str:
@@ -121,6 +132,7 @@ def get_cart(request: HttpRequest, cart_id: str, locale: str | None = None) -> d
 @router.post("/carts/{cart_id}/lines", response={201: dict[str, Any]}, summary="Add a bag")
 def add_line(request: HttpRequest, cart_id: str, payload: LineIn) -> Status[dict[str, Any]]:
     cart = _cart_or_404(cart_id)
+    _check_quantity(payload.quantity, minimum=1)
     if (payload.sku is None) == (payload.design_id is None):
         raise ApiError.unprocessable([(["body", "sku"], "Give either sku or design_id.")])
     if payload.design_id is not None:
@@ -141,6 +153,7 @@ def update_line(
     request: HttpRequest, cart_id: str, sku: str, payload: LineUpdate
 ) -> dict[str, Any]:
     cart = _cart_or_404(cart_id)
+    _check_quantity(payload.quantity, minimum=0)
     design = _design_line(cart, sku)
     if design is None and not cart.lines.filter(sku=sku, design__isnull=True).exists():
         raise ApiError(404, "not_found", "No such line in this cart.")
@@ -184,6 +197,11 @@ def checkout_answer(
 ) -> tuple[int, dict[str, Any]]:
     """Checkout's answer as the API gives it (the checkout page reads the same one):
     201 and the order, or the error; once per Idempotency-Key when there is one."""
+
+    # Refused input is answered before the key is claimed: fixed, it may be sent again.
+    problems = checkout_problems(payload, market_code=cart.market_id)
+    if problems:
+        return ApiError.from_domain(Invalid(problems)).answer()
 
     def run() -> tuple[int, dict[str, Any]]:
         try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from trunkshow.catalog.selectors import sellable_skus
 from trunkshow.commerce.models import Cart, CartLine, LineMode
@@ -15,6 +16,18 @@ from trunkshow.studio.models import Design
 
 MAX_LINE_QUANTITY = 10
 MAX_LINES = 50
+
+
+def quantity_problem(quantity: object, *, minimum: int) -> str | None:
+    """Return why `quantity` cannot be a line's quantity (the bag page and the API share it)."""
+    if isinstance(quantity, bool) or not isinstance(quantity, int):
+        quantity = None
+    if quantity is None or not minimum <= quantity <= MAX_LINE_QUANTITY:
+        return _("Choose a quantity from %(min)s to %(n)s.") % {
+            "min": minimum,
+            "n": MAX_LINE_QUANTITY,
+        }
+    return None
 
 
 class CartClosed(Conflict):
@@ -40,7 +53,10 @@ def cart_line_set(*, cart: Cart, sku: str, quantity: int, add: bool = True) -> C
     _require_open(cart)
     removing = quantity <= 0 and not add
     if not removing and sku not in sellable_skus(market_code=cart.market_id):
-        raise Invalid.field("sku", f"{sku[:64]!r} is not sold in {cart.market_id}.")
+        raise Invalid.field(
+            "sku",
+            _("%(sku)s is not sold in %(market)s.") % {"sku": sku[:64], "market": cart.market_id},
+        )
     return _line_set(cart=cart, sku=sku, design=None, quantity=quantity, add=add)
 
 
@@ -76,7 +92,9 @@ def _line_set(
         line = CartLine.objects.filter(cart=cart, sku=sku, design=design).first()
         new_quantity = (line.quantity if line and add else 0) + quantity
         if new_quantity > MAX_LINE_QUANTITY:
-            raise Invalid.field("quantity", f"At most {MAX_LINE_QUANTITY} of one item per order.")
+            raise Invalid.field(
+                "quantity", _("At most %(n)s of one item per order.") % {"n": MAX_LINE_QUANTITY}
+            )
         if line is None and new_quantity > 0 and cart.lines.count() >= MAX_LINES:
             raise Conflict(f"At most {MAX_LINES} lines in a cart.", code="too_many_lines")
         # One hold per SKU for the whole cart: bags as sold and bags made on

@@ -27,9 +27,11 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from trunkshow.catalog.selectors import Offer, offers_by_sku
-from trunkshow.commerce.addresses import address_problems, clean_address
+from trunkshow.commerce.addresses import clean_address
+from trunkshow.commerce.checkout_rules import checkout_problems
 from trunkshow.commerce.models import Cart, CartLine, Order, OrderEvent, OrderLine, ShippingMethod
 from trunkshow.commerce.orders import (
     CHARGE_LEASE,
@@ -39,6 +41,7 @@ from trunkshow.commerce.orders import (
     payment_record,
 )
 from trunkshow.commerce.payments import PaymentError, UnknownToken, payment_provider
+from trunkshow.commerce.pricing import order_totals
 from trunkshow.common.errors import Conflict, Invalid, PaymentDeclined, Unavailable
 from trunkshow.common.locales import localized
 from trunkshow.inventory.reservations import InsufficientStock, Shortage, stock_allocate
@@ -81,11 +84,8 @@ def _validate(*, cart: Cart, payload: dict[str, Any]) -> _Plan:
     units: dict[str, int] = {}
     for line in cart_lines:
         units[line.sku] = units.get(line.sku, 0) + line.quantity
+    problems = checkout_problems(payload, market_code=cart.market_id)
     address = clean_address(payload.get("address") or {})
-    problems: list[tuple[tuple[str, ...], str]] = [
-        (("address", field), message)
-        for field, message in address_problems(address, market_code=cart.market_id)
-    ]
     methods = ShippingMethod.objects.filter(market_id=cart.market_id, is_active=True)
     wanted_method = payload.get("shipping_method")
     method = (
@@ -95,7 +95,9 @@ def _validate(*, cart: Cart, payload: dict[str, Any]) -> _Plan:
     )
     if method is None:
         known = ", ".join(m.code for m in methods)
-        problems.append((("shipping_method",), f"Unknown shipping method; known: {known}."))
+        problems.append(
+            (("shipping_method",), _("Choose a delivery option: %(known)s.") % {"known": known})
+        )
     if problems:
         raise Invalid(problems)
     assert method is not None  # noqa: S101 - a missing method is a problem above
@@ -182,6 +184,9 @@ def _write_pending_order(*, cart: Cart, plan: _Plan, session_key: str) -> Order:
     subtotal = sum(
         (_unit_price(line, plan.offers) * line.quantity for line in plan.lines), Decimal("0")
     )
+    totals = order_totals(
+        subtotal=subtotal, shipping=plan.method.amount, market_code=cart.market_id
+    )
     order = Order.objects.create(
         number=_order_number(),
         cart=cart,
@@ -193,9 +198,9 @@ def _write_pending_order(*, cart: Cart, plan: _Plan, session_key: str) -> Order:
         address=plan.address,
         shipping_method=plan.method.code,
         shipping_name=localized(plan.method.names, plan.locale),
-        subtotal=subtotal,
-        shipping=plan.method.amount,
-        total=subtotal + plan.method.amount,
+        subtotal=totals.subtotal,
+        shipping=totals.shipping,
+        total=totals.total,
         session_key=session_key,
     )
     OrderLine.objects.bulk_create(

@@ -7,8 +7,10 @@ from django.utils import timezone
 from django.utils.translation import gettext, override
 from django_tasks import task
 
+from trunkshow.commerce.addresses import address_lines
 from trunkshow.commerce.events import line_details
 from trunkshow.commerce.models import Order
+from trunkshow.commerce.pricing import tax_convention
 from trunkshow.common.locales import to_django
 from trunkshow.common.money import format_price
 
@@ -44,11 +46,18 @@ def order_confirmation_send(*, order_id: int) -> str:
                     else None,
                 }
             )
+        # The same figures the order page and the API show, from the same columns.
         context = {
             "order": order,
             "lines": lines,
+            "subtotal": format_price(order.subtotal, order.currency, order.locale),
             "shipping": format_price(order.shipping, order.currency, order.locale),
+            "tax": format_price(
+                order.total - order.subtotal - order.shipping, order.currency, order.locale
+            ),
+            "tax_included": tax_convention(order.market_id).included_in_prices,
             "total": format_price(order.total, order.currency, order.locale),
+            "address_lines": address_lines(order.address, country=order.market_id),
             "order_url": (
                 f"{settings.SITE_URL}/orders/{order.public_id}/?token={order.access_token}"
             ),

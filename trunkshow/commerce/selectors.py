@@ -9,8 +9,10 @@ from django.db.models import Sum
 from django.http import HttpRequest
 
 from trunkshow.catalog.selectors import offers_by_sku
+from trunkshow.commerce.addresses import address_lines
 from trunkshow.commerce.events import line_details
 from trunkshow.commerce.models import Cart, Order, ShippingMethod
+from trunkshow.commerce.pricing import order_totals, tax_convention
 from trunkshow.common.locales import localized
 from trunkshow.common.money import amount_str, format_price
 from trunkshow.inventory.selectors import available_by_sku
@@ -98,6 +100,17 @@ def cart_payload(cart: Cart, *, locale: str) -> dict[str, Any]:
             }
         )
     waits = [wait for i in items if isinstance(wait := i["lead_time_days"], int)]
+    methods = shipping_methods(market_code=cart.market_id, locale=locale)
+    for method in methods:
+        # What the shopper pays with this method, shown before "Pay" and on the order alike.
+        totals = order_totals(
+            subtotal=subtotal,
+            shipping=Decimal(method["price"]["amount"]),
+            market_code=cart.market_id,
+        )
+        method["tax"] = _money(totals.tax, currency, locale)
+        method["total"] = _money(totals.total, currency, locale)
+    chosen = next((m for m in methods if m["default"]), methods[0] if methods else None)
     return {
         "id": cart.public_id,
         "market": cart.market_id,
@@ -108,7 +121,10 @@ def cart_payload(cart: Cart, *, locale: str) -> dict[str, Any]:
         # The longest wait in the cart: when the whole order can ship.
         "lead_time_days": max(waits, default=None),
         "subtotal": _money(subtotal, currency, locale),
-        "shipping_methods": shipping_methods(market_code=cart.market_id, locale=locale),
+        "shipping_methods": methods,
+        "tax_included": tax_convention(cart.market_id).included_in_prices,
+        # With the default method; each method carries its own total.
+        "total": chosen["total"] if chosen else _money(subtotal, currency, locale),
     }
 
 
@@ -149,6 +165,8 @@ def order_payload(
         "email": order.email,
         "name": order.name,
         "address": order.address,
+        # The address as it is written in its country, line by line (China: large to small).
+        "address_lines": address_lines(order.address, country=order.market_id),
         "shipping_method": order.shipping_method,
         "lines": [
             {
@@ -168,6 +186,8 @@ def order_payload(
         ],
         "subtotal": _money(order.subtotal, currency, locale),
         "shipping": _money(order.shipping, currency, locale),
+        "tax": _money(order.total - order.subtotal - order.shipping, currency, locale),
+        "tax_included": tax_convention(order.market_id).included_in_prices,
         "total": _money(order.total, currency, locale),
         "history": [
             {

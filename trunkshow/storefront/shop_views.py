@@ -19,7 +19,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from trunkshow.catalog.selectors import offers_by_sku
 from trunkshow.commerce import carts, selectors
+from trunkshow.commerce.addresses import AUTOCOMPLETE, FIELD_LIMITS, GENERIC, country_rules
 from trunkshow.commerce.api import checkout_answer
+from trunkshow.commerce.checkout_rules import LIMITS
 from trunkshow.commerce.models import Cart
 from trunkshow.common.errors import DomainError
 from trunkshow.common.locales import current_locale
@@ -28,8 +30,10 @@ from trunkshow.inventory.reservations import InsufficientStock, Shortage, reserv
 from trunkshow.studio.selectors import design_by_public_id
 
 SESSION_CART = "cart_id"
+SESSION_CHECKOUT = "checkout_values"
 MAX = carts.MAX_LINE_QUANTITY
-ADDRESS_FIELDS = ("line1", "line2", "city", "region", "postal_code", "phone")
+# The sandbox's cards, the approving one first (chosen until the shopper picks another).
+PAYMENT_TOKENS = ("sandbox-ok", "sandbox-decline")
 
 
 def _session_key(request: HttpRequest) -> str:
@@ -98,11 +102,12 @@ def _stock_message(request: HttpRequest, exc: InsufficientStock) -> None:
 
 
 def _quantity(raw: str, *, minimum: int) -> int | None:
+    """The form's quantity, if the API would take it (the same rule, carts.quantity_problem)."""
     try:
         value = int(raw)
     except (TypeError, ValueError):
         return None
-    return value if minimum <= value <= carts.MAX_LINE_QUANTITY else None
+    return value if carts.quantity_problem(value, minimum=minimum) is None else None
 
 
 @require_POST
@@ -110,9 +115,7 @@ def cart_add(request: HttpRequest) -> HttpResponse:
     sku = request.POST.get("sku", "")[:64]
     quantity = _quantity(request.POST.get("quantity", "1"), minimum=1)
     if not sku or quantity is None:
-        messages.error(
-            request, _("Choose a quantity from 1 to %(n)s.") % {"n": carts.MAX_LINE_QUANTITY}
-        )
+        messages.error(request, carts.quantity_problem(None, minimum=1) or "")
         return _back(request, reverse("cart"))
     cart = session_cart(request, create=True)
     if cart is None:
@@ -160,9 +163,7 @@ def cart_update(request: HttpRequest) -> HttpResponse:
     if request.POST.get("remove"):
         quantity = 0
     if quantity is None:
-        messages.error(
-            request, _("Choose a quantity from 0 to %(n)s.") % {"n": carts.MAX_LINE_QUANTITY}
-        )
+        messages.error(request, carts.quantity_problem(None, minimum=0) or "")
         return HttpResponseRedirect(reverse("cart"))
     design_id = request.POST.get("design_id", "")[:32]
     design = cart.lines.filter(design__public_id=design_id).first() if design_id else None
@@ -185,17 +186,79 @@ def cart_page(request: HttpRequest) -> HttpResponse:
     return render(request, "storefront/cart.html", {"cart": payload, "hold_minutes": hold_minutes})
 
 
-def _checkout_form(request: HttpRequest, cart: Cart, **extra: Any) -> HttpResponse:
+def _checkout_fields(
+    cart: Cart, values: dict[str, str], errors: dict[str, str]
+) -> dict[str, list[dict[str, Any]]]:
+    """The form's fields in the market's order, under its labels, each with its value and error."""
+    rules = country_rules(cart.market_id)
+
+    def row(name: str, label: Any, limit: int, required: bool, **attrs: str) -> dict[str, Any]:
+        return {"name": name, "label": label, "maxlength": limit, "required": required,
+                "value": values.get(name, ""), "error": errors.get(name), **attrs}  # fmt: skip
+
+    contact = [
+        row("email", _("Email"), LIMITS["email"], True, type="email", autocomplete="email"),
+        row("name", _("Full name"), LIMITS["name"], True, autocomplete="name"),
+        row("phone", rules.label("phone"), FIELD_LIMITS["phone"], "phone" in rules.required,
+            type="tel", autocomplete="tel"),
+    ]  # fmt: skip
+    address = [
+        row(name, rules.label(name), FIELD_LIMITS[name], name in rules.required,
+            autocomplete=AUTOCOMPLETE[name],
+            inputmode="numeric" if name == "postal_code" and rules is not GENERIC else "")
+        for name in rules.fields
+    ]  # fmt: skip
+    return {"contact": contact, "address": address}
+
+
+def _checkout_form(
+    request: HttpRequest,
+    cart: Cart,
+    *,
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    values, errors = values or {}, errors or {}
     payload = selectors.cart_payload(cart, locale=current_locale())
+    methods = payload["shipping_methods"]
+    chosen = next((m for m in methods if m["code"] == values.get("shipping_method")), None)
+    chosen = chosen or next((m for m in methods if m["default"]), methods[0] if methods else None)
+    fields = _checkout_fields(cart, values, errors)
+    # Every problem, in page order, for the summary; focus goes to the first bad field.
+    token = values.get("payment_token", "")
+    token = token if token in PAYMENT_TOKENS else PAYMENT_TOKENS[0]
+    order = [row for group in fields.values() for row in group]
+    order += [
+        {"name": "shipping_method", "label": _("Delivery"), "error": errors.get("shipping_method"),
+         "target": f"f-shipping_method-{chosen['code']}" if chosen else None},
+        {"name": "payment_token", "label": _("Payment"), "error": errors.get("payment_token"),
+         "target": f"f-payment_token-{token}"},
+    ]  # fmt: skip
+    known = {row["name"] for row in order}
+    summary = [
+        {"target": row.get("target", f"f-{row['name']}"), "label": row["label"],
+         "message": row["error"]}
+        for row in order
+        if row["error"]
+    ] + [
+        {"target": None, "label": "", "message": message}
+        for name, message in errors.items()
+        if name not in known
+    ]  # fmt: skip
     context = {
         "cart": payload,
         "key": secrets.token_urlsafe(18),
-        "values": {},
-        "errors": {},
+        "values": values,
+        "errors": errors,
+        "fields": fields,
+        "summary": summary,
+        "focus": next((item["target"] for item in summary if item["target"]), None),
+        "chosen": chosen,
+        "payment_token": token,
         "country": cart.market_id,
-        **extra,
     }
-    return render(request, "storefront/checkout.html", context, status=extra.get("status", 200))
+    return render(request, "storefront/checkout.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -204,22 +267,23 @@ def checkout_page(request: HttpRequest) -> HttpResponse:
     if cart is None or not cart.lines.exists():
         return HttpResponseRedirect(reverse("cart"))
     if request.method == "GET":
-        return _checkout_form(request, cart)
-    values = {k: request.POST.get(k, "")[:254] for k in ("email", "name", *ADDRESS_FIELDS)}
+        # What the shopper typed before a stock problem sent them to the bag.
+        kept = request.session.pop(SESSION_CHECKOUT, None)
+        return _checkout_form(request, cart, values=kept if isinstance(kept, dict) else None)
+    # Values are kept whole (up to a sanity bound): the shared rule refuses what is too long.
+    names = ("email", "name", "phone", *FIELD_LIMITS, "shipping_method", "payment_token")
+    values = {k: request.POST.get(k, "")[:1000] for k in names if k != "country"}
+    if request.POST.get("update_total"):
+        # Without JavaScript the shopper asks for the total with the method they chose.
+        return _checkout_form(request, cart, values=values)
+    address = {k: values[k] for k in FIELD_LIMITS if k != "country"}
     body: dict[str, Any] = {
         "email": values["email"].strip(),
         "name": values["name"].strip(),
-        "address": {**{k: values[k] for k in ADDRESS_FIELDS}, "country": cart.market_id},
-        "shipping_method": request.POST.get("shipping_method", "")[:32] or None,
-        "payment_token": request.POST.get("payment_token", "")[:64],
+        "address": {**address, "country": cart.market_id},
+        "shipping_method": values["shipping_method"] or None,
+        "payment_token": values["payment_token"],
     }
-    errors: dict[str, str] = {}
-    if "@" not in body["email"]:
-        errors["email"] = _("Enter your email address.")
-    if not body["name"]:
-        errors["name"] = _("Enter your name.")
-    if errors:
-        return _checkout_form(request, cart, values=values, errors=errors, status=422)
     key = request.POST.get("key", "")[:255] or secrets.token_urlsafe(18)
     status, answer = checkout_answer(
         cart=cart, key=key, payload=body, session_key=_session_key(request)
@@ -227,12 +291,13 @@ def checkout_page(request: HttpRequest) -> HttpResponse:
     if status == 201:
         request.session.pop(SESSION_CART, None)
         return HttpResponseRedirect(reverse("order", args=[answer["order_id"]]))
+    errors: dict[str, str] = {}
     code = answer.get("code")
     if code == "invalid":
         for item in answer.get("detail", []):
-            errors[str(item["loc"][-1])] = item["msg"]
-        messages.error(request, _("Please check the highlighted fields."))
+            errors.setdefault(str(item["loc"][-1]), item["msg"])
     elif code == "insufficient_stock":
+        request.session[SESSION_CHECKOUT] = values  # filled in again once the bag is fixed
         _stock_message(
             request, InsufficientStock([_shortage(line) for line in answer.get("lines", [])])
         )
@@ -242,8 +307,9 @@ def checkout_page(request: HttpRequest) -> HttpResponse:
         messages.info(request, _("This bag was already ordered; here is the order."))
         return HttpResponseRedirect(reverse("order", args=[answer["order_id"]]))
     elif code == "payment_declined":
-        messages.error(
-            request, _("Your payment was declined. Nothing was charged; try another card.")
+        # Beside the card the shopper chose, which stays chosen.
+        errors["payment_token"] = _(
+            "Your payment was declined. Nothing was charged; try another card."
         )
     else:
         messages.error(
