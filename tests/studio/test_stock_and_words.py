@@ -123,3 +123,21 @@ def test_swatches_are_read_by_name_and_recipe_not_by_code(client, tote_template)
     assert "红色: 1 份红" in labels
     english = client.get("/en/studio/signature-tote/").content.decode()
     assert 'aria-label="red: 1 part red"' in english
+
+
+def test_a_broken_rule_is_said_in_the_requests_language(client, tote_template):
+    broken = design(monogram="<b>", strokes=[{"zone": "lid", "color": "#000000", "width": 99,
+                                             "points": [[0.1, 0.5]]}])  # fmt: skip
+    chinese = post(client, {**broken, "locale": "zh-Hans"}).json()
+    messages = {tuple(d["loc"]): d["msg"] for d in chinese["detail"]}
+    assert messages[("body", "monogram")] == "monogram: 必须是 1 到 3 个 A-Z 字母，或不填。"
+    assert "必须在 1 到 64 之间" in messages[("body", "strokes", 0, "width")]
+    assert "没有这个部位" in messages[("body", "strokes", 0, "zone")]
+    english = post(client, {**broken, "locale": "en"}).json()
+    assert "Must be 1 to 3 letters A-Z" in english["message"]
+
+
+def test_the_studio_index_says_which_bag_is_sold_out(client, two_colours):
+    assert "所有颜色均已售罄" not in client.get("/zh-hans/studio/").content.decode()
+    StockItem.objects.filter(market_id="CN").update(on_hand=0)
+    assert "所有颜色均已售罄" in client.get("/zh-hans/studio/").content.decode()

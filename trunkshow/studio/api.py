@@ -66,9 +66,7 @@ def paint_mix(request: HttpRequest, payload: MixIn) -> dict[str, Any]:
         try:
             colour = mix(payload.parts, palette)
         except PaintError as exc:
-            error = ApiError.unprocessable([(["body", "parts"], paint_error_message(exc))])
-            error.code = exc.code if exc.code == "unknown_paint" else error.code
-            raise error from exc
+            raise ApiError.unprocessable([(["body", "parts"], paint_error_message(exc))]) from exc
         return {"color": colour, "name": colour_name(colour), "palette": palette.key}
 
 

@@ -17,6 +17,7 @@ from trunkshow.engines.design.schema import Design as DesignDoc
 from trunkshow.engines.design.schema import DesignError, parse_design
 from trunkshow.engines.paint import ARTISAN, DIY_KIT, solve
 from trunkshow.studio.colour_names import colour_name, recipe_words
+from trunkshow.studio.messages import design_problem_message
 from trunkshow.studio.models import BagTemplate, Design
 
 
@@ -94,7 +95,9 @@ def design_create(*, data: dict[str, Any], market: Market) -> Design:
     try:
         doc = parse_design(data, zones=[zone["key"] for zone in template.zones])
     except DesignError as exc:
-        raise StudioError([(tuple(loc), msg) for loc, msg in exc.issues]) from exc
+        raise StudioError(
+            [(tuple(p.loc), design_problem_message(p)) for p in exc.problems]
+        ) from exc
     paints = _paints(doc)
     if doc.mode == "diy":
         unmixable = [p for p in paints if not p["achievable"]]
