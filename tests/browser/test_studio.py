@@ -32,6 +32,7 @@ def test_a_shopper_paints_a_zone_sees_the_recipe_and_adds_the_bag(phone, live_se
     page.locator("[data-recipe=flap]").filter(has_text="Mix it from the kit").wait_for()
 
     # A brush stroke across the body stays in the body
+    page.get_by_label("Brush", exact=True).check()
     page.locator(".studio-canvas").scroll_into_view_if_needed()
     box = page.locator(".studio-canvas").bounding_box()
     page.mouse.move(box["x"] + box["width"] * 0.2, box["y"] + box["height"] * 0.6)
@@ -61,9 +62,10 @@ def test_a_shopper_paints_a_zone_sees_the_recipe_and_adds_the_bag(phone, live_se
     page.locator("[data-stencil=rotation]").fill("30")
     assert page.locator("[data-charm]").get_attribute("d").startswith("M")
 
-    # A kit colour from the swatches goes to the part last chosen
-    page.locator("input[data-zone-input=trim]").focus()
+    # A kit colour from the swatches goes to the part named next
+    page.get_by_label("Fill the part").check()
     page.locator("[data-swatch]").nth(1).click()
+    page.get_by_role("button", name="Base trim").click()
     page.locator("[data-recipe=trim]").filter(has_text="Mix it from the kit").wait_for()
 
     page.fill("input[name=monogram]", "lj")

@@ -334,3 +334,19 @@ def test_an_unpaid_order_has_no_guide_yet(client, workshop):
         f"/api/v1/orders/{placed['order_id']}", {"token": placed["access_token"]}
     ).json()
     assert order["lines"][0]["kit"] is None
+
+
+def test_the_chinese_painting_guide_is_all_in_chinese(client, workshop):
+    # Given a paid DIY order with brush work, the stencil and a monogram
+    made = post(client, design()).json()
+    buy(client, made, "zh-guide")
+    kit = KitOrder.objects.get()
+    # When the shopper opens the Chinese guide
+    response = Client().get(f"/kits/{kit.token}/guide.pdf", {"lang": "zh-hans"})
+    _reader, text = pdf_text(b"".join(response.streaming_content))
+    # Then its footer and every sentence are Chinese: colours by name, not only by code
+    assert "私享展·你的手绘指南·经典托特包1/2" in text
+    assert "TrunkShow" not in text
+    latin = re.sub(r"#[0-9A-F]{6}", "", text.replace(kit.order_number, ""))
+    assert not re.findall(r"[A-Za-z]{2,}", latin.replace("LJ", ""))
+    assert "用绿色#2C9D59（3份黄+1份蓝）涂包身" in text

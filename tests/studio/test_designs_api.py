@@ -59,11 +59,13 @@ def test_the_same_design_twice_reuses_the_preview(client, tote_template):
 
 
 def test_a_colour_the_kit_cannot_mix_is_named_with_the_nearest_that_it_can(client, tote_template):
-    response = post(client, design(zones={"body": "#7A4B94"}))
+    response = post(client, design(zones={"body": "#7A4B94"}, locale="en"))
     assert response.status_code == 422
     body = response.json()
     assert body["code"] == "not_mixable"
-    assert "#7A4B94" in body["message"] and "nearest" in body["message"]
+    assert body["message"].startswith("violet cannot be mixed") and "nearest" in body["message"]
+    assert body["detail"][0]["loc"] == ["body", "colors", "#7A4B94"]
+    assert body["colors"][0]["color"] == "#7A4B94"
     assert not Design.objects.exists()
     # The artisans paint any colour.
     assert post(client, design(mode="artisan", zones={"body": "#7A4B94"})).status_code == 201

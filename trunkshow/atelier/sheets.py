@@ -13,7 +13,7 @@ from typing import Any
 
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from trunkshow.atelier.models import KitOrder, WorkOrder
 from trunkshow.common.locales import localized
@@ -33,6 +33,7 @@ from trunkshow.engines.sheets import (
     Steps,
     render_pdf,
 )
+from trunkshow.studio.colour_names import colour_name
 from trunkshow.studio.models import BagTemplate
 from trunkshow.studio.selectors import preview_url_for
 from trunkshow.studio.services import preview_path, template_geometry
@@ -41,7 +42,12 @@ LANGUAGES = {"zh-hans": "zh-Hans", "en": "en"}
 # The renderer paints every monogram in this gold (see engines.design.render).
 MONOGRAM_COLOUR = "#C9A227"
 # Bumped when the words or the layout change, so cached sheets are made again.
-SHEETS_VERSION = 1
+SHEETS_VERSION = 2
+
+
+def named(hex_colour: str) -> str:
+    """A colour as the guide's words name it, with its code to match the table."""
+    return f"{colour_name(hex_colour)} {hex_colour}"
 
 
 def sheet_language(asked: str | None, fallback: str) -> str:
@@ -156,7 +162,7 @@ def _printed(title: str, subtitle: str, locale: str, order_number: str, blocks: 
             title=title,
             language=locale,
             subtitle=subtitle,
-            footer=f"Trunk Show · {title}",
+            footer=_("Trunk Show · %(title)s") % {"title": title},
             blocks=blocks,
             keywords=(order_number,),
         )
@@ -242,7 +248,7 @@ def _painting_steps(doc: DesignDoc, titles: Mapping[str, str], colours: Mapping[
     for zone, colour in sorted(doc.zones.items(), key=lambda item: -lightness(item[1])):
         steps.append(
             _("Paint the %(zone)s in %(colour)s (%(recipe)s): two thin coats, 20 minutes "
-              "apart.") % {"zone": titles.get(zone, zone), "colour": colour,
+              "apart.") % {"zone": titles.get(zone, zone), "colour": named(colour),
                            "recipe": colours[colour]}
         )  # fmt: skip
     by_zone: dict[str, list[str]] = {}
@@ -254,7 +260,8 @@ def _painting_steps(doc: DesignDoc, titles: Mapping[str, str], colours: Mapping[
         steps.append(
             _("When the %(zone)s is dry to the touch, add the brush and sponge work in "
               "%(colours)s, following the picture.")
-            % {"zone": titles.get(zone, zone), "colours": ", ".join(stroke_colours)}
+            % {"zone": titles.get(zone, zone),
+               "colours": pgettext("list separator", ", ").join(map(named, stroke_colours))}
         )  # fmt: skip
     return steps
 
@@ -308,7 +315,7 @@ def kit_guide_pdf(kit: KitOrder, language: str) -> bytes:
                       "scale": s.scale},
                     _("Dab %(colour)s (%(recipe)s) through it with the round sponge, lightly; "
                       "lift the stencil straight up while the paint is wet.")
-                    % {"colour": s.color, "recipe": recipes.get(s.color, "")},
+                    % {"colour": named(s.color), "recipe": recipes.get(s.color, "")},
                 )),
             ]  # fmt: skip
         if doc.monogram:
@@ -317,7 +324,7 @@ def kit_guide_pdf(kit: KitOrder, language: str) -> bytes:
                 Paragraph(
                     _("Paint %(letters)s with the finest brush in %(colour)s (%(recipe)s), "
                       "where the picture shows it.") % {
-                        "letters": doc.monogram, "colour": MONOGRAM_COLOUR,
+                        "letters": doc.monogram, "colour": named(MONOGRAM_COLOUR),
                         "recipe": recipe_words(solve(MONOGRAM_COLOUR, DIY_KIT).parts,
                                                DIY_KIT, locale)}
                 ),

@@ -71,16 +71,12 @@ def cart_design_add(*, cart: Cart, design: Design, quantity: int) -> CartLine | 
             "design_id",
             f"This design was priced for {design.market_id}; the cart is in {cart.market_id}.",
         )
-    return _line_set(
-        cart=cart, sku=design.template.product_sku, design=design, quantity=quantity, add=True
-    )
+    return _line_set(cart=cart, sku=design.sku, design=design, quantity=quantity, add=True)
 
 
 def cart_design_set(*, cart: Cart, design: Design, quantity: int) -> CartLine | None:
     _require_open(cart)
-    return _line_set(
-        cart=cart, sku=design.template.product_sku, design=design, quantity=quantity, add=False
-    )
+    return _line_set(cart=cart, sku=design.sku, design=design, quantity=quantity, add=False)
 
 
 def _line_set(

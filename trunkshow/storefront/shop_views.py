@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -141,14 +141,20 @@ def cart_add_design(request: HttpRequest) -> HttpResponse:
     cart = session_cart(request, create=True)
     if cart is None:
         raise Http404("No market is configured.")
+    # A design that cannot go into the bag is never lost: back to it, not to a blank bag.
+    back = HttpResponseRedirect(
+        reverse("studio", args=[design.template.key])
+        + "?"
+        + urlencode({"design": design.public_id, "colour": design.sku})
+    )
     try:
         carts.cart_design_add(cart=cart, design=design, quantity=1)
     except InsufficientStock as exc:
         _stock_message(request, exc)
-        return HttpResponseRedirect(reverse("studio", args=[design.template.key]))
+        return back
     except DomainError as exc:
         messages.error(request, exc.message)
-        return HttpResponseRedirect(reverse("studio", args=[design.template.key]))
+        return back
     messages.success(request, _("Added to your bag."))
     return HttpResponseRedirect(reverse("cart"))
 

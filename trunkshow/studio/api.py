@@ -5,12 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import override
 from ninja import Field, Router, Schema, Status
 from pydantic import StrictInt, StrictStr
 
 from trunkshow.common.api_errors import ApiError, api_json_body, resolve_market
+from trunkshow.common.locales import current_locale, to_django
 from trunkshow.engines.paint import PALETTES, PaintError, mix, solve
 from trunkshow.studio import selectors, services
+from trunkshow.studio.colour_names import colour_name, paint_error_message
 
 router = Router(tags=["studio"])
 HEX = r"^#[0-9A-Fa-f]{6}$"
@@ -20,11 +24,22 @@ PALETTE_NAMES = ", ".join(PALETTES)
 class MixIn(Schema):
     parts: dict[StrictStr, StrictInt] = Field(max_length=12)
     palette: StrictStr = Field(default="diy-kit", max_length=32)
+    locale: StrictStr | None = Field(default=None, max_length=35)
 
 
 class RecipeIn(Schema):
     color: StrictStr = Field(pattern=HEX)
     palette: StrictStr = Field(default="diy-kit", max_length=32)
+    locale: StrictStr | None = Field(default=None, max_length=35)
+
+
+def _language(locale: object) -> str:
+    """The language the answer speaks: the body's `locale`, else the request's
+    (Accept-Language, as the locale middleware activated it)."""
+    if isinstance(locale, str):
+        _market, resolved = resolve_market(None, locale, where="body")
+        return to_django(resolved)
+    return to_django(current_locale())
 
 
 def _palette(key: str) -> Any:
@@ -39,25 +54,30 @@ def _palette(key: str) -> Any:
 @router.post("/paint/mix", summary="The colour these parts of paint make together")
 def paint_mix(request: HttpRequest, payload: MixIn) -> dict[str, Any]:
     palette = _palette(payload.palette)
-    errors = [
-        (["body", "parts", key[:32]], f"{key[:32]}: use whole parts from 0 to 100.")
-        for key, value in payload.parts.items()
-        if not 0 <= value <= 100
-    ]
-    if errors:
-        raise ApiError.unprocessable(errors)
-    try:
-        colour = mix(payload.parts, palette)
-    except PaintError as exc:
-        raise ApiError.unprocessable([(["body", "parts"], str(exc))]) from exc
-    return {"color": colour, "palette": palette.key}
+    with override(_language(payload.locale)):
+        errors = [
+            (["body", "parts", key[:32]], _("%(paint)s: use whole parts from 0 to 100.")
+             % {"paint": key[:32]})
+            for key, value in payload.parts.items()
+            if not 0 <= value <= 100
+        ]  # fmt: skip
+        if errors:
+            raise ApiError.unprocessable(errors)
+        try:
+            colour = mix(payload.parts, palette)
+        except PaintError as exc:
+            raise ApiError.unprocessable([(["body", "parts"], paint_error_message(exc))]) from exc
+        return {"color": colour, "name": colour_name(colour), "palette": palette.key}
 
 
 @router.post("/paint/recipe", summary="The whole-part recipe of the palette closest to a colour")
 def paint_recipe(request: HttpRequest, payload: RecipeIn) -> dict[str, Any]:
     palette = _palette(payload.palette)
     recipe = solve(payload.color, palette)
+    with override(_language(payload.locale)):
+        names = {"name": colour_name(payload.color), "mixed_name": colour_name(recipe.mixed)}
     return {
+        **names,
         "recipe": recipe.parts,
         "mixed": recipe.mixed,
         "delta_e": recipe.delta_e,
@@ -67,10 +87,15 @@ def paint_recipe(request: HttpRequest, payload: RecipeIn) -> dict[str, Any]:
     }
 
 
-@router.get("/studio/templates", summary="The bags that can be painted, with their zones")
-def studio_templates(request: HttpRequest, locale: str | None = None) -> list[dict[str, Any]]:
-    _market, resolved = resolve_market(None, locale)
-    return selectors.templates_payload(locale=resolved)
+@router.get(
+    "/studio/templates",
+    summary="The bags that can be painted, with their zones and the stock of each colour",
+)
+def studio_templates(
+    request: HttpRequest, locale: str | None = None, market: str | None = None
+) -> list[dict[str, Any]]:
+    market_row, resolved = resolve_market(market, locale)
+    return selectors.templates_payload(locale=resolved, market_code=market_row.code)
 
 
 @router.post(
@@ -88,13 +113,15 @@ def create_design(request: HttpRequest) -> Status[dict[str, Any]]:
     market, _locale = resolve_market(
         market_code if isinstance(market_code, str) else "", None, where="body"
     )
-    design = services.design_create(data=data, market=market)
-    return Status(201, selectors.design_payload(design, absolute=request.build_absolute_uri))
+    with override(_language(data.get("locale"))):
+        design = services.design_create(data=data, market=market)
+        return Status(201, selectors.design_payload(design, absolute=request.build_absolute_uri))
 
 
 @router.get("/designs/{design_id}", summary="A design with its preview, paints and price")
-def get_design(request: HttpRequest, design_id: str) -> dict[str, Any]:
+def get_design(request: HttpRequest, design_id: str, locale: str | None = None) -> dict[str, Any]:
     design = selectors.design_by_public_id(design_id)
     if design is None:
         raise ApiError(404, "not_found", "No such design.")
-    return selectors.design_payload(design, absolute=request.build_absolute_uri)
+    with override(_language(locale)):
+        return selectors.design_payload(design, absolute=request.build_absolute_uri)

@@ -50,6 +50,9 @@ class Design(models.Model):
     template = models.ForeignKey(BagTemplate, on_delete=models.PROTECT, related_name="designs")
     mode = models.CharField(max_length=16, choices=Mode.choices)
     market = models.ForeignKey(Market, on_delete=models.PROTECT, related_name="+")
+    # The colour of the blank bag it is painted on (a variant of the template's
+    # product); empty on designs kept before the shopper could choose one.
+    blank_sku = models.CharField(max_length=64, blank=True, default="")
     document = models.JSONField()
     content_hash = models.CharField(max_length=64, db_index=True)
     paints = models.JSONField(default=list)
@@ -67,3 +70,8 @@ class Design(models.Model):
 
     def __str__(self) -> str:
         return f"{self.public_id} ({self.template_id}, {self.mode})"
+
+    @property
+    def sku(self) -> str:
+        """The blank bag a cart holds and an order allocates for this design."""
+        return self.blank_sku or self.template.product_sku

@@ -4,20 +4,71 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
+from trunkshow.catalog.selectors import sellable_products
 from trunkshow.common.locales import localized
 from trunkshow.common.money import amount_str
 from trunkshow.engines.atelier.effort import estimate_hours
 from trunkshow.engines.design.schema import parse_design
 from trunkshow.engines.design.work import design_work
 from trunkshow.engines.paint import DIY_KIT, mix
+from trunkshow.inventory.selectors import available_by_sku, held_for
+from trunkshow.studio.colour_names import colour_name, recipe_words
 from trunkshow.studio.lead_times import lead_time_days
 from trunkshow.studio.models import BagTemplate, Design
 from trunkshow.studio.services import preview_path
 
+# Fewer units than this left, and the studio says how many (as the product page does).
+LOW_STOCK = 4
 
-def templates_payload(*, locale: str) -> list[dict[str, Any]]:
+
+def blanks_of(
+    templates: list[BagTemplate], *, market_code: str, locale: str, holder: str = ""
+) -> dict[str, list[dict[str, Any]]]:
+    """The colours each template's bag is made in here, with the units free now.
+
+    A blank is a colour (variant) of the product the template's SKU belongs
+    to. `available` is the inventory's one availability rule, with every live
+    hold counted (the shopper's own too: a unit in their bag is not free for a
+    second bag); `in_bag` is what `holder` (the shopper's cart) holds.
+    """
+    cards = sellable_products(market_code=market_code, locale=locale)
+    of_sku = {v.sku: card.variants for card in cards for v in card.variants}
+    variants = {t.key: of_sku.get(t.product_sku, []) for t in templates}
+    skus = [v.sku for found in variants.values() for v in found]
+    levels = available_by_sku(skus=skus, market_code=market_code)
+    return {
+        key: [
+            {
+                "sku": v.sku,
+                "color": v.color_hex.upper(),
+                "color_name": v.color_name,
+                "available": levels.get(v.sku, 0),
+                "in_stock": levels.get(v.sku, 0) > 0,
+                "in_bag": held_for(holder=holder, sku=v.sku, market_code=market_code),
+            }
+            for v in found
+        ]
+        for key, found in variants.items()
+    }
+
+
+def templates_payload(
+    *, locale: str, market_code: str | None = None, holder: str = ""
+) -> list[dict[str, Any]]:
+    """The studio's bags; with a market, each with its blanks' stock (`blanks`)."""
+    templates = list(BagTemplate.objects.filter(is_active=True))
+    blanks = (
+        blanks_of(templates, market_code=market_code, locale=locale, holder=holder)
+        if market_code
+        else {}
+    )
     return [
         {
+            **(
+                {"blanks": blanks[t.key], "in_stock": any(b["in_stock"] for b in blanks[t.key])}
+                if market_code
+                else {}
+            ),
             "key": t.key,
             "product_sku": t.product_sku,
             "title": localized(t.titles, locale) or t.key,
@@ -32,7 +83,7 @@ def templates_payload(*, locale: str) -> list[dict[str, Any]]:
             "outline": t.outline,
             "monogram_at": t.monogram_at or [0.5, 0.7],
         }
-        for t in BagTemplate.objects.filter(is_active=True)
+        for t in templates
     ]
 
 
@@ -55,11 +106,14 @@ def design_payload(design: Design, *, absolute: Callable[[str], str]) -> dict[st
         "id": design.public_id,
         "template": design.template.key,
         "mode": design.mode,
+        "blank": design.sku,
         "market": design.market_id,
         "preview_url": absolute(preview_url_path(design)),
         "paints": [
             {
                 "color": p["color"],
+                "name": colour_name(p["color"]),
+                "mixed_name": colour_name(p["mixed"]),
                 "recipe": p["recipe"],
                 "achievable": p["achievable"],
                 "mixed": p["mixed"],
@@ -92,6 +146,14 @@ def kit_swatches() -> list[dict[str, Any]]:
     return [
         {"color": mix(parts), "recipe": {k: parts.get(k, 0) for k in DIY_KIT.keys}}
         for parts in KIT_RECIPES
+    ]
+
+
+def kit_swatches_named() -> list[dict[str, Any]]:
+    """The kit swatches with their names and recipes in the active language."""
+    return [
+        {**s, "name": colour_name(s["color"]), "recipe_words": recipe_words(s["recipe"])}
+        for s in kit_swatches()
     ]
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from trunkshow.catalog.selectors import offers_by_sku
 from trunkshow.common.errors import Invalid
@@ -15,6 +16,8 @@ from trunkshow.engines.design.render import render_png
 from trunkshow.engines.design.schema import Design as DesignDoc
 from trunkshow.engines.design.schema import DesignError, parse_design
 from trunkshow.engines.paint import ARTISAN, DIY_KIT, solve
+from trunkshow.studio.colour_names import colour_name, recipe_words
+from trunkshow.studio.messages import design_problem_message
 from trunkshow.studio.models import BagTemplate, Design
 
 
@@ -73,7 +76,14 @@ def _paints(doc: DesignDoc) -> list[dict[str, Any]]:
 
 
 def design_create(*, data: dict[str, Any], market: Market) -> Design:
-    """Check, price and keep a design; raise StudioError naming what is wrong."""
+    """Check, price and keep a design; raise StudioError naming what is wrong.
+
+    The design is kept whatever the stock: a blank sold out now may be back
+    tomorrow, and the shopper's work must not be lost (the cart checks stock).
+    `data["blank"]`, optional, is the colour of the bag to paint on: a SKU of
+    the template's product sold in the market. Messages are in the active
+    language.
+    """
     key = data.get("template")
     template = (
         BagTemplate.objects.filter(key=key, is_active=True).first()
@@ -81,11 +91,13 @@ def design_create(*, data: dict[str, Any], market: Market) -> Design:
         else None
     )
     if template is None:
-        raise StudioError.field("template", "Unknown template.")
+        raise StudioError.field("template", _("Unknown template."))
     try:
         doc = parse_design(data, zones=[zone["key"] for zone in template.zones])
     except DesignError as exc:
-        raise StudioError([(tuple(loc), msg) for loc, msg in exc.issues]) from exc
+        raise StudioError(
+            [(tuple(p.loc), design_problem_message(p)) for p in exc.problems]
+        ) from exc
     paints = _paints(doc)
     if doc.mode == "diy":
         unmixable = [p for p in paints if not p["achievable"]]
@@ -93,24 +105,43 @@ def design_create(*, data: dict[str, Any], market: Market) -> Design:
             issues = [
                 (
                     ("colors", p["color"]),
-                    f"{p['color']} cannot be mixed from the kit's red, yellow, blue and white; "
-                    f"the nearest that can is {p['mixed']}.",
+                    _(
+                        "%(colour)s cannot be mixed from the kit's red, yellow, blue and "
+                        "white; the nearest that can is %(nearest)s (%(recipe)s)."
+                    )
+                    % {
+                        "colour": colour_name(p["color"]),
+                        "nearest": colour_name(p["mixed"]),
+                        "recipe": recipe_words(p["recipe"]),
+                    },
                 )
                 for p in unmixable
             ]
-            raise StudioError(issues, code="not_mixable")
-    offer = offers_by_sku(
-        skus=[template.product_sku],
+            raise StudioError(
+                issues,
+                code="not_mixable",
+                colors=[{"color": p["color"], "nearest": p["mixed"]} for p in unmixable],
+            )
+    blank = data.get("blank") or template.product_sku
+    offers = offers_by_sku(
+        skus=[template.product_sku, blank] if isinstance(blank, str) else [template.product_sku],
         market_code=market.code,
         locale=market.default_locale,
         live=True,
-    ).get(template.product_sku)
+    )
+    base = offers.get(template.product_sku)
+    offer = offers.get(blank) if isinstance(blank, str) else None
+    if offer is None or base is None or offer.product_slug != base.product_slug:
+        if base is not None:
+            raise StudioError.field("blank", _("This bag is not made in that colour here."))
+        offer = None
     surcharge = (template.surcharges.get(doc.mode) or {}).get(market.code)
     if offer is None or surcharge is None:
         raise StudioError(
-            [(("market",), f"This bag is not made to order in {market.code}.")],
+            [(("market",), _("This bag is not made to order in %(market)s.") % {
+                "market": market.code})],
             code="not_sold_here",
-        )
+        )  # fmt: skip
     fee = mode_fee(doc, surcharge)
     digest = content_hash(template, doc)
     preview_ensure(template, doc, digest)
@@ -118,6 +149,7 @@ def design_create(*, data: dict[str, Any], market: Market) -> Design:
         template=template,
         mode=doc.mode,
         market=market,
+        blank_sku=offer.sku,
         document=doc.as_document(),
         content_hash=digest,
         paints=paints,

@@ -14,6 +14,7 @@ import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -49,7 +50,17 @@ ACHIEVABLE_DELTA_E = 2.0
 
 
 class PaintError(ValueError):
-    """A mix or a recipe request that cannot be answered; the message names why."""
+    """A mix or a recipe request that cannot be answered.
+
+    `code` says why ("unknown_paint", "no_parts") and `data` gives the facts,
+    so the layer above can say it in the shopper's language; the message is
+    English, for logs.
+    """
+
+    def __init__(self, message: str, *, code: str, data: Mapping[str, object] | None = None):
+        super().__init__(message)
+        self.code = code
+        self.data: dict[str, Any] = dict(data or {})
 
 
 @dataclass(frozen=True)
@@ -86,10 +97,16 @@ def _parts_vector(parts: Mapping[str, int], palette: Palette) -> NDArray[np.floa
     unknown = sorted(set(parts) - set(palette.keys))
     if unknown:
         known = ", ".join(palette.keys)
-        raise PaintError(f"Unknown paint {unknown[0]!r}; the {palette.key} palette has {known}.")
+        raise PaintError(
+            f"Unknown paint {unknown[0]!r}; the {palette.key} palette has {known}.",
+            code="unknown_paint",
+            data={"paint": unknown[0], "palette": palette.key, "known": list(palette.keys)},
+        )
     vector = np.array([float(parts.get(k, 0)) for k in palette.keys])
     if (vector < 0).any() or vector.sum() <= 0:
-        raise PaintError("Give at least one part of one paint, and no negative parts.")
+        raise PaintError(
+            "Give at least one part of one paint, and no negative parts.", code="no_parts"
+        )
     return vector
 
 

@@ -10,8 +10,9 @@ if (root) {
     .filter(([, parts]) => parts > 0)
     .map(([paint, parts]) => `${parts} ${parts === 1 ? t.i18nPart : t.i18nParts} ${paintNames[paint] || paint}`)
     .join(" + ");
+  // Answers (errors, colour names) come in the page's language.
   const post = async (path, body) => {
-    const response = await fetch(path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+    const response = await fetch(path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ ...body, locale: t.locale }) });
     return { ok: response.ok, body: await response.json() };
   };
 
@@ -24,12 +25,13 @@ if (root) {
     if (key !== "brush") root.querySelector(`[data-zone="${key}"]`).setAttribute("fill", input.value);
     if (mode() !== "diy") { line.textContent = ""; return; }
     const { ok, body } = await post("/api/v1/paint/recipe", { color: input.value, palette: "diy-kit" });
+    if (ok && input.value.toUpperCase() !== body.color) return; // a newer colour is on its way
     if (!ok) { line.textContent = t.i18nError; return; }
     line.textContent = "";
     if (body.achievable) {
       line.textContent = `${t.i18nMixable} ${recipeText(body.recipe)}`;
     } else {
-      line.append(`${t.i18nUnmixable} ${recipeText(body.recipe)} `);
+      line.append(`${t.i18nUnmixable} ${body.mixed_name}: ${recipeText(body.recipe)} `);
       const swatch = document.createElement("span");
       swatch.className = "swatch-dot";
       swatch.style.background = body.mixed;
@@ -55,6 +57,16 @@ if (root) {
   }
   // Brush strokes: drawn with a finger or a mouse, kept inside the zone they start in.
   const svg = root.querySelector(".studio-canvas");
+  const tool = () => form.querySelector("input[name=tool]:checked").value;
+  // Fill mode: a tap on a part (or on its name) paints the whole part in the chosen colour.
+  const fillZone = (zone) => {
+    const input = root.querySelector(`[data-zone-input="${zone}"]`);
+    if (!input) return;
+    input.value = brush.value.toLowerCase();
+    painted.add(zone);
+    showRecipe(input);
+  };
+  root.querySelectorAll("[data-fill-zone]").forEach((button) => button.addEventListener("click", () => fillZone(button.dataset.fillZone)));
   const layer = root.querySelector("[data-strokes]");
   const brush = root.querySelector("[data-brush-colour]");
   const brushWidth = { get value() { return form.querySelector("input[name=brush-size]:checked").value; } };
@@ -77,12 +89,13 @@ if (root) {
   const render = (stroke, line) => line.setAttribute("points", stroke.points.map((p) => p.join(",")).join(" "));
   svg.addEventListener("pointerdown", (event) => {
     const zone = event.target.dataset && event.target.dataset.zone;
-    if (!zone || strokes.length >= 200) return;
+    if (!zone) return;
+    if (tool() === "fill") { event.preventDefault(); fillZone(zone); return; }
+    if (strokes.length >= 200) return;
     event.preventDefault();
     svg.setPointerCapture(event.pointerId);
     const width = Number(brushWidth.value);
-    const tool = form.querySelector("input[name=tool]:checked").value;
-    drawing = { zone, color: brush.value.toUpperCase(), width, tool, points: [at(event)] };
+    drawing = { zone, color: brush.value.toUpperCase(), width, tool: tool(), points: [at(event)] };
     drawing.line = strokeLine(drawing);
     layer.append(drawing.line);
     render(drawing, drawing.line);
@@ -148,16 +161,38 @@ if (root) {
   stencilBox.addEventListener("change", drawCharm);
   root.querySelectorAll("[data-stencil]").forEach((input) => input.addEventListener("input", drawCharm));
 
-  // Kit swatches: tap a colour, then the part (or the brush) it goes to.
-  let activeInput = null;
-  root.querySelectorAll("[data-zone-input], [data-brush-colour]").forEach((input) => {
-    input.addEventListener("focus", () => { activeInput = input; });
-  });
-  root.querySelectorAll("[data-swatch]").forEach((button) => button.addEventListener("click", () => {
-    const target = activeInput || root.querySelector("[data-zone-input]");
-    target.value = button.dataset.swatch.toLowerCase();
-    target.dispatchEvent(new Event("input"));
+  // Kit swatches: a tap makes it the chosen colour; a tap on a part then paints it.
+  const swatches = root.querySelectorAll("[data-swatch]");
+  const markSwatch = () => swatches.forEach((b) => b.setAttribute("aria-pressed", String(b.dataset.swatch.toLowerCase() === brush.value.toLowerCase())));
+  swatches.forEach((button) => button.addEventListener("click", () => {
+    brush.value = button.dataset.swatch.toLowerCase();
+    brush.dispatchEvent(new Event("input"));
   }));
+  brush.addEventListener("input", markSwatch);
+
+  // The colour of the blank bag: its stock is shown before painting, and what to do when it is out.
+  const blankRadios = form.querySelectorAll("input[name=blank]");
+  const chosenBlank = () => form.querySelector("input[name=blank]:checked");
+  const syncBlank = () => {
+    const chosen = chosenBlank();
+    root.querySelectorAll("[data-blank-status]").forEach((note) => { note.hidden = !chosen || note.dataset.blankStatus !== chosen.value; });
+  };
+  blankRadios.forEach((radio) => radio.addEventListener("change", syncBlank));
+  root.querySelectorAll("[data-pick-blank]").forEach((button) => button.addEventListener("click", () => {
+    const radio = form.querySelector(`input[name=blank][value="${button.dataset.pickBlank}"]`);
+    radio.checked = true;
+    syncBlank();
+    radio.focus();
+  }));
+  // A design on a blank with none free is kept, with why it cannot go into the bag now.
+  const showBlocked = (blank) => {
+    const radio = form.querySelector(`input[name=blank][value="${blank}"]`);
+    const blocked = Boolean(radio) && radio.dataset.available === "0";
+    const note = root.querySelector("[data-result-blocked]");
+    note.hidden = !blocked;
+    root.querySelector("[data-add-form]").hidden = blocked;
+    if (blocked) note.querySelector("[data-blocked-reason]").textContent = root.querySelector(`[data-blank-status="${blank}"] strong`).textContent;
+  };
   const syncKit = () => { root.querySelector("[data-kit-swatches]").hidden = mode() !== "diy"; };
   form.querySelectorAll("input[name=mode]").forEach((radio) => radio.addEventListener("change", syncKit));
 
@@ -173,13 +208,15 @@ if (root) {
     if (body.lead_time_days != null) line.textContent = line.dataset.templateText.replace("{days}", body.lead_time_days);
   };
   const reopen = async (id) => {
-    const response = await fetch(`/api/v1/designs/${encodeURIComponent(id)}`);
+    const response = await fetch(`/api/v1/designs/${encodeURIComponent(id)}?locale=${encodeURIComponent(t.locale)}`);
     if (!response.ok) return;
     const design = await response.json();
     const doc = design.document;
     const radio = form.querySelector(`input[name=mode][value="${doc.mode}"]`);
     if (radio) radio.checked = true;
     syncKit();
+    const blank = form.querySelector(`input[name=blank][value="${design.blank}"]`);
+    if (blank) { blank.checked = true; syncBlank(); }
     for (const [zone, colour] of Object.entries(doc.zones || {})) {
       const input = root.querySelector(`[data-zone-input="${zone}"]`);
       if (!input) continue;
@@ -205,6 +242,7 @@ if (root) {
     result.querySelector("[data-price]").textContent = new Intl.NumberFormat(document.documentElement.lang, { style: "currency", currency: design.price.currency }).format(Number(design.price.amount));
     result.querySelector("[data-design-id]").value = design.id;
     showLeadTime(design);
+    showBlocked(design.blank);
     result.hidden = false;
   };
   const linked = new URLSearchParams(window.location.search).get("design");
@@ -224,6 +262,7 @@ if (root) {
     try {
       const { ok, body } = await post("/api/v1/designs", {
         template: t.template, mode: mode(), market: t.market, zones, stencil, monogram: letters || null,
+        ...(chosenBlank() ? { blank: chosenBlank().value } : {}),
         strokes: strokes.map(({ zone, color, width, tool, points }) => ({
           zone, color, width, tool, points: points.map(([x, y]) => [Number(x.toFixed(4)), Number(y.toFixed(4))]),
         })),
@@ -238,6 +277,7 @@ if (root) {
       result.querySelector("[data-price]").textContent = new Intl.NumberFormat(document.documentElement.lang, { style: "currency", currency: body.price.currency }).format(Number(body.price.amount));
       result.querySelector("[data-design-id]").value = body.id;
       showLeadTime(body);
+      showBlocked(body.blank);
       result.hidden = false;
       // The design's own link: reloading or sharing it reopens this design.
       const url = new URL(window.location.href);
