@@ -1,0 +1,121 @@
+"""A campaign day: a scheduled takeover of the store, per market, in the market's time zone."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.core.validators import FileExtensionValidator, MaxValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from trunkshow.common.models import Market, validate_locale
+
+
+class Campaign(models.Model):
+    slug = models.SlugField(unique=True, max_length=60)
+    quiz = models.ForeignKey(
+        "quiz.Quiz",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The quiz the campaign page features."),
+    )
+    hero_image = models.ImageField(
+        upload_to="campaigns/",
+        blank=True,
+        validators=[FileExtensionValidator(["jpg", "jpeg", "png", "webp"])],
+    )
+    hero_video = models.FileField(
+        upload_to="campaigns/",
+        blank=True,
+        validators=[FileExtensionValidator(["mp4", "webm"])],
+        help_text=_("Optional: a short MP4 or WebM played muted in the hero."),
+    )
+    teaser_days = models.PositiveSmallIntegerField(
+        default=7,
+        validators=[MaxValueValidator(60)],
+        help_text=_("How many days before its start the store shows the teaser."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "slug"]
+
+    def __str__(self) -> str:
+        return self.slug
+
+    @property
+    def teaser(self) -> timedelta:
+        return timedelta(days=self.teaser_days)
+
+    def text(self, locale: str) -> CampaignText | None:
+        texts = {t.locale: t for t in self.texts.all()}
+        for candidate in (locale, "en", "zh-Hans", *texts):
+            if candidate in texts:
+                return texts[candidate]
+        return None
+
+    def title(self, locale: str) -> str:
+        text = self.text(locale)
+        return text.title if text else self.slug
+
+
+class CampaignText(models.Model):
+    """A campaign's words in one locale."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="texts")
+    locale = models.CharField(max_length=16, validators=[validate_locale])
+    title = models.CharField(max_length=120)
+    hero_text = models.TextField(max_length=1000, blank=True)
+
+    class Meta:
+        ordering = ["campaign", "locale"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "locale"], name="campaign_text_per_locale")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign.slug} [{self.locale}]"
+
+
+class CampaignWindow(models.Model):
+    """When a campaign runs in one market: instants in UTC, authored in the market's zone."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="windows")
+    market = models.ForeignKey(Market, on_delete=models.CASCADE, related_name="+")
+    starts_at = models.DateTimeField(db_index=True)
+    ends_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["starts_at", "market"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "market"], name="campaign_once_per_market"),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="campaign_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign.slug} in {self.market_id}"
+
+
+class ReminderSignup(models.Model):
+    """A shopper asked to be reminded; nothing is sent yet (drops will, through the queue)."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="reminders")
+    market = models.ForeignKey(Market, on_delete=models.CASCADE, related_name="+")
+    email = models.EmailField(max_length=254)
+    locale = models.CharField(max_length=16, validators=[validate_locale])
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "email"], name="one_reminder_per_email")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign.slug}: {self.email}"

@@ -1,0 +1,118 @@
+"""The campaign's pages: the takeover the home page shows, the campaign page, reminders."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from trunkshow.campaigns.calendar import ics_event
+from trunkshow.campaigns.selectors import CampaignView, campaign_in_market, campaign_showing
+from trunkshow.campaigns.services import EMAIL_MAX, reminder_sign_up
+from trunkshow.common.errors import Invalid, NotFound
+from trunkshow.common.locales import current_locale
+from trunkshow.common.middleware import request_market
+
+
+class ReminderForm(forms.Form):
+    email = forms.EmailField(
+        label=gettext_lazy("Your e-mail (optional)"), required=False, max_length=EMAIL_MAX
+    )
+    next = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
+
+
+def _market_code(request: HttpRequest) -> str:
+    market = request_market(request)
+    if market is None:
+        raise Http404("No market is configured.")
+    return str(market.code)
+
+
+def home_takeover(request: HttpRequest) -> CampaignView | None:
+    """Return the campaign the home page becomes (teaser or live) in the shopper's market."""
+    market = request_market(request)
+    if market is None:
+        return None
+    view = campaign_showing(market_code=market.code, locale=current_locale())
+    return view if view is not None and view.takes_over else None
+
+
+def takeover_context(view: CampaignView, request: HttpRequest) -> dict[str, object]:
+    return {
+        "campaign": view,
+        "reminder_form": ReminderForm(initial={"next": request.get_full_path()}),
+    }
+
+
+def _campaign_or_404(request: HttpRequest, slug: str) -> CampaignView:
+    view = campaign_in_market(
+        slug=slug[:60], market_code=_market_code(request), locale=current_locale()
+    )
+    if view is None:
+        raise Http404("No such campaign in this market.")
+    return view
+
+
+@require_GET
+def campaign_page(request: HttpRequest, slug: str) -> HttpResponse:
+    view = _campaign_or_404(request, slug)
+    return render(request, "campaigns/page.html", takeover_context(view, request))
+
+
+@require_GET
+def campaign_calendar(request: HttpRequest, slug: str) -> HttpResponse:
+    """The campaign as a calendar event: a reminder that stores nothing on the server."""
+    view = _campaign_or_404(request, slug)
+    url = request.build_absolute_uri(reverse("campaign", args=[view.slug]))
+    body = ics_event(
+        uid=f"{view.slug}-{view.window.market}@trunkshow",
+        title=view.title,
+        description=view.hero_text,
+        url=url,
+        starts_at=view.window.starts_at,
+        ends_at=view.window.ends_at,
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{view.slug}.ics"'
+    return response
+
+
+@require_POST
+def remind_me(request: HttpRequest, slug: str) -> HttpResponse:
+    view = _campaign_or_404(request, slug)
+    form = ReminderForm(request.POST)
+    if form.is_valid():
+        try:
+            created = reminder_sign_up(
+                slug=view.slug,
+                market_code=view.window.market,
+                email=form.cleaned_data["email"],
+                locale=current_locale(),
+            )
+        except Invalid as exc:
+            for path, message in exc.errors:
+                form.add_error(str(path[0]) if path[0] in form.fields else None, message)
+        except NotFound as exc:
+            raise Http404(exc.message) from exc
+        else:
+            if not form.cleaned_data["email"]:
+                messages.info(request, _("Nothing was stored: add the campaign to your calendar."))
+            elif created:
+                messages.success(request, _("Thank you: we will remind you by e-mail."))
+            else:
+                messages.info(request, _("You are already on the list for this campaign."))
+            next_url = form.cleaned_data["next"] or reverse("campaign", args=[view.slug])
+            if not url_has_allowed_host_and_scheme(
+                next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+            ):
+                next_url = reverse("campaign", args=[view.slug])
+            return HttpResponseRedirect(next_url)
+    context = takeover_context(view, request)
+    context["reminder_form"] = form
+    return render(request, "campaigns/page.html", context, status=400)
