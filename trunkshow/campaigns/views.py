@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -43,10 +42,26 @@ def home_takeover(request: HttpRequest) -> CampaignView | None:
     return view if view is not None and view.takes_over else None
 
 
+NOTICE_KEY = "campaign-notice:{slug}"
+
+
+def _notices() -> dict[str, str]:
+    return {
+        "stored": _("Thank you: we will remind you by e-mail."),
+        "already": _("You are already on the list for this campaign."),
+        "nothing": _("Nothing was stored: add the campaign to your calendar."),
+    }
+
+
 def takeover_context(view: CampaignView, request: HttpRequest) -> dict[str, object]:
+    """The takeover's context, with what the last "remind me" did (shown once, beside the
+    form: the site's flash list is not a live region a screen reader announces)."""
+    session = getattr(request, "session", None)
+    notice = session.pop(NOTICE_KEY.format(slug=view.slug), None) if session else None
     return {
         "campaign": view,
         "reminder_form": ReminderForm(initial={"next": request.get_full_path()}),
+        "reminder_notice": _notices().get(notice) if isinstance(notice, str) else None,
     }
 
 
@@ -102,11 +117,10 @@ def remind_me(request: HttpRequest, slug: str) -> HttpResponse:
             raise Http404(exc.message) from exc
         else:
             if not form.cleaned_data["email"]:
-                messages.info(request, _("Nothing was stored: add the campaign to your calendar."))
-            elif created:
-                messages.success(request, _("Thank you: we will remind you by e-mail."))
+                notice = "nothing"
             else:
-                messages.info(request, _("You are already on the list for this campaign."))
+                notice = "stored" if created else "already"
+            request.session[NOTICE_KEY.format(slug=view.slug)] = notice
             next_url = form.cleaned_data["next"] or reverse("campaign", args=[view.slug])
             if not url_has_allowed_host_and_scheme(
                 next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
