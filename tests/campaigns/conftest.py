@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
+from tests.commerce.conftest import store  # noqa: F401 - shared fixture
 from tests.factories import cn_market, us_market
 
 

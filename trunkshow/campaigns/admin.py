@@ -16,8 +16,16 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from trunkshow.campaigns.models import Campaign, CampaignText, CampaignWindow, ReminderSignup
+from trunkshow.campaigns.models import (
+    Campaign,
+    CampaignText,
+    CampaignWindow,
+    Drop,
+    DropItem,
+    ReminderSignup,
+)
 from trunkshow.campaigns.selectors import campaign_preview, window_conflicts
+from trunkshow.campaigns.services import drop_apply_limits
 from trunkshow.common.locales import supported_locales
 from trunkshow.common.models import Market
 from trunkshow.engines.campaign.schedule import NonexistentLocalTime, local_to_utc, utc_to_local
@@ -226,3 +234,22 @@ class ReminderSignupAdmin(admin.ModelAdmin[ReminderSignup]):
     list_display = ["email", "campaign", "market", "locale", "created_at"]
     list_filter = ["campaign", "market"]
     search_fields = ["email"]
+
+
+class DropItemInline(admin.TabularInline[DropItem, Drop]):
+    model = DropItem
+    extra = 1
+
+
+@admin.register(Drop)
+class DropAdmin(admin.ModelAdmin[Drop]):
+    """A drop's SKUs cannot be added to a cart before `opens_at` (UTC); saving writes its
+    per-shopper limit into the stock of its SKUs in the campaign's markets."""
+
+    list_display = ["__str__", "campaign", "opens_at", "quantity", "per_shopper_limit"]
+    list_filter = ["campaign"]
+    inlines = [DropItemInline]
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        drop_apply_limits(drop=form.instance)

@@ -39,6 +39,8 @@ class DropItemOut(Schema):
     title: str
     price: MoneyOut
     available: int
+    product_slug: str
+    image_url: str
 
 
 class DropOut(Schema):

@@ -119,3 +119,40 @@ class ReminderSignup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign.slug}: {self.email}"
+
+
+class Drop(models.Model):
+    """A limited release inside a campaign: SKUs that cannot be added before `opens_at`."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="drops")
+    titles = models.JSONField(
+        default=dict,
+        help_text=_('Title per locale, e.g. {"en": "Red tote", "zh-Hans": "红色托特"}.'),
+    )
+    opens_at = models.DateTimeField(db_index=True)
+    quantity = models.PositiveIntegerField(
+        default=0, help_text=_("Units released for the drop (its stock in each market).")
+    )
+    per_shopper_limit = models.PositiveSmallIntegerField(
+        default=1, validators=[MaxValueValidator(10)], help_text=_("At most this many per shopper.")
+    )
+
+    class Meta:
+        ordering = ["opens_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.campaign.slug} drop at {self.opens_at:%Y-%m-%d %H:%M} UTC"
+
+
+class DropItem(models.Model):
+    """One SKU of a drop (a plain bag, or the blank of a studio template)."""
+
+    drop = models.ForeignKey(Drop, on_delete=models.CASCADE, related_name="items")
+    sku = models.CharField(max_length=64, db_index=True)
+
+    class Meta:
+        ordering = ["drop", "pk"]
+        constraints = [models.UniqueConstraint(fields=["drop", "sku"], name="drop_item_once")]
+
+    def __str__(self) -> str:
+        return self.sku

@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
 
+from trunkshow.campaigns.drops import drops_of
 from trunkshow.campaigns.models import Campaign, CampaignWindow
 from trunkshow.common.local_cache import cached
+from trunkshow.common.money import format_price
 from trunkshow.common.selectors import market_by_code
 from trunkshow.engines.campaign.schedule import (
     ARCHIVE,
@@ -103,6 +106,25 @@ class CampaignView:
         return days, hours, minutes, seconds
 
     @property
+    def drops_shown(self) -> list[dict[str, Any]]:
+        """The drops with what the page adds: the opening in the market's time, prices
+        written as the shopper's locale writes them."""
+        shown = []
+        for drop in self.drops:
+            opens = utc_to_local(datetime.fromisoformat(drop["opens_at"]), self.time_zone)
+            items = [
+                {
+                    **item,
+                    "price_text": format_price(
+                        Decimal(item["price"]["amount"]), item["price"]["currency"], self.locale
+                    ),
+                }
+                for item in drop["items"]
+            ]
+            shown.append({**drop, "opens_local": opens, "items": items})
+        return shown
+
+    @property
     def takes_over(self) -> bool:
         """The home page becomes the campaign page while teasing and live, not after."""
         return self.status in (Status.TEASER, Status.LIVE)
@@ -152,6 +174,9 @@ def _view(
 ) -> CampaignView:
     market = market_by_code(window.market)
     zone = market.time_zone if market is not None else "UTC"
+    drops, opening = drops_of(
+        campaign_pk=snapshot.pk, market_code=window.market, locale=locale, now=now
+    )
     return CampaignView(
         campaign=snapshot,
         window=window,
@@ -159,7 +184,8 @@ def _view(
         now=now,
         locale=locale,
         time_zone=zone,
-        moment=next_moment(window, now),
+        moment=next_moment(window, now, drops=opening),
+        drops=drops,
     )
 
 

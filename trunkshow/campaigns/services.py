@@ -12,12 +12,21 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
-from trunkshow.campaigns.models import Campaign, CampaignText, CampaignWindow, ReminderSignup
+from trunkshow.campaigns.models import (
+    Campaign,
+    CampaignText,
+    CampaignWindow,
+    Drop,
+    DropItem,
+    ReminderSignup,
+)
 from trunkshow.campaigns.selectors import window_conflicts
+from trunkshow.catalog.selectors import sellable_skus
 from trunkshow.common.errors import Invalid, NotFound
 from trunkshow.common.local_cache import forget
 from trunkshow.common.models import Market
 from trunkshow.common.services import sync_row
+from trunkshow.inventory.services import stock_set_per_shopper_limit
 from trunkshow.quiz.models import Quiz
 
 EMAIL_MAX = 254
@@ -156,3 +165,54 @@ def reminder_sign_up(*, slug: str, market_code: str, email: str, locale: str) ->
             campaign=campaign, email=email.lower(), defaults=values
         )
     return created
+
+
+@transaction.atomic
+def drop_add(
+    *,
+    campaign: Campaign,
+    titles: Mapping[str, str],
+    opens_at: datetime,
+    skus: list[str],
+    quantity: int,
+    per_shopper_limit: int,
+) -> Drop:
+    """Add a drop to the campaign: its SKUs cannot be added to a cart before `opens_at`, and
+    each shopper may hold at most `per_shopper_limit` of each in every campaign market."""
+    errors: list[tuple[tuple[str | int, ...], str]] = []
+    if timezone.is_naive(opens_at):
+        errors.append((("opens_at",), "Give the instant with its time zone."))
+    if not 1 <= per_shopper_limit <= 10:
+        errors.append((("per_shopper_limit",), "Give a limit from 1 to 10."))
+    if quantity < 0:
+        errors.append((("quantity",), "Give a quantity of 0 or more."))
+    markets = list(campaign.windows.values_list("market_id", flat=True))
+    known = set().union(*(sellable_skus(market_code=m) for m in markets)) if markets else set()
+    for index, sku in enumerate(skus):
+        if sku not in known:
+            errors.append((("skus", index), f"{sku[:64]!r} is not sold in the campaign's markets."))
+    if not skus:
+        errors.append((("skus",), "Give at least one SKU."))
+    if errors:
+        raise Invalid(errors)
+    drop = Drop.objects.create(
+        campaign=campaign,
+        titles=dict(titles),
+        opens_at=opens_at,
+        quantity=quantity,
+        per_shopper_limit=per_shopper_limit,
+    )
+    for sku in dict.fromkeys(skus):
+        DropItem.objects.create(drop=drop, sku=sku)
+    drop_apply_limits(drop=drop)
+    return drop
+
+
+@transaction.atomic
+def drop_apply_limits(*, drop: Drop) -> None:
+    """Write the drop's per-shopper limit into the stock of its SKUs in every campaign market
+    (inventory enforces it on every hold; a limit is inventory data)."""
+    markets = list(drop.campaign.windows.values_list("market_id", flat=True))
+    for sku in drop.items.values_list("sku", flat=True):
+        for market in markets:
+            stock_set_per_shopper_limit(sku=sku, market_code=market, limit=drop.per_shopper_limit)

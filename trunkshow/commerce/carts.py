@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils import timezone
 
 from trunkshow.catalog.selectors import sellable_skus
+from trunkshow.commerce import line_rules
 from trunkshow.commerce.models import Cart, CartLine, LineMode
 from trunkshow.common.errors import Conflict, Invalid
 from trunkshow.common.models import Market
@@ -30,7 +32,9 @@ def _require_open(cart: Cart) -> None:
         raise CartClosed("This cart has been checked out; start a new one.")
 
 
-def cart_line_set(*, cart: Cart, sku: str, quantity: int, add: bool = True) -> CartLine | None:
+def cart_line_set(
+    *, cart: Cart, sku: str, quantity: int, add: bool = True, ticket: str | None = None
+) -> CartLine | None:
     """Add `quantity` of a SKU (or set it, with add=False) and hold it in stock.
 
     Raises Invalid for an unknown SKU or a quantity out of range, CartClosed,
@@ -41,10 +45,12 @@ def cart_line_set(*, cart: Cart, sku: str, quantity: int, add: bool = True) -> C
     removing = quantity <= 0 and not add
     if not removing and sku not in sellable_skus(market_code=cart.market_id):
         raise Invalid.field("sku", f"{sku[:64]!r} is not sold in {cart.market_id}.")
-    return _line_set(cart=cart, sku=sku, design=None, quantity=quantity, add=add)
+    return _line_set(cart=cart, sku=sku, design=None, quantity=quantity, add=add, ticket=ticket)
 
 
-def cart_design_add(*, cart: Cart, design: Design, quantity: int) -> CartLine | None:
+def cart_design_add(
+    *, cart: Cart, design: Design, quantity: int, ticket: str | None = None
+) -> CartLine | None:
     """Put a bag made to a design in the cart, in the design's mode, at its price.
 
     The blank bag it is made on is held in stock like any bag.
@@ -56,7 +62,12 @@ def cart_design_add(*, cart: Cart, design: Design, quantity: int) -> CartLine | 
             f"This design was priced for {design.market_id}; the cart is in {cart.market_id}.",
         )
     return _line_set(
-        cart=cart, sku=design.template.product_sku, design=design, quantity=quantity, add=True
+        cart=cart,
+        sku=design.template.product_sku,
+        design=design,
+        quantity=quantity,
+        add=True,
+        ticket=ticket,
     )
 
 
@@ -68,7 +79,13 @@ def cart_design_set(*, cart: Cart, design: Design, quantity: int) -> CartLine | 
 
 
 def _line_set(
-    *, cart: Cart, sku: str, design: Design | None, quantity: int, add: bool
+    *,
+    cart: Cart,
+    sku: str,
+    design: Design | None,
+    quantity: int,
+    add: bool,
+    ticket: str | None = None,
 ) -> CartLine | None:
     with transaction.atomic():
         cart = Cart.objects.select_for_update().get(pk=cart.pk)
@@ -79,6 +96,18 @@ def _line_set(
             raise Invalid.field("quantity", f"At most {MAX_LINE_QUANTITY} of one item per order.")
         if line is None and new_quantity > 0 and cart.lines.count() >= MAX_LINES:
             raise Conflict(f"At most {MAX_LINES} lines in a cart.", code="too_many_lines")
+        if new_quantity > (line.quantity if line else 0):
+            # Rules of the apps above (a drop not open yet) are asked before a unit is held.
+            line_rules.check(
+                line_rules.LineRequest(
+                    market_code=cart.market_id,
+                    sku=sku,
+                    quantity=new_quantity,
+                    holder=cart.public_id,
+                    ticket=ticket,
+                    now=timezone.now(),
+                )
+            )
         # One hold per SKU for the whole cart: bags as sold and bags made on
         # the same blank draw on the same units.
         others = sum(
