@@ -24,6 +24,7 @@ def drop(store, clock):
         skus=["TOTE-1"],
         quantity=3,
         per_shopper_limit=1,
+        waiting_room=False,
     )
 
 
@@ -137,6 +138,10 @@ def test_staff_add_a_drop_in_the_admin_and_its_limit_reaches_the_stock(
             "opens_at_1": "10:00:00",
             "quantity": "5",
             "per_shopper_limit": "2",
+            "waiting_room": "on",
+            "batch_size": "50",
+            "batch_seconds": "10",
+            "ticket_minutes": "10",
             "items-TOTAL_FORMS": "1",
             "items-INITIAL_FORMS": "0",
             "items-MIN_NUM_FORMS": "0",

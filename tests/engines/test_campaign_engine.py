@@ -209,3 +209,45 @@ def test_a_window_must_end_after_it_starts_and_be_aware():
         Window("a", "CN", T0, T0)
     with pytest.raises(ValueError, match="aware"):
         Window("a", "CN", datetime(2027, 1, 1), datetime(2027, 1, 2))
+
+
+# --- The waiting room ---------------------------------------------------------
+
+from trunkshow.engines.campaign.admission import Pace  # noqa: E402
+
+
+@st.composite
+def paces(draw: st.DrawFn) -> Pace:
+    return Pace(
+        opens_at=draw(instants),
+        batch=draw(st.integers(min_value=1, max_value=500)),
+        every=timedelta(seconds=draw(st.integers(min_value=1, max_value=120))),
+        valid_for=timedelta(seconds=draw(st.integers(min_value=1, max_value=3600))),
+    )
+
+
+@settings(max_examples=300)
+@given(paces(), st.integers(min_value=0, max_value=5000), st.integers(0, 5000), instants)
+def test_tickets_are_admitted_in_the_order_shoppers_arrived(pace, first, second, now):
+    # Given two shoppers, the one who arrived first never waits longer
+    early, late = sorted([first, second])
+    assert pace.admitted_at(early) <= pace.admitted_at(late)
+    if pace.is_admitted(late, now):
+        assert pace.is_admitted(early, now)
+    assert pace.position(early, now) <= pace.position(late, now)
+    # And nobody is admitted before the opening, by anyone's clock but the server's
+    if now < pace.opens_at:
+        assert not pace.is_admitted(early, now)
+
+
+@settings(max_examples=300)
+@given(paces(), st.integers(min_value=0, max_value=5000), instants)
+def test_position_and_wait_are_never_negative_and_agree(pace, rank, now):
+    position = pace.position(rank, now)
+    wait = pace.estimated_wait_s(rank, now)
+    assert position >= 0 and wait >= 0
+    assert (position == 0) == pace.is_admitted(rank, now)
+    if pace.is_admitted(rank, now):
+        assert wait == 0
+    # At the instant it said, the ticket is admitted
+    assert pace.is_admitted(rank, pace.admitted_at(rank))

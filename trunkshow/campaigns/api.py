@@ -7,9 +7,10 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import translation
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from trunkshow.campaigns.selectors import CampaignView, campaign_showing
+from trunkshow.campaigns.waiting_room import ticket_issue, ticket_state
 from trunkshow.common.api_errors import ApiError, resolve_market_and_locale
 from trunkshow.common.locales import to_django
 
@@ -139,3 +140,58 @@ def current_campaign(
     if view is None:
         raise ApiError(404, "no_campaign", f"No campaign in market {market_code} now.")
     return campaign_out(request, view)
+
+
+class TicketOut(Schema):
+    ticket: str
+    position: int
+    estimated_wait_s: int
+    admitted: bool
+    admitted_at: str
+    expires_at: str
+
+
+class TicketStateOut(Schema):
+    position: int
+    admitted: bool
+    expired: bool
+    estimated_wait_s: int
+
+
+@router.post(
+    "/drops/{drop_id}/tickets",
+    response={201: TicketOut},
+    summary="Take a place in a drop's waiting room (admitted in the order of arrival)",
+)
+def take_ticket(
+    request: HttpRequest, drop_id: int, cart_id: str | None = None
+) -> Status[dict[str, Any]]:
+    if cart_id is not None and len(cart_id) > 64:
+        raise ApiError.unprocessable([(["query", "cart_id"], "Not a cart id.")])
+    state = ticket_issue(drop_id=drop_id, holder=cart_id or "")
+    return Status(
+        201,
+        {
+            "ticket": state.ticket,
+            "position": state.position,
+            "estimated_wait_s": state.estimated_wait_s,
+            "admitted": state.admitted,
+            "admitted_at": _iso(state.admitted_at),
+            "expires_at": _iso(state.expires_at),
+        },
+    )
+
+
+@router.get(
+    "/drops/{drop_id}/tickets/{ticket}",
+    response=TicketStateOut,
+    summary="A ticket's place in the waiting room: position, admitted",
+)
+def read_ticket(request: HttpRequest, drop_id: int, ticket: str) -> dict[str, Any]:
+    state = ticket_state(drop_id=drop_id, ticket=ticket)
+    return {
+        "position": state.position,
+        "admitted": state.admitted,
+        "expired": state.expired,
+        "estimated_wait_s": state.estimated_wait_s,
+    }

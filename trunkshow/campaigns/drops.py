@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from trunkshow.campaigns.models import Drop, DropItem
+from trunkshow.campaigns.waiting_room import require_admitted
 from trunkshow.catalog.selectors import offers_by_sku
 from trunkshow.commerce.line_rules import LineRequest
 from trunkshow.common.errors import Conflict
@@ -39,7 +40,9 @@ def drop_opening(*, sku: str, market_code: str, now: datetime) -> datetime | Non
 
 
 def drop_rule(request: LineRequest) -> None:
-    """Refuse a drop's SKU before the drop opens: 409 `drop_not_open` with `opens_at`."""
+    """Refuse a drop's SKU before the drop opens (409 `drop_not_open` with `opens_at`), and
+    after it without an admitted ticket of its waiting room (409 `not_admitted`, 410
+    `ticket_expired`, 422 naming `ticket` if forged)."""
     opens_at = drop_opening(sku=request.sku, market_code=request.market_code, now=request.now)
     if opens_at is not None:
         raise DropNotOpen(
@@ -47,6 +50,15 @@ def drop_rule(request: LineRequest) -> None:
             "it cannot be added before.",
             opens_at=opens_at.isoformat(),
         )
+    rooms = list(
+        Drop.objects.filter(
+            items__sku=request.sku,
+            waiting_room=True,
+            campaign__windows__market_id=request.market_code,
+        ).order_by("-opens_at")
+    )
+    if rooms:
+        require_admitted(drops=rooms, ticket=request.ticket, now=request.now)
 
 
 def drops_of(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.core.validators import FileExtensionValidator, MaxValueValidator
+from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -136,6 +136,21 @@ class Drop(models.Model):
     per_shopper_limit = models.PositiveSmallIntegerField(
         default=1, validators=[MaxValueValidator(10)], help_text=_("At most this many per shopper.")
     )
+    waiting_room = models.BooleanField(
+        default=True,
+        help_text=_("Shoppers take a ticket and are admitted in the order they arrived."),
+    )
+    batch_size = models.PositiveIntegerField(
+        default=50, validators=[MinValueValidator(1)], help_text=_("Tickets admitted at once.")
+    )
+    batch_seconds = models.PositiveIntegerField(
+        default=10, validators=[MinValueValidator(1)], help_text=_("Seconds between batches.")
+    )
+    ticket_minutes = models.PositiveIntegerField(
+        default=10,
+        validators=[MinValueValidator(1)],
+        help_text=_("Minutes an admitted ticket stays usable."),
+    )
 
     class Meta:
         ordering = ["opens_at", "pk"]
@@ -156,3 +171,18 @@ class DropItem(models.Model):
 
     def __str__(self) -> str:
         return self.sku
+
+
+class DropTicket(models.Model):
+    """A place in a drop's waiting room; its primary key is the order of arrival."""
+
+    drop = models.ForeignKey(Drop, on_delete=models.CASCADE, related_name="tickets")
+    holder = models.CharField(max_length=64, blank=True, help_text=_("The cart it was taken for."))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["drop", "pk"]
+        indexes = [models.Index(fields=["drop", "id"])]
+
+    def __str__(self) -> str:
+        return f"ticket {self.pk} for drop {self.drop_id}"

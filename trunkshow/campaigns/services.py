@@ -176,6 +176,9 @@ def drop_add(
     skus: list[str],
     quantity: int,
     per_shopper_limit: int,
+    waiting_room: bool = True,
+    batch_size: int = 50,
+    batch_seconds: int = 10,
 ) -> Drop:
     """Add a drop to the campaign: its SKUs cannot be added to a cart before `opens_at`, and
     each shopper may hold at most `per_shopper_limit` of each in every campaign market."""
@@ -201,6 +204,9 @@ def drop_add(
         opens_at=opens_at,
         quantity=quantity,
         per_shopper_limit=per_shopper_limit,
+        waiting_room=waiting_room,
+        batch_size=max(1, batch_size),
+        batch_seconds=max(1, batch_seconds),
     )
     for sku in dict.fromkeys(skus):
         DropItem.objects.create(drop=drop, sku=sku)
