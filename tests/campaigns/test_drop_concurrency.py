@@ -67,3 +67,43 @@ def test_five_units_three_hundred_admitted_shoppers_exactly_five_sold(store):
     item = StockItem.objects.get(sku="TOTE-1", market_id="CN")
     assert item.allocated == UNITS == item.on_hand
     assert Order.objects.filter(status="paid").count() == UNITS
+
+
+def checkout_own_cart(cart: str, start: threading.Barrier) -> int:
+    client = Client()
+    try:
+        start.wait(timeout=60)
+        paid = client.post(f"/api/v1/carts/{cart}/checkout", json.dumps(checkout_body()),
+                           content_type="application/json", HTTP_IDEMPOTENCY_KEY=cart)  # fmt: skip
+        return paid.status_code
+    finally:
+        connection.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_shoppers_carts_checking_out_at_once_keep_the_per_shopper_limit(store):
+    # Given a drop limited to one bag per shopper, open without a waiting room
+    now = timezone.now()
+    c = campaign(windows={"CN": (now - timedelta(minutes=5), now + timedelta(hours=1))})
+    drop_add(
+        campaign=c, titles={"en": "Red"}, opens_at=now - timedelta(seconds=1), skus=["TOTE-1"],
+        quantity=3, per_shopper_limit=1, waiting_room=False,
+    )  # fmt: skip
+    # And one shopper with the bag in two carts (two tabs, or an app and the site)
+    client = Client()
+    carts = []
+    for _ in range(2):
+        cart = client.post("/api/v1/carts", json.dumps({"market": "CN"}),
+                           content_type="application/json").json()["id"]  # fmt: skip
+        added = client.post(f"/api/v1/carts/{cart}/lines",
+                            json.dumps({"sku": "TOTE-1", "quantity": 1}),
+                            content_type="application/json")  # fmt: skip
+        assert added.status_code == 201
+        carts.append(cart)
+    # When both carts check out at the same instant with the shopper's e-mail
+    start = threading.Barrier(len(carts))
+    with ThreadPoolExecutor(max_workers=len(carts)) as pool:
+        codes = sorted(pool.map(lambda cart: checkout_own_cart(cart, start), carts))
+    # Then one bag is sold to them, the other checkout is told the limit
+    assert codes == [201, 409]
+    assert Order.objects.filter(status="paid", email="lin@example.com").count() == 1
