@@ -36,6 +36,11 @@ urlpatterns += i18n_patterns(
     path("campaigns/<slug:slug>/", campaign_views.campaign_page, name="campaign"),
     path("campaigns/<slug:slug>/remind/", campaign_views.remind_me, name="campaign-remind"),
     path(
+        "campaigns/<slug:slug>/drops/<int:drop_id>/queue/",
+        campaign_views.drop_queue,
+        name="campaign-drop-queue",
+    ),
+    path(
         "campaigns/<slug:slug>/calendar.ics",
         campaign_views.campaign_calendar,
         name="campaign-calendar",

@@ -81,3 +81,35 @@ def test_an_english_shopper_asks_to_be_reminded_by_keyboard_then_reads_the_archi
     assert page.locator("[data-countdown]").count() == 0
     assert_accessible(page, where="the campaign archive in English")
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
+
+
+def test_a_phone_waits_in_the_drops_queue_is_admitted_and_buys_the_bag(
+    phone, live_server, demo_shop
+):
+    from trunkshow.campaigns.models import Campaign
+    from trunkshow.campaigns.services import drop_add
+
+    page = phone
+    # Given the demo's campaign live and a drop opening in a few seconds, one shopper a batch
+    campaign_shift(slug=SLUG, start_at=timezone.now() - timedelta(minutes=1))
+    drop_add(
+        campaign=Campaign.objects.get(slug=SLUG), titles={"en": "Black tote", "zh-Hans": "黑色托特包"},
+        opens_at=timezone.now() + timedelta(seconds=3), skus=["TOTE-BLK"], quantity=2,
+        per_shopper_limit=2, batch_size=1, batch_seconds=5,
+    )  # fmt: skip
+    page.goto(live_server.url + "/zh-hans/")
+    # When they join the queue
+    page.get_by_role("button", name="加入排队").click()
+    page.wait_for_load_state("load")
+    # Then they see their place, and the page passes the accessibility checks
+    assert "你在队列中排第 1 位" in page.locator(".drop-place").inner_text()
+    assert_accessible(page, where="the drop's queue in Chinese")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    # And when the server admits them the page shows it without a tap
+    wait_until(page, "!!document.querySelector('.drop-add')", timeout_ms=30_000)
+    assert "轮到你了" in page.locator(".drop-place").inner_text()
+    assert_accessible(page, where="the admitted drop in Chinese")
+    # When they add the bag, it is in their bag
+    page.locator(".drop-add button").click()
+    page.wait_for_url("**/cart/")
+    assert "标志托特包" in page.locator("main").inner_text()

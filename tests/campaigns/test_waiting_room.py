@@ -106,3 +106,34 @@ def test_a_forged_ticket_is_a_422_naming_it_and_an_expired_one_a_410(client, dro
 def test_an_unknown_drop_is_a_404(client, drop):
     assert client.post("/api/v1/drops/999999/tickets").status_code == 404
     assert client.get("/api/v1/drops/999999/tickets/x").status_code in (404, 422)
+
+
+def test_a_shopper_joins_the_queue_on_the_page_and_buys_when_admitted(client, drop, clock):
+    # Given two shoppers already waiting
+    for _ in range(2):
+        take(client, drop)
+    # When a shopper joins the queue from the campaign page
+    page = client.get("/zh-hans/").content.decode()
+    assert "加入排队" in page
+    response = client.post(
+        f"/zh-hans/campaigns/super-brand-day/drops/{drop.pk}/queue/", {"next": "/zh-hans/"}
+    )
+    assert response["Location"] == f"/zh-hans/#drop-{drop.pk}"
+    # Then the page shows their place (third, batches of two)
+    page = client.get("/zh-hans/").content.decode()
+    assert "你在队列中排第 3 位" in page
+    assert 'name="ticket"' not in page
+    # When the drop opens, the first batch goes first: still waiting
+    clock.move(minutes=1)
+    page = client.get("/zh-hans/").content.decode()
+    assert "你在队列中排第 1 位" in page
+    # Ten seconds later it is their turn, and "add to bag" carries the ticket
+    clock.move(seconds=10)
+    page = client.get("/zh-hans/").content.decode()
+    assert "轮到你了" in page
+    ticket = page.split('name="ticket" value="')[1].split('"')[0]
+    response = client.post(
+        "/zh-hans/cart/add/", {"sku": "TOTE-1", "quantity": "1", "ticket": ticket}
+    )
+    assert response.status_code == 302
+    assert Reservation.objects.get().sku == "TOTE-1"

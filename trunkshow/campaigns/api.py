@@ -50,6 +50,7 @@ class DropOut(Schema):
     opens_at: str
     status: str
     per_shopper_limit: int
+    waiting_room: bool
     items: list[DropItemOut]
 
 
@@ -186,6 +187,7 @@ def take_ticket(
     "/drops/{drop_id}/tickets/{ticket}",
     response=TicketStateOut,
     summary="A ticket's place in the waiting room: position, admitted",
+    url_name="drop-ticket",
 )
 def read_ticket(request: HttpRequest, drop_id: int, ticket: str) -> dict[str, Any]:
     state = ticket_state(drop_id=drop_id, ticket=ticket)

@@ -100,6 +100,7 @@ def drops_of(
                 "opens_at": drop.opens_at.isoformat(),
                 "status": status,
                 "per_shopper_limit": drop.per_shopper_limit,
+                "waiting_room": drop.waiting_room,
                 "items": items,
             }
         )

@@ -14,7 +14,8 @@ from django.views.decorators.http import require_GET, require_POST
 from trunkshow.campaigns.calendar import ics_event
 from trunkshow.campaigns.selectors import CampaignView, campaign_in_market, campaign_showing
 from trunkshow.campaigns.services import EMAIL_MAX, reminder_sign_up
-from trunkshow.common.errors import Invalid, NotFound
+from trunkshow.campaigns.waiting_room import TicketState, ticket_issue, ticket_state
+from trunkshow.common.errors import DomainError, Invalid, NotFound
 from trunkshow.common.locales import current_locale
 from trunkshow.common.middleware import request_market
 
@@ -53,16 +54,57 @@ def _notices() -> dict[str, str]:
     }
 
 
+TICKET_KEY = "drop-ticket:{drop_id}"
+
+
+def _queue_places(view: CampaignView, request: HttpRequest) -> dict[int, TicketState]:
+    """The shopper's place in each drop's waiting room they joined (from their session)."""
+    session = getattr(request, "session", None)
+    places: dict[int, TicketState] = {}
+    if session is None:
+        return places
+    for drop in view.drops:
+        token = session.get(TICKET_KEY.format(drop_id=drop["id"]))
+        if not drop["waiting_room"] or not isinstance(token, str):
+            continue
+        try:
+            places[drop["id"]] = ticket_state(drop_id=drop["id"], ticket=token, now=view.now)
+        except DomainError:
+            session.pop(TICKET_KEY.format(drop_id=drop["id"]), None)
+    return places
+
+
 def takeover_context(view: CampaignView, request: HttpRequest) -> dict[str, object]:
     """The takeover's context, with what the last "remind me" did (shown once, beside the
-    form: the site's flash list is not a live region a screen reader announces)."""
+    form: the site's flash list is not a live region a screen reader announces) and the
+    shopper's places in the drops' waiting rooms."""
     session = getattr(request, "session", None)
     notice = session.pop(NOTICE_KEY.format(slug=view.slug), None) if session else None
     return {
         "campaign": view,
         "reminder_form": ReminderForm(initial={"next": request.get_full_path()}),
         "reminder_notice": _notices().get(notice) if isinstance(notice, str) else None,
+        "queue_places": _queue_places(view, request),
     }
+
+
+@require_POST
+def drop_queue(request: HttpRequest, slug: str, drop_id: int) -> HttpResponse:
+    """Take a place in the drop's waiting room; the ticket is kept in the shopper's session."""
+    view = _campaign_or_404(request, slug)
+    if not any(d["id"] == drop_id and d["waiting_room"] for d in view.drops):
+        raise Http404("No such drop in this campaign.")
+    key = TICKET_KEY.format(drop_id=drop_id)
+    if not isinstance(request.session.get(key), str):
+        cart_id = request.session.get("cart_id")
+        state = ticket_issue(drop_id=drop_id, holder=cart_id if isinstance(cart_id, str) else "")
+        request.session[key] = state.ticket
+    next_url = request.POST.get("next") or reverse("campaign", args=[view.slug])
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = reverse("campaign", args=[view.slug])
+    return HttpResponseRedirect(f"{next_url}#drop-{drop_id}")
 
 
 def _campaign_or_404(request: HttpRequest, slug: str) -> CampaignView:

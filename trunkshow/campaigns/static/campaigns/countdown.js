@@ -38,3 +38,24 @@ for (const clock of document.querySelectorAll("[data-countdown]")) {
   };
   tick();
 }
+
+// A shopper waiting in a drop's queue: ask the server every few seconds and show
+// the page again once their turn has come (the server decides, in arrival order).
+for (const place of document.querySelectorAll("[data-ticket-poll]")) {
+  const poll = async () => {
+    try {
+      const response = await fetch(place.dataset.ticketPoll, { headers: { Accept: "application/json" } });
+      if (response.ok) {
+        const state = await response.json();
+        if (state.admitted) {
+          location.reload();
+          return;
+        }
+      }
+    } catch (error) {
+      // A network hiccup: keep the place, try again.
+    }
+    setTimeout(poll, 3000 + Math.random() * 1000);
+  };
+  setTimeout(poll, 3000);
+}
