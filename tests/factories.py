@@ -97,3 +97,28 @@ def sellable_variant(
     for code, units in (stock or {}).items():
         StockFactory(sku=variant.sku, market=markets[code](), on_hand=units)
     return variant
+
+
+def campaign(
+    *,
+    slug: str = "super-brand-day",
+    windows: dict[str, tuple[object, object]] | None = None,
+    texts: dict[str, tuple[str, str]] | None = None,
+    quiz_slug: str | None = None,
+    teaser_days: int = 7,
+):
+    """Make a campaign through the service the admin and the demo use:
+    windows {"CN": (starts_at, ends_at)} in UTC instants."""
+    from trunkshow.campaigns.services import campaign_sync
+
+    return campaign_sync(
+        slug=slug,
+        texts=texts
+        or {
+            "zh-Hans": ("超级品牌日", "只此一天。"),
+            "en": ("Super Brand Day", "One day only."),
+        },
+        quiz_slug=quiz_slug,
+        windows=windows or {},
+        teaser_days=teaser_days,
+    )

@@ -15,6 +15,7 @@ from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
 from ninja.responses import NinjaJSONEncoder
 
+from trunkshow.campaigns.api import router as campaigns_router
 from trunkshow.commerce.api import router as commerce_router
 from trunkshow.common.api_errors import ApiError, api_json_body
 from trunkshow.common.errors import DomainError
@@ -141,3 +142,4 @@ api.add_router("/", quiz_router)
 api.add_router("/", video_router)
 api.add_router("/", commerce_router)
 api.add_router("/", studio_router)
+api.add_router("/", campaigns_router)

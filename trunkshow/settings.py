@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "trunkshow.studio",
     "trunkshow.commerce",
     "trunkshow.atelier",
+    "trunkshow.campaigns",
     "trunkshow.storefront",
     "trunkshow.demo",
 ]

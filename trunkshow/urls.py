@@ -6,6 +6,7 @@ from django.views.generic import RedirectView
 
 from trunkshow.api import api, api_not_found
 from trunkshow.atelier import views as atelier_views
+from trunkshow.campaigns import views as campaign_views
 from trunkshow.quiz import views as quiz_views
 from trunkshow.storefront import shop_views, views
 from trunkshow.studio import views as studio_views
@@ -32,6 +33,18 @@ urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("products/", views.product_list, name="product-list"),
     path("products/<slug:slug>/", views.product_detail, name="product-detail"),
+    path("campaigns/<slug:slug>/", campaign_views.campaign_page, name="campaign"),
+    path("campaigns/<slug:slug>/remind/", campaign_views.remind_me, name="campaign-remind"),
+    path(
+        "campaigns/<slug:slug>/drops/<int:drop_id>/queue/",
+        campaign_views.drop_queue,
+        name="campaign-drop-queue",
+    ),
+    path(
+        "campaigns/<slug:slug>/calendar.ics",
+        campaign_views.campaign_calendar,
+        name="campaign-calendar",
+    ),
     path("quiz/<slug:slug>/", quiz_views.quiz_page, name="quiz"),
     path("quiz/result/<str:public_id>/", quiz_views.result_page, name="quiz-result"),
     path("cart/", shop_views.cart_page, name="cart"),

@@ -45,6 +45,8 @@ class LineIn(Schema):
     quantity: StrictInt = Field(
         json_schema_extra={"minimum": 1, "maximum": carts.MAX_LINE_QUANTITY}
     )
+    # A drop's waiting-room ticket, once drops have one (campaigns).
+    ticket: StrictStr | None = Field(default=None, min_length=1, max_length=500)
 
 
 class LineUpdate(Schema):
@@ -139,12 +141,16 @@ def add_line(request: HttpRequest, cart_id: str, payload: LineIn) -> Status[dict
         design = design_by_public_id(payload.design_id)
         if design is None:
             raise ApiError.unprocessable([(["body", "design_id"], "No such design.")])
-        carts.cart_design_add(cart=cart, design=design, quantity=payload.quantity)
+        carts.cart_design_add(
+            cart=cart, design=design, quantity=payload.quantity, ticket=payload.ticket
+        )
     else:
         assert payload.sku is not None  # noqa: S101 - checked above
         if not SKU.match(payload.sku):
             raise ApiError.unprocessable([(["body", "sku"], "Not a SKU.")])
-        carts.cart_line_set(cart=cart, sku=payload.sku, quantity=payload.quantity)
+        carts.cart_line_set(
+            cart=cart, sku=payload.sku, quantity=payload.quantity, ticket=payload.ticket
+        )
     return Status(201, selectors.cart_payload(cart, locale=_locale(cart, None)))
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trunkshow.catalog.selectors import sellable_skus
+from trunkshow.commerce import line_rules
 from trunkshow.commerce.models import Cart, CartLine, LineMode
 from trunkshow.common.errors import Conflict, Invalid
 from trunkshow.common.models import Market
@@ -43,7 +45,9 @@ def _require_open(cart: Cart) -> None:
         raise CartClosed("This cart has been checked out; start a new one.")
 
 
-def cart_line_set(*, cart: Cart, sku: str, quantity: int, add: bool = True) -> CartLine | None:
+def cart_line_set(
+    *, cart: Cart, sku: str, quantity: int, add: bool = True, ticket: str | None = None
+) -> CartLine | None:
     """Add `quantity` of a SKU (or set it, with add=False) and hold it in stock.
 
     Raises Invalid for an unknown SKU or a quantity out of range, CartClosed,
@@ -57,10 +61,12 @@ def cart_line_set(*, cart: Cart, sku: str, quantity: int, add: bool = True) -> C
             "sku",
             _("%(sku)s is not sold in %(market)s.") % {"sku": sku[:64], "market": cart.market_id},
         )
-    return _line_set(cart=cart, sku=sku, design=None, quantity=quantity, add=add)
+    return _line_set(cart=cart, sku=sku, design=None, quantity=quantity, add=add, ticket=ticket)
 
 
-def cart_design_add(*, cart: Cart, design: Design, quantity: int) -> CartLine | None:
+def cart_design_add(
+    *, cart: Cart, design: Design, quantity: int, ticket: str | None = None
+) -> CartLine | None:
     """Put a bag made to a design in the cart, in the design's mode, at its price.
 
     The blank bag it is made on is held in stock like any bag.
@@ -71,7 +77,14 @@ def cart_design_add(*, cart: Cart, design: Design, quantity: int) -> CartLine | 
             "design_id",
             f"This design was priced for {design.market_id}; the cart is in {cart.market_id}.",
         )
-    return _line_set(cart=cart, sku=design.sku, design=design, quantity=quantity, add=True)
+    return _line_set(
+        cart=cart,
+        sku=design.sku,
+        design=design,
+        quantity=quantity,
+        add=True,
+        ticket=ticket,
+    )
 
 
 def cart_design_set(*, cart: Cart, design: Design, quantity: int) -> CartLine | None:
@@ -80,7 +93,13 @@ def cart_design_set(*, cart: Cart, design: Design, quantity: int) -> CartLine | 
 
 
 def _line_set(
-    *, cart: Cart, sku: str, design: Design | None, quantity: int, add: bool
+    *,
+    cart: Cart,
+    sku: str,
+    design: Design | None,
+    quantity: int,
+    add: bool,
+    ticket: str | None = None,
 ) -> CartLine | None:
     with transaction.atomic():
         cart = Cart.objects.select_for_update().get(pk=cart.pk)
@@ -93,6 +112,18 @@ def _line_set(
             )
         if line is None and new_quantity > 0 and cart.lines.count() >= MAX_LINES:
             raise Conflict(f"At most {MAX_LINES} lines in a cart.", code="too_many_lines")
+        if new_quantity > (line.quantity if line else 0):
+            # Rules of the apps above (a drop not open yet) are asked before a unit is held.
+            line_rules.check(
+                line_rules.LineRequest(
+                    market_code=cart.market_id,
+                    sku=sku,
+                    quantity=new_quantity,
+                    holder=cart.public_id,
+                    ticket=ticket,
+                    now=timezone.now(),
+                )
+            )
         # One hold per SKU for the whole cart: bags as sold and bags made on
         # the same blank draw on the same units.
         others = sum(

@@ -181,6 +181,12 @@ def _already_ordered(order: Order | None) -> Conflict:
 def _write_pending_order(*, cart: Cart, plan: _Plan, session_key: str) -> Order:
     """Inside the caller's transaction, with the cart locked."""
     stock_allocate(holder=cart.public_id, market_code=cart.market_id, lines=plan.units.items())
+    # The step-1 limit check was a plain read: two carts of one shopper checking out at
+    # once both passed it. Now that this transaction holds the SKUs' stock rows, every
+    # other checkout of them waits, so counting what the email bought again is exact.
+    short = _limit_shortages(email=plan.email, market_code=cart.market_id, units=plan.units)
+    if short:
+        raise InsufficientStock(short)
     subtotal = sum(
         (_unit_price(line, plan.offers) * line.quantity for line in plan.lines), Decimal("0")
     )

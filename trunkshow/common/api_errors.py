@@ -15,6 +15,7 @@ import orjson
 from trunkshow.common.errors import (
     Conflict,
     DomainError,
+    Gone,
     Invalid,
     NotFound,
     PaymentDeclined,
@@ -75,6 +76,7 @@ _STATUS_OF: list[tuple[type[DomainError], int]] = [
     (Invalid, 422),
     (PaymentDeclined, 402),
     (Conflict, 409),
+    (Gone, 410),
     (Unavailable, 503),
 ]
 

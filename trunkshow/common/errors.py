@@ -55,6 +55,12 @@ class Conflict(DomainError):
     code = "conflict"
 
 
+class Gone(DomainError):
+    """What the request names existed but is no longer usable (an expired ticket)."""
+
+    code = "gone"
+
+
 class PaymentDeclined(DomainError):
     code = "payment_declined"
 

@@ -13,3 +13,14 @@ def stock_set_on_hand(*, sku: str, market_code: str, on_hand: int) -> StockItem:
         StockItem, lookup={"sku": sku, "market_id": market_code}, values={"on_hand": on_hand}
     )
     return item
+
+
+@transaction.atomic
+def stock_set_per_shopper_limit(*, sku: str, market_code: str, limit: int | None) -> StockItem:
+    """Set how many units of a SKU one shopper may hold in a market (a campaign's drop)."""
+    item, _changed = sync_row(
+        StockItem,
+        lookup={"sku": sku, "market_id": market_code},
+        values={"per_shopper_limit": limit},
+    )
+    return item

@@ -120,8 +120,10 @@ def cart_add(request: HttpRequest) -> HttpResponse:
     cart = session_cart(request, create=True)
     if cart is None:
         raise Http404("No market is configured.")
+    # A campaign drop's waiting-room ticket, when the bag is a drop's.
+    ticket = request.POST.get("ticket", "")[:500] or None
     try:
-        carts.cart_line_set(cart=cart, sku=sku, quantity=quantity)
+        carts.cart_line_set(cart=cart, sku=sku, quantity=quantity, ticket=ticket)
     except InsufficientStock as exc:
         _stock_message(request, exc)
         return _back(request, reverse("cart"))

@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.static import serve
 
+from trunkshow.campaigns.views import home_takeover, takeover_context
 from trunkshow.catalog.models import Product
 from trunkshow.commerce.selectors import units_in_cart
 from trunkshow.common.locales import current_locale, normalize_locale, to_django
@@ -65,11 +66,17 @@ def home(request: HttpRequest) -> HttpResponse:
     items = shelf(market_code=_market_code(request), locale=current_locale())
     handbags = [i for i in items if i.product.kind == Product.Kind.HANDBAG]
     travel = [i for i in items if i.product.kind == Product.Kind.TRAVEL]
-    return render(
-        request,
-        "storefront/home.html",
-        {"featured": handbags[:4], "travel": travel[:4], "hero": items[0] if items else None},
-    )
+    context: dict[str, object] = {
+        "featured": handbags[:4],
+        "travel": travel[:4],
+        "hero": items[0] if items else None,
+    }
+    # While a campaign is teased or live in this market, it takes the hero's place.
+    campaign = home_takeover(request)
+    if campaign is not None:
+        context |= takeover_context(campaign, request) | {"on_home": True}
+        return render(request, "campaigns/home_takeover.html", context)
+    return render(request, "storefront/home.html", context)
 
 
 def product_list(request: HttpRequest) -> HttpResponse:

@@ -11,11 +11,15 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from trunkshow.atelier.models import Artisan
+from trunkshow.campaigns.selectors import campaign_showing, windows_of
+from trunkshow.campaigns.services import campaign_sync
 from trunkshow.catalog import services as catalog
 from trunkshow.commerce.models import ShippingMethod
 from trunkshow.common.services import market_upsert, sync_row
+from trunkshow.demo import campaign_data
 from trunkshow.demo.art import draw_bag
 from trunkshow.demo.catalog_data import (
     COLOURS,
@@ -122,6 +126,7 @@ class Command(BaseCommand):
                     per_shopper_limit=limit
                 )
             quiz_version, _created = quiz_import(source=DEMO_QUIZ.read_text(encoding="utf-8"))
+        self._ensure_campaign_live()
         clips_made = load_demo_clips()
         self._ensure_admin()
         self._ensure_workshop_logins()
@@ -131,6 +136,26 @@ class Command(BaseCommand):
                 f"{len(markets)} markets, quiz {quiz_version.quiz.slug} v{quiz_version.number}, "
                 f"{clips_made} designer clips made."
             )
+        )
+
+    def _ensure_campaign_live(self) -> None:
+        """Load the campaign day so the store is taken over now; re-running keeps a campaign
+        that is still live as it is, and starts one that is not live again from now."""
+        spec = campaign_data
+        live = all(
+            (view := campaign_showing(market_code=m, locale="en")) is not None
+            and view.slug == spec.SLUG
+            and view.status == "live"
+            for m in spec.MARKETS
+        )
+        existing = windows_of(slug=spec.SLUG) if live else {}
+        start = timezone.now().replace(second=0, microsecond=0)
+        campaign_sync(
+            slug=spec.SLUG,
+            texts=spec.TEXTS,
+            quiz_slug=spec.QUIZ,
+            windows=existing or dict.fromkeys(spec.MARKETS, (start, start + spec.LENGTH)),
+            hero_image=("super-brand-day.webp", draw_bag("tote", spec.HERO_COLOUR)),
         )
 
     def _ensure_admin(self) -> None:

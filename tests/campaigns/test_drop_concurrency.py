@@ -1,0 +1,109 @@
+"""A drop of 5 units, 300 admitted shoppers on real threads: exactly 5 are sold."""
+
+from __future__ import annotations
+
+import json
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.utils import timezone
+
+from tests.commerce.conftest import checkout_body
+from tests.factories import campaign
+from trunkshow.campaigns.services import drop_add
+from trunkshow.commerce.models import Order
+from trunkshow.inventory.models import StockItem
+
+SHOPPERS = 300
+UNITS = 5
+THREADS = 24  # real threads and connections; more only queue on two cores
+
+
+def shop(drop_id: int, shopper: int, start: threading.Event) -> tuple[int, int]:
+    """One shopper: a cart, a ticket, then add the drop bag and pay; (add, checkout) codes."""
+    client = Client()
+    try:
+        cart = client.post("/api/v1/carts", json.dumps({"market": "CN"}),
+                           content_type="application/json").json()["id"]  # fmt: skip
+        ticket = client.post(f"/api/v1/drops/{drop_id}/tickets?cart_id={cart}").json()["ticket"]
+        start.wait(timeout=60)
+        added = client.post(f"/api/v1/carts/{cart}/lines",
+                            json.dumps({"sku": "TOTE-1", "quantity": 1, "ticket": ticket}),
+                            content_type="application/json")  # fmt: skip
+        if added.status_code != 201:
+            return added.status_code, 0
+        paid = client.post(f"/api/v1/carts/{cart}/checkout", json.dumps(checkout_body(email=f"s{shopper}@example.com")),
+                           content_type="application/json", HTTP_IDEMPOTENCY_KEY=cart)  # fmt: skip
+        return 201, paid.status_code
+    finally:
+        connection.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_five_units_three_hundred_admitted_shoppers_exactly_five_sold(store):
+    # Given a drop of 5 units, open now, whose waiting room admits everyone at once
+    now = timezone.now()
+    c = campaign(windows={"CN": (now - timedelta(minutes=5), now + timedelta(hours=1))})
+    drop = drop_add(
+        campaign=c, titles={"en": "Red"}, opens_at=now - timedelta(seconds=1), skus=["TOTE-1"],
+        quantity=UNITS, per_shopper_limit=1, batch_size=SHOPPERS, batch_seconds=10,
+    )  # fmt: skip
+    StockItem.objects.filter(sku="TOTE-1", market_id="CN").update(on_hand=UNITS)
+    # When 300 shoppers with admitted tickets add the bag and pay at once
+    start = threading.Event()
+    with ThreadPoolExecutor(max_workers=THREADS) as pool:
+        futures = [pool.submit(shop, drop.pk, n, start) for n in range(SHOPPERS)]
+        start.set()
+        results = [f.result(timeout=300) for f in futures]
+    # Then exactly 5 are sold, the others told it is gone, and nothing fails
+    added = [a for a, _p in results]
+    assert added.count(201) == UNITS
+    assert all(code in (201, 409) for code in added), set(added)
+    assert [p for a, p in results if a == 201] == [201] * UNITS
+    item = StockItem.objects.get(sku="TOTE-1", market_id="CN")
+    assert item.allocated == UNITS == item.on_hand
+    assert Order.objects.filter(status="paid").count() == UNITS
+
+
+def checkout_own_cart(cart: str, start: threading.Barrier) -> int:
+    client = Client()
+    try:
+        start.wait(timeout=60)
+        paid = client.post(f"/api/v1/carts/{cart}/checkout", json.dumps(checkout_body()),
+                           content_type="application/json", HTTP_IDEMPOTENCY_KEY=cart)  # fmt: skip
+        return paid.status_code
+    finally:
+        connection.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_shoppers_carts_checking_out_at_once_keep_the_per_shopper_limit(store):
+    # Given a drop limited to one bag per shopper, open without a waiting room
+    now = timezone.now()
+    c = campaign(windows={"CN": (now - timedelta(minutes=5), now + timedelta(hours=1))})
+    drop_add(
+        campaign=c, titles={"en": "Red"}, opens_at=now - timedelta(seconds=1), skus=["TOTE-1"],
+        quantity=3, per_shopper_limit=1, waiting_room=False,
+    )  # fmt: skip
+    # And one shopper with the bag in two carts (two tabs, or an app and the site)
+    client = Client()
+    carts = []
+    for _ in range(2):
+        cart = client.post("/api/v1/carts", json.dumps({"market": "CN"}),
+                           content_type="application/json").json()["id"]  # fmt: skip
+        added = client.post(f"/api/v1/carts/{cart}/lines",
+                            json.dumps({"sku": "TOTE-1", "quantity": 1}),
+                            content_type="application/json")  # fmt: skip
+        assert added.status_code == 201
+        carts.append(cart)
+    # When both carts check out at the same instant with the shopper's e-mail
+    start = threading.Barrier(len(carts))
+    with ThreadPoolExecutor(max_workers=len(carts)) as pool:
+        codes = sorted(pool.map(lambda cart: checkout_own_cart(cart, start), carts))
+    # Then one bag is sold to them, the other checkout is told the limit
+    assert codes == [201, 409]
+    assert Order.objects.filter(status="paid", email="lin@example.com").count() == 1

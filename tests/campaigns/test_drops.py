@@ -1,0 +1,153 @@
+"""A drop's SKUs cannot be added before it opens, by the server's clock to the second."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from tests.factories import campaign
+from trunkshow.campaigns.services import drop_add
+from trunkshow.common.errors import Invalid
+from trunkshow.inventory.models import Reservation
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def drop(store, clock):
+    c = campaign(windows={"CN": (clock.now - timedelta(minutes=5), clock.now + timedelta(hours=5))})
+    return drop_add(
+        campaign=c,
+        titles={"en": "The red tote", "zh-Hans": "红色托特包"},
+        opens_at=clock.now + timedelta(minutes=10),
+        skus=["TOTE-1"],
+        quantity=3,
+        per_shopper_limit=1,
+        waiting_room=False,
+    )
+
+
+def new_cart(client, market: str = "CN") -> str:
+    return client.post("/api/v1/carts", {"market": market}, content_type="application/json").json()[
+        "id"
+    ]
+
+
+def add(client, cart: str, sku: str, quantity: int = 1):
+    return client.post(
+        f"/api/v1/carts/{cart}/lines",
+        {"sku": sku, "quantity": quantity},
+        content_type="application/json",
+    )
+
+
+def test_a_drop_bag_is_refused_before_the_release_instant_to_the_second(client, drop, clock):
+    cart = new_cart(client)
+    # One second before the release, the bag cannot be added
+    clock.move(minutes=10, seconds=-1)
+    response = add(client, cart, "TOTE-1")
+    assert response.status_code == 409
+    body = response.json()
+    assert body["code"] == "drop_not_open"
+    assert body["opens_at"] == drop.opens_at.isoformat()
+    # and nothing is held for the cart
+    assert not Reservation.objects.exists()
+    assert client.get(f"/api/v1/carts/{cart}").json()["lines"] == []
+    # At the release instant it can
+    clock.move(seconds=1)
+    assert add(client, cart, "TOTE-1").status_code == 201
+
+
+def test_bags_outside_the_drop_and_markets_outside_the_campaign_are_not_held_back(
+    client, drop, clock
+):
+    assert add(client, new_cart(client), "CLUTCH-1").status_code == 201
+    # The campaign runs in China only: in the US the bag is sold as usual
+    assert add(client, new_cart(client, "US"), "TOTE-1").status_code == 201
+
+
+def test_the_per_shopper_limit_of_the_drop_holds_in_a_cart(client, drop, clock):
+    clock.move(minutes=10)
+    cart = new_cart(client)
+    response = add(client, cart, "TOTE-1", quantity=2)
+    assert response.status_code == 409
+    assert add(client, cart, "TOTE-1", quantity=1).status_code == 201
+
+
+def test_the_api_lists_the_drop_and_counts_down_to_it(client, drop, clock):
+    body = client.get("/api/v1/campaigns/current", {"market": "CN", "locale": "zh-Hans"}).json()
+    assert body["next_moment"]["kind"] == "drop"
+    assert body["next_moment"]["seconds"] == 600
+    [listed] = body["drops"]
+    assert listed["id"] == drop.pk
+    assert listed["title"] == "红色托特包"
+    assert listed["status"] == "upcoming"
+    assert listed["opens_at"] == drop.opens_at.isoformat()
+    assert listed["per_shopper_limit"] == 1
+    [item] = listed["items"]
+    assert item["sku"] == "TOTE-1"
+    assert item["price"] == {"amount": "1000.00", "currency": "CNY"}
+    assert item["available"] == 3
+    # Once open, it is open and the countdown is to the end
+    clock.move(minutes=10)
+    body = client.get("/api/v1/campaigns/current", {"market": "CN"}).json()
+    assert body["drops"][0]["status"] == "open"
+    assert body["next_moment"]["kind"] == "end"
+
+
+def test_a_drop_of_unknown_skus_or_a_bad_limit_is_refused_naming_each(store, clock):
+    c = campaign(windows={"CN": (clock.now, clock.now + timedelta(hours=1))})
+    with pytest.raises(Invalid) as caught:
+        drop_add(
+            campaign=c,
+            titles={"en": "x"},
+            opens_at=clock.now,
+            skus=["TOTE-1", "NOPE"],
+            quantity=1,
+            per_shopper_limit=0,
+        )
+    assert [path for path, _m in caught.value.errors] == [("per_shopper_limit",), ("skus", 1)]
+
+
+def test_the_campaign_page_shows_the_drop_and_counts_down_to_it(client, drop, clock):
+    page = client.get("/zh-hans/").content.decode()
+    assert "限量发售" in page
+    assert "红色托特包" in page
+    assert "距下次发售还有" in page
+    assert 'data-seconds="600"' in page
+    opens_local = (drop.opens_at + timedelta(hours=8)).strftime("%Y-%m-%d %H:%M")
+    assert opens_local in page
+    assert 'data-drop-status="upcoming"' in page
+
+
+def test_staff_add_a_drop_in_the_admin_and_its_limit_reaches_the_stock(
+    admin_client,
+    store,
+    clock,
+):
+    from trunkshow.inventory.models import StockItem
+
+    c = campaign(windows={"CN": (clock.now, clock.now + timedelta(hours=1))})
+    response = admin_client.post(
+        "/admin/campaigns/drop/add/",
+        {
+            "campaign": c.pk,
+            "titles": '{"en": "Red", "zh-Hans": "红"}',
+            "opens_at_0": "2030-01-01",
+            "opens_at_1": "10:00:00",
+            "quantity": "5",
+            "per_shopper_limit": "2",
+            "waiting_room": "on",
+            "batch_size": "50",
+            "batch_seconds": "10",
+            "ticket_minutes": "10",
+            "items-TOTAL_FORMS": "1",
+            "items-INITIAL_FORMS": "0",
+            "items-MIN_NUM_FORMS": "0",
+            "items-MAX_NUM_FORMS": "1000",
+            "items-0-sku": "TOTE-1",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert StockItem.objects.get(sku="TOTE-1", market_id="CN").per_shopper_limit == 2

@@ -1,0 +1,139 @@
+"""The drop's waiting room: signed tickets, admitted in arrival order, usable for a while."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from tests.factories import campaign
+from trunkshow.campaigns.services import drop_add
+from trunkshow.inventory.models import Reservation
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def drop(store, clock):
+    c = campaign(windows={"CN": (clock.now - timedelta(minutes=5), clock.now + timedelta(hours=5))})
+    return drop_add(
+        campaign=c,
+        titles={"en": "The red tote"},
+        opens_at=clock.now + timedelta(minutes=1),
+        skus=["TOTE-1"],
+        quantity=3,
+        per_shopper_limit=1,
+        batch_size=2,
+        batch_seconds=10,
+    )
+
+
+def new_cart(client) -> str:
+    return client.post("/api/v1/carts", {"market": "CN"}, content_type="application/json").json()[
+        "id"
+    ]
+
+
+def take(client, drop) -> dict:
+    response = client.post(f"/api/v1/drops/{drop.pk}/tickets", content_type="application/json")
+    assert response.status_code == 201
+    return response.json()
+
+
+def add(client, cart: str, ticket: str | None):
+    body = {"sku": "TOTE-1", "quantity": 1}
+    if ticket is not None:
+        body["ticket"] = ticket
+    return client.post(f"/api/v1/carts/{cart}/lines", body, content_type="application/json")
+
+
+def test_shoppers_are_admitted_in_the_order_they_arrived(client, drop, clock):
+    # Given five shoppers arriving before the drop opens
+    tickets = [take(client, drop) for _ in range(5)]
+    # Then each sees their place and the wait until the opening
+    assert [t["position"] for t in tickets] == [1, 2, 3, 4, 5]
+    assert [t["estimated_wait_s"] for t in tickets] == [60, 60, 70, 70, 80]
+    assert not any(t["admitted"] for t in tickets)
+    # When the drop opens, the first batch of two is admitted
+    clock.move(minutes=1)
+
+    def state(t):
+        return client.get(f"/api/v1/drops/{drop.pk}/tickets/{t['ticket']}").json()
+
+    assert [state(t)["admitted"] for t in tickets] == [True, True, False, False, False]
+    assert [state(t)["position"] for t in tickets] == [0, 0, 1, 2, 3]
+    # and ten seconds later the next two, whoever asked most often
+    clock.move(seconds=10)
+    assert [state(t)["admitted"] for t in tickets] == [True, True, True, True, False]
+
+
+def test_a_drop_bag_needs_an_admitted_ticket(client, drop, clock):
+    first, _second, third = (take(client, drop) for _ in range(3))
+    clock.move(minutes=1)
+    cart = new_cart(client)
+    # Without a ticket: 409 not_admitted, nothing held
+    response = add(client, cart, None)
+    assert response.status_code == 409
+    assert response.json()["code"] == "not_admitted"
+    # With one whose turn has not come: 409 with the position
+    response = add(client, cart, third["ticket"])
+    assert response.status_code == 409
+    assert response.json()["code"] == "not_admitted"
+    assert response.json()["position"] == 1
+    assert not Reservation.objects.exists()
+    # With an admitted one: the bag is in the cart
+    assert add(client, cart, first["ticket"]).status_code == 201
+
+
+def test_a_forged_ticket_is_a_422_naming_it_and_an_expired_one_a_410(client, drop, clock):
+    ticket = take(client, drop)["ticket"]
+    clock.move(minutes=1)
+    cart = new_cart(client)
+    forged = ticket[:-2] + ("AA" if not ticket.endswith("AA") else "BB")
+    response = add(client, cart, forged)
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "ticket"]
+    response = client.get(f"/api/v1/drops/{drop.pk}/tickets/{forged}")
+    assert response.status_code == 422
+    # An admitted ticket lasts ten minutes
+    clock.move(minutes=10)
+    response = add(client, cart, ticket)
+    assert response.status_code == 410
+    assert response.json()["code"] == "ticket_expired"
+    assert not Reservation.objects.exists()
+
+
+def test_an_unknown_drop_is_a_404(client, drop):
+    assert client.post("/api/v1/drops/999999/tickets").status_code == 404
+    assert client.get("/api/v1/drops/999999/tickets/x").status_code in (404, 422)
+
+
+def test_a_shopper_joins_the_queue_on_the_page_and_buys_when_admitted(client, drop, clock):
+    # Given two shoppers already waiting
+    for _ in range(2):
+        take(client, drop)
+    # When a shopper joins the queue from the campaign page
+    page = client.get("/zh-hans/").content.decode()
+    assert "加入排队" in page
+    response = client.post(
+        f"/zh-hans/campaigns/super-brand-day/drops/{drop.pk}/queue/", {"next": "/zh-hans/"}
+    )
+    assert response["Location"] == f"/zh-hans/#drop-{drop.pk}"
+    # Then the page shows their place (third, batches of two)
+    page = client.get("/zh-hans/").content.decode()
+    assert "你在队列中排第 3 位" in page
+    assert 'name="ticket"' not in page
+    # When the drop opens, the first batch goes first: still waiting
+    clock.move(minutes=1)
+    page = client.get("/zh-hans/").content.decode()
+    assert "你在队列中排第 1 位" in page
+    # Ten seconds later it is their turn, and "add to bag" carries the ticket
+    clock.move(seconds=10)
+    page = client.get("/zh-hans/").content.decode()
+    assert "轮到你了" in page
+    ticket = page.split('name="ticket" value="')[1].split('"')[0]
+    response = client.post(
+        "/zh-hans/cart/add/", {"sku": "TOTE-1", "quantity": "1", "ticket": ticket}
+    )
+    assert response.status_code == 302
+    assert Reservation.objects.get().sku == "TOTE-1"

@@ -1,0 +1,199 @@
+"""The campaign API: what a market shows now, for apps and mini-programs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import translation
+from ninja import Router, Schema, Status
+
+from trunkshow.campaigns.selectors import CampaignView, campaign_showing
+from trunkshow.campaigns.waiting_room import ticket_issue, ticket_state
+from trunkshow.common.api_errors import ApiError, resolve_market_and_locale
+from trunkshow.common.locales import to_django
+
+router = Router(tags=["campaigns"])
+
+
+class MomentOut(Schema):
+    kind: str
+    at: str
+    at_local: str
+    seconds: int
+
+
+class HeroOut(Schema):
+    text: str
+    image_url: str
+    video_url: str
+
+
+class MoneyOut(Schema):
+    amount: str
+    currency: str
+
+
+class DropItemOut(Schema):
+    sku: str
+    title: str
+    price: MoneyOut
+    available: int
+    product_slug: str
+    image_url: str
+
+
+class DropOut(Schema):
+    id: int
+    title: str
+    opens_at: str
+    status: str
+    per_shopper_limit: int
+    waiting_room: bool
+    items: list[DropItemOut]
+
+
+class PinOut(Schema):
+    sku: str
+    pinned_at: str
+
+
+class StreamOut(Schema):
+    id: int
+    status: str
+    hls_url: str
+    poster_url: str
+    pinned: list[PinOut]
+
+
+class CampaignOut(Schema):
+    slug: str
+    title: str
+    status: str
+    market: str
+    time_zone: str
+    starts_at: str
+    ends_at: str
+    starts_at_local: str
+    ends_at_local: str
+    server_time: str
+    next_moment: MomentOut | None
+    hero: HeroOut
+    quiz_slug: str | None
+    page_url: str
+    drops: list[DropOut]
+    streams: list[StreamOut]
+
+
+def _iso(value: Any) -> str:
+    return str(value.isoformat())
+
+
+def campaign_out(request: HttpRequest, view: CampaignView) -> dict[str, Any]:
+    def absolute(url: str) -> str:
+        return request.build_absolute_uri(url) if url else ""
+
+    moment = view.moment
+    with translation.override(to_django(view.locale)):
+        page = reverse("campaign", args=[view.slug])
+    return {
+        "slug": view.slug,
+        "title": view.title,
+        "status": str(view.status),
+        "market": view.window.market,
+        "time_zone": view.time_zone,
+        "starts_at": _iso(view.window.starts_at),
+        "ends_at": _iso(view.window.ends_at),
+        "starts_at_local": _iso(view.starts_local),
+        "ends_at_local": _iso(view.ends_local),
+        "server_time": _iso(view.now),
+        "next_moment": {
+            "kind": str(moment.kind),
+            "at": _iso(moment.at),
+            "at_local": _iso(view.moment_local),
+            "seconds": view.seconds_left,
+        }
+        if moment is not None
+        else None,
+        "hero": {
+            "text": view.hero_text,
+            "image_url": absolute(view.campaign.hero_image_url),
+            "video_url": absolute(view.campaign.hero_video_url),
+        },
+        "quiz_slug": view.campaign.quiz_slug,
+        "page_url": absolute(page),
+        "drops": view.drops,
+        "streams": view.streams,
+    }
+
+
+@router.get(
+    "/campaigns/current",
+    response=CampaignOut,
+    summary="The campaign a market shows now: teaser, live, or ended (7 days of archive)",
+)
+def current_campaign(
+    request: HttpRequest, market: str | None = None, locale: str | None = None
+) -> dict[str, Any]:
+    market_code, resolved_locale = resolve_market_and_locale(market, locale)
+    view = campaign_showing(market_code=market_code, locale=resolved_locale)
+    if view is None:
+        raise ApiError(404, "no_campaign", f"No campaign in market {market_code} now.")
+    return campaign_out(request, view)
+
+
+class TicketOut(Schema):
+    ticket: str
+    position: int
+    estimated_wait_s: int
+    admitted: bool
+    admitted_at: str
+    expires_at: str
+
+
+class TicketStateOut(Schema):
+    position: int
+    admitted: bool
+    expired: bool
+    estimated_wait_s: int
+
+
+@router.post(
+    "/drops/{drop_id}/tickets",
+    response={201: TicketOut},
+    summary="Take a place in a drop's waiting room (admitted in the order of arrival)",
+)
+def take_ticket(
+    request: HttpRequest, drop_id: int, cart_id: str | None = None
+) -> Status[dict[str, Any]]:
+    if cart_id is not None and len(cart_id) > 64:
+        raise ApiError.unprocessable([(["query", "cart_id"], "Not a cart id.")])
+    state = ticket_issue(drop_id=drop_id, holder=cart_id or "")
+    return Status(
+        201,
+        {
+            "ticket": state.ticket,
+            "position": state.position,
+            "estimated_wait_s": state.estimated_wait_s,
+            "admitted": state.admitted,
+            "admitted_at": _iso(state.admitted_at),
+            "expires_at": _iso(state.expires_at),
+        },
+    )
+
+
+@router.get(
+    "/drops/{drop_id}/tickets/{ticket}",
+    response=TicketStateOut,
+    summary="A ticket's place in the waiting room: position, admitted",
+    url_name="drop-ticket",
+)
+def read_ticket(request: HttpRequest, drop_id: int, ticket: str) -> dict[str, Any]:
+    state = ticket_state(drop_id=drop_id, ticket=ticket)
+    return {
+        "position": state.position,
+        "admitted": state.admitted,
+        "expired": state.expired,
+        "estimated_wait_s": state.estimated_wait_s,
+    }

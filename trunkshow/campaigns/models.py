@@ -1,0 +1,188 @@
+"""A campaign day: a scheduled takeover of the store, per market, in the market's time zone."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from trunkshow.common.models import Market, validate_locale
+
+
+class Campaign(models.Model):
+    slug = models.SlugField(unique=True, max_length=60)
+    quiz = models.ForeignKey(
+        "quiz.Quiz",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The quiz the campaign page features."),
+    )
+    hero_image = models.ImageField(
+        upload_to="campaigns/",
+        blank=True,
+        validators=[FileExtensionValidator(["jpg", "jpeg", "png", "webp"])],
+    )
+    hero_video = models.FileField(
+        upload_to="campaigns/",
+        blank=True,
+        validators=[FileExtensionValidator(["mp4", "webm"])],
+        help_text=_("Optional: a short MP4 or WebM played muted in the hero."),
+    )
+    teaser_days = models.PositiveSmallIntegerField(
+        default=7,
+        validators=[MaxValueValidator(60)],
+        help_text=_("How many days before its start the store shows the teaser."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "slug"]
+
+    def __str__(self) -> str:
+        return self.slug
+
+    @property
+    def teaser(self) -> timedelta:
+        return timedelta(days=self.teaser_days)
+
+    def text(self, locale: str) -> CampaignText | None:
+        texts = {t.locale: t for t in self.texts.all()}
+        for candidate in (locale, "en", "zh-Hans", *texts):
+            if candidate in texts:
+                return texts[candidate]
+        return None
+
+    def title(self, locale: str) -> str:
+        text = self.text(locale)
+        return text.title if text else self.slug
+
+
+class CampaignText(models.Model):
+    """A campaign's words in one locale."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="texts")
+    locale = models.CharField(max_length=16, validators=[validate_locale])
+    title = models.CharField(max_length=120)
+    hero_text = models.TextField(max_length=1000, blank=True)
+
+    class Meta:
+        ordering = ["campaign", "locale"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "locale"], name="campaign_text_per_locale")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign.slug} [{self.locale}]"
+
+
+class CampaignWindow(models.Model):
+    """When a campaign runs in one market: instants in UTC, authored in the market's zone."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="windows")
+    market = models.ForeignKey(Market, on_delete=models.CASCADE, related_name="+")
+    starts_at = models.DateTimeField(db_index=True)
+    ends_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["starts_at", "market"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "market"], name="campaign_once_per_market"),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="campaign_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign.slug} in {self.market_id}"
+
+
+class ReminderSignup(models.Model):
+    """A shopper asked to be reminded; nothing is sent yet (drops will, through the queue)."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="reminders")
+    market = models.ForeignKey(Market, on_delete=models.CASCADE, related_name="+")
+    email = models.EmailField(max_length=254)
+    locale = models.CharField(max_length=16, validators=[validate_locale])
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "email"], name="one_reminder_per_email")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign.slug}: {self.email}"
+
+
+class Drop(models.Model):
+    """A limited release inside a campaign: SKUs that cannot be added before `opens_at`."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="drops")
+    titles = models.JSONField(
+        default=dict,
+        help_text=_('Title per locale, e.g. {"en": "Red tote", "zh-Hans": "红色托特"}.'),
+    )
+    opens_at = models.DateTimeField(db_index=True)
+    quantity = models.PositiveIntegerField(
+        default=0, help_text=_("Units released for the drop (its stock in each market).")
+    )
+    per_shopper_limit = models.PositiveSmallIntegerField(
+        default=1, validators=[MaxValueValidator(10)], help_text=_("At most this many per shopper.")
+    )
+    waiting_room = models.BooleanField(
+        default=True,
+        help_text=_("Shoppers take a ticket and are admitted in the order they arrived."),
+    )
+    batch_size = models.PositiveIntegerField(
+        default=50, validators=[MinValueValidator(1)], help_text=_("Tickets admitted at once.")
+    )
+    batch_seconds = models.PositiveIntegerField(
+        default=10, validators=[MinValueValidator(1)], help_text=_("Seconds between batches.")
+    )
+    ticket_minutes = models.PositiveIntegerField(
+        default=10,
+        validators=[MinValueValidator(1)],
+        help_text=_("Minutes an admitted ticket stays usable."),
+    )
+
+    class Meta:
+        ordering = ["opens_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.campaign.slug} drop at {self.opens_at:%Y-%m-%d %H:%M} UTC"
+
+
+class DropItem(models.Model):
+    """One SKU of a drop (a plain bag, or the blank of a studio template)."""
+
+    drop = models.ForeignKey(Drop, on_delete=models.CASCADE, related_name="items")
+    sku = models.CharField(max_length=64, db_index=True)
+
+    class Meta:
+        ordering = ["drop", "pk"]
+        constraints = [models.UniqueConstraint(fields=["drop", "sku"], name="drop_item_once")]
+
+    def __str__(self) -> str:
+        return self.sku
+
+
+class DropTicket(models.Model):
+    """A place in a drop's waiting room; its primary key is the order of arrival."""
+
+    drop = models.ForeignKey(Drop, on_delete=models.CASCADE, related_name="tickets")
+    holder = models.CharField(max_length=64, blank=True, help_text=_("The cart it was taken for."))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["drop", "pk"]
+        indexes = [models.Index(fields=["drop", "id"])]
+
+    def __str__(self) -> str:
+        return f"ticket {self.pk} for drop {self.drop_id}"

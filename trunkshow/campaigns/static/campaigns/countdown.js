@@ -1,0 +1,61 @@
+// The countdown ticks in the browser from the seconds the server counted:
+// the phone's own clock is never read, so a wrong clock cannot open anything
+// early. At zero the page asks the server again (after a short random pause,
+// so a crowd waiting on one page does not arrive in the same millisecond).
+
+const pad = (n) => String(n).padStart(2, "0");
+
+for (const clock of document.querySelectorAll("[data-countdown]")) {
+  const total = Number(clock.dataset.seconds);
+  if (!Number.isFinite(total)) continue;
+  const started = performance.now();
+  const parts = {};
+  for (const unit of ["d", "h", "m", "s"]) parts[unit] = clock.querySelector(`[data-unit="${unit}"]`);
+
+  const show = (left) => {
+    const days = Math.floor(left / 86400);
+    const hours = Math.floor(left / 3600) % 24;
+    const minutes = Math.floor(left / 60) % 60;
+    const seconds = left % 60;
+    if (parts.d) parts.d.textContent = String(days);
+    if (parts.h) parts.h.textContent = pad(hours);
+    if (parts.m) parts.m.textContent = pad(minutes);
+    if (parts.s) parts.s.textContent = pad(seconds);
+    clock.dataset.left = String(left);
+  };
+
+  const tick = () => {
+    const elapsed = (performance.now() - started) / 1000;
+    const left = Math.max(0, Math.ceil(total - elapsed));
+    show(left);
+    if (left === 0) {
+      if (total > 0) setTimeout(() => location.reload(), 300 + Math.random() * 1200);
+      return;
+    }
+    // Wake just after the next whole second of the server's count.
+    const untilNext = ((total - elapsed) % 1) * 1000;
+    setTimeout(tick, Math.max(50, untilNext + 20));
+  };
+  tick();
+}
+
+// A shopper waiting in a drop's queue: ask the server every few seconds and show
+// the page again once their turn has come (the server decides, in arrival order).
+for (const place of document.querySelectorAll("[data-ticket-poll]")) {
+  const poll = async () => {
+    try {
+      const response = await fetch(place.dataset.ticketPoll, { headers: { Accept: "application/json" } });
+      if (response.ok) {
+        const state = await response.json();
+        if (state.admitted) {
+          location.reload();
+          return;
+        }
+      }
+    } catch (error) {
+      // A network hiccup: keep the place, try again.
+    }
+    setTimeout(poll, 3000 + Math.random() * 1000);
+  };
+  setTimeout(poll, 3000);
+}

@@ -1,0 +1,1 @@
+"""What a campaign shows, when: pure Python, no Django (see schedule.py)."""
