@@ -10,8 +10,12 @@ The text is drawn literally: "%{localtime}" or "<b>" is shown as those
 characters, nothing is interpreted. Control and bidirectional-override
 characters are dropped (see `trunkshow.engines.text.clean_display_name`), and
 characters the font lacks (emoji, Arabic, ...) draw as boxes, never an error.
-A name that is too wide shrinks, down to a minimum size, and is then cut with
-an ellipsis; it is also clipped to its own box, so nothing paints outside it.
+A name that is too wide shrinks, down to a minimum size; then it is set on two
+balanced lines (broken at a space, or between characters in Chinese), which
+shrink again, so every name within the shop's limit (40 characters, see
+`trunkshow.engines.text.shown_name`) is drawn whole. Only a longer text is cut
+with an ellipsis. Every text is clipped to its own box, so nothing paints
+outside it. `card_name` says what the card draws for a name.
 
 Frames are deterministic (same inputs, same bytes). The paper, frame and
 text masks are rendered once; each frame only pastes the masks that are
@@ -24,6 +28,7 @@ import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import regex
 from PIL import Image, ImageColor, ImageDraw, ImageFont
 
 from trunkshow.engines.text import clean_display_name
@@ -38,6 +43,10 @@ ELLIPSIS = "…"
 # Design sizes, for 720 x 1280; other sizes scale them.
 _DESIGN_WIDTH, _DESIGN_HEIGHT = 720, 1280
 _NAME_SIZE, _NAME_MIN = 104, 36
+# Two lines from this size down to the smallest, at which 20 CJK characters
+# (half of the 40 a name may have) fit the line: 552 px / 20 = 27.6 px each.
+_NAME_TWO_LINES, _NAME_TWO_LINES_MIN = 64, 26
+_LINE_SPACING = 1.22
 _TITLE_SIZE, _TITLE_MIN = 40, 22
 _SUBTITLE_SIZE, _SUBTITLE_MIN = 26, 16
 # At the minimum size even narrow letters fit fewer than 80 to the line, so
@@ -78,6 +87,25 @@ def _ink_width(font: ImageFont.FreeTypeFont, text: str) -> float:
     return max(font.getlength(text), right) - min(0, left)
 
 
+def _shrink(
+    text: str, *, size: int, min_size: int, max_width: int
+) -> ImageFont.FreeTypeFont | None:
+    """The font of the largest size (down to `min_size`) at which `text` fits, or None."""
+    font = cjk_font(size)
+    width = _ink_width(font, text)
+    if width <= max_width:
+        return font
+    # Width scales with size, give or take hinting: guess, then step down.
+    guess = max(min_size, min(size - 1, math.floor(size * max_width / width)))
+    while True:
+        font = cjk_font(guess)
+        if _ink_width(font, text) <= max_width:
+            return font
+        if guess <= min_size:
+            return None
+        guess -= 1
+
+
 def _fit(
     text: str, *, size: int, min_size: int, max_width: int, cut: bool
 ) -> tuple[str, ImageFont.FreeTypeFont]:
@@ -86,19 +114,9 @@ def _fit(
     `cut` says the text was already shortened, so it ends with "…" whatever its width.
     """
     if not cut:
-        font = cjk_font(size)
-        width = _ink_width(font, text)
-        if width <= max_width:
-            return text, font
-        # Width scales with size, give or take hinting: guess, then step down.
-        guess = max(min_size, min(size - 1, math.floor(size * max_width / width)))
-        while True:
-            font = cjk_font(guess)
-            if _ink_width(font, text) <= max_width:
-                return text, font
-            if guess <= min_size:
-                break
-            guess -= 1
+        found = _shrink(text, size=size, min_size=min_size, max_width=max_width)
+        if found is not None:
+            return text, found
     font = cjk_font(min_size)
     # The longest prefix that fits with the ellipsis (widths grow with length).
     low, high = 0, len(text)
@@ -109,6 +127,87 @@ def _fit(
         else:
             high = middle - 1
     return text[:low].rstrip() + ELLIPSIS, font
+
+
+def _break_points(text: str) -> list[tuple[str, str]]:
+    """Every way to set `text` on two lines: at each space, else between characters."""
+    spaces = [i for i, char in enumerate(text) if char == " "]
+    if spaces:
+        return [(text[:i].rstrip(), text[i + 1 :].lstrip()) for i in spaces]
+    ends = [m.end() for m in regex.finditer(r"\X", text)][:-1]
+    return [(text[:i], text[i:]) for i in ends]
+
+
+def _fit_two_lines(
+    text: str, *, size: int, min_size: int, max_width: int
+) -> tuple[list[str], ImageFont.FreeTypeFont] | None:
+    """The most balanced two-line break of `text`, at the largest size it fits; None if none."""
+    options = _break_points(text)
+    if not options:
+        return None
+    reference = cjk_font(size)
+    first, second = min(
+        options,
+        key=lambda pair: max(_ink_width(reference, pair[0]), _ink_width(reference, pair[1])),
+    )
+    for current in range(size, min_size - 1, -1):
+        font = cjk_font(current)
+        if max(_ink_width(font, first), _ink_width(font, second)) <= max_width:
+            return [first, second], font
+    return None
+
+
+def _fit_name(
+    text: str, *, scale: float, max_width: int, cut: bool
+) -> tuple[list[str], ImageFont.FreeTypeFont]:
+    """The name's lines and font: one line while it reads large, else two balanced
+    lines, else (past what two lines hold at the smallest size) cut with "…"."""
+
+    def px(value: float) -> int:
+        return max(1, round(value * scale))
+
+    smallest = px(_NAME_TWO_LINES_MIN)
+    if not cut:
+        font = _shrink(text, size=px(_NAME_SIZE), min_size=px(_NAME_TWO_LINES), max_width=max_width)
+        if font is not None:
+            return [text], font
+        found = _fit_two_lines(
+            text, size=px(_NAME_TWO_LINES), min_size=smallest, max_width=max_width
+        )
+        if found is not None:
+            return found
+        # One character that cannot be broken: smaller on its one line.
+        font = _shrink(text, size=px(_NAME_TWO_LINES), min_size=smallest, max_width=max_width)
+        if font is not None:
+            return [text], font
+    font = cjk_font(smallest)
+    ends = [m.end() for m in regex.finditer(r"\X", text)]
+    first_end = max((e for e in ends if _ink_width(font, text[:e]) <= max_width), default=0)
+    rest = text[first_end:].lstrip()
+    if not rest:
+        return [text[:first_end]], font
+    second, font = _fit(rest, size=smallest, min_size=smallest, max_width=max_width, cut=True)
+    return [text[:first_end].rstrip(), second], font
+
+
+def card_name(name: str, *, width: int = 720, height: int = 1280) -> str:
+    """The name as the card draws it: cleaned, whole when it fits, else cut with "…"."""
+    text, cut = _clean(name)
+    if not text:
+        return ""
+    scale = min(width / _DESIGN_WIDTH, height / _DESIGN_HEIGHT)
+    lines, _font = _fit_name(text, scale=scale, max_width=_text_width(width, scale), cut=cut)
+    if len(lines) == 1:
+        return lines[0]
+    # Broken at a space, the space is what joined the lines.
+    joined = lines[0] + lines[1]
+    return joined if text.startswith(joined.rstrip(ELLIPSIS)) else f"{lines[0]} {lines[1]}"
+
+
+def _text_width(width: int, scale: float) -> int:
+    """The width text may take between the frames (the margins of `_Card`)."""
+    inner = max(1, round(40 * scale))
+    return width - 2 * (inner + max(1, round(44 * scale)))
 
 
 def _clean(value: str) -> tuple[str, bool]:
@@ -173,7 +272,7 @@ class _Card:
         draw.rectangle((inner, inner, width - 1 - inner, height - 1 - inner), outline=gold, width=1)
 
         margin = inner + px(44)
-        text_width = width - 2 * margin
+        text_width = _text_width(width, scale)
         centre_y = round(height * 0.47)
         self.layers: list[_Layer] = []
 
@@ -209,9 +308,7 @@ class _Card:
             px(_SUBTITLE_SIZE * 2),
             _SUBTITLE_IN,
         )
-        text_layer(
-            name, _rgb(INK), px(_NAME_SIZE), px(_NAME_MIN), centre_y, px(_NAME_SIZE * 1.6), _NAME_IN
-        )
+        self._name_layer(name, margin, text_width, centre_y, px(_NAME_SIZE * 1.6), scale)
         text_layer(
             title,
             _rgb(accent),
@@ -253,6 +350,27 @@ class _Card:
             )
         )
         self._settled: Image.Image | None = None
+
+    def _name_layer(
+        self, name: str, margin: int, text_width: int, centre: int, box_height: int, scale: float
+    ) -> None:
+        text, cut = _clean(name)
+        if not text:
+            return
+        lines, font = _fit_name(text, scale=scale, max_width=text_width, cut=cut)
+        mask = Image.new("L", (text_width, box_height), 0)
+        draw = ImageDraw.Draw(mask)
+        # Lines centred on the box's middle; the box clips whatever the text is.
+        step = round(font.size * _LINE_SPACING)
+        first_y = box_height / 2 - step * (len(lines) - 1) / 2
+        for index, line in enumerate(lines):
+            draw.text((text_width / 2, first_y + index * step), line, font=font, fill=255,
+                      anchor="mm")  # fmt: skip
+        start, duration, rise = _NAME_IN
+        self.layers.append(
+            _Layer(mask, _rgb(INK), margin, centre - box_height // 2, start, duration,
+                   max(1, round(rise * scale)))
+        )  # fmt: skip
 
     def settled(self) -> Image.Image:
         if self._settled is None:
