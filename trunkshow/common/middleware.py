@@ -91,7 +91,7 @@ def api_locale(request: HttpRequest) -> str:
 
 
 def _body_locale(request: HttpRequest) -> str | None:
-    if not request.content_type.endswith("json"):
+    if not (request.content_type or "").endswith("json"):
         return None
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
