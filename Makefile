@@ -24,8 +24,8 @@ trunkshow/locale/%/LC_MESSAGES/django.mo: trunkshow/locale/%/LC_MESSAGES/django.
 	$(BIN)/pybabel compile --statistics -i $< -o $@
 
 messages: $(STAMP)
-	$(BIN)/python manage.py makemessages --no-obsolete --no-location -l zh_Hans -l en
-	$(BIN)/python manage.py makemessages --no-obsolete --no-location -d djangojs -l zh_Hans -l en || true
+	$(BIN)/python manage.py makemessages --no-obsolete --no-location --ignore node_modules -l zh_Hans -l en
+	$(BIN)/python manage.py makemessages --no-obsolete --no-location --ignore node_modules -d djangojs -l zh_Hans -l en || true
 
 migrate: setup
 	$(BIN)/python manage.py migrate --noinput

@@ -8,6 +8,7 @@ import orjson
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext, gettext_noop
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
@@ -36,7 +37,7 @@ class GuardedJSONParser(Parser):
         if not isinstance(data, dict):
             # Every body the API takes is an object; without this a list or a
             # string would be reported as each of its fields missing.
-            raise ApiError.unprocessable([(["body"], "The body must be a JSON object.")])
+            raise ApiError.unprocessable([(["body"], gettext("The body must be a JSON object."))])
         return data
 
 
@@ -93,7 +94,11 @@ def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
     limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
     return api.create_response(
         request,
-        {"code": "too_large", "message": f"The request body is larger than {limit} bytes."},
+        {
+            "code": "too_large",
+            "message": gettext("The request body is larger than %(limit)s bytes.")
+            % {"limit": limit},
+        },
         status=413,
     )
 
@@ -106,12 +111,57 @@ def _public_loc(loc: list[object]) -> list[object]:
     return loc
 
 
+# pydantic's English messages for the kinds of error a client meets most, as
+# msgids: in English the message stays pydantic's own, in another language it
+# is the catalog's, filled from the error's context.
+_PYDANTIC_MESSAGES = {
+    "missing": gettext_noop("Field required"),
+    "string_type": gettext_noop("Input should be a valid string"),
+    "int_type": gettext_noop("Input should be a valid integer"),
+    "int_parsing": gettext_noop(
+        "Input should be a valid integer, unable to parse string as an integer"
+    ),
+    "int_from_float": gettext_noop(
+        "Input should be a valid integer, got a number with a fractional part"
+    ),
+    "bool_type": gettext_noop("Input should be a valid boolean"),
+    "bool_parsing": gettext_noop("Input should be a valid boolean, unable to interpret input"),
+    "dict_type": gettext_noop("Input should be a valid dictionary"),
+    "list_type": gettext_noop("Input should be a valid list"),
+    "model_attributes_type": gettext_noop(
+        "Input should be a valid dictionary or object to extract fields from"
+    ),
+    "string_too_long": gettext_noop("String should have at most %(max_length)s characters"),
+    "string_too_short": gettext_noop("String should have at least %(min_length)s characters"),
+    "greater_than_equal": gettext_noop("Input should be greater than or equal to %(ge)s"),
+    "less_than_equal": gettext_noop("Input should be less than or equal to %(le)s"),
+    "greater_than": gettext_noop("Input should be greater than %(gt)s"),
+    "less_than": gettext_noop("Input should be less than %(lt)s"),
+    "extra_forbidden": gettext_noop("Extra inputs are not permitted"),
+}
+
+
+def validation_message(err: dict[str, Any]) -> str:
+    """One schema error's message in the active language (pydantic's own in English)."""
+    english = str(err.get("msg", "Invalid value."))
+    template = _PYDANTIC_MESSAGES.get(str(err.get("type", "")))
+    if template is None:
+        return english
+    translated = gettext(template)
+    if translated == template:
+        return english
+    try:
+        return translated % dict(err.get("ctx") or {})
+    except (KeyError, TypeError, ValueError):
+        return english
+
+
 @api.exception_handler(ValidationError)
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     detail = [
         {
             "loc": _public_loc(list(err.get("loc", []))),
-            "msg": err.get("msg", "Invalid value."),
+            "msg": validation_message(err),
             "type": err.get("type", "value_error"),
         }
         for err in exc.errors
@@ -119,7 +169,11 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
     fields = ", ".join(".".join(str(p) for p in d["loc"]) for d in detail)
     return api.create_response(
         request,
-        {"code": "invalid", "message": f"Invalid input: {fields}.", "detail": detail},
+        {
+            "code": "invalid",
+            "message": gettext("Invalid input: %(fields)s.") % {"fields": fields},
+            "detail": detail,
+        },
         status=422,
     )
 
@@ -128,7 +182,8 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
 def api_not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
     """Any other path under /api/: a JSON 404 in the API's shape, not the shop's page."""
     path = request.path[:200]
-    body = {"code": "not_found", "message": f"No API endpoint at {path}; see /api/v1/docs."}
+    message = gettext("No API endpoint at %(path)s; see /api/v1/docs.") % {"path": path}
+    body = {"code": "not_found", "message": message}
     return HttpResponse(orjson.dumps(body), status=404, content_type="application/json")
 
 

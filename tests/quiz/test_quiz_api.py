@@ -139,7 +139,8 @@ def test_unknown_market_is_a_422(client, demo_quiz, shop):
     ("name", "stored"),
     [
         ("<script>alert(1)</script>", "<script>alert(1)</script>"),
-        ("x" * 10_000, "x" * 40),
+        # Never cut silently: past the 40-character limit the name ends in "…".
+        ("x" * 10_000, "x" * 39 + "…"),
         ("\u202eniL", "niL"),
         ("%{localtime}", "%{localtime}"),
     ],
@@ -147,6 +148,7 @@ def test_unknown_market_is_a_422(client, demo_quiz, shop):
 def test_names_are_capped_and_shown_literally(client, demo_quiz, shop, name, stored):
     body = post_result(client, {"answers": TRAVELLER, "name": name, "locale": "en"}).json()
     assert body["name"] == stored
+    assert body["display_name"] == stored
     page = client.get(f"/en/quiz/result/{body['result_id']}/").content.decode()
     assert "<script>alert(1)</script>" not in page
     if stored.startswith("<script>"):

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import orjson
+from django.utils.translation import gettext
 
 from trunkshow.common.errors import (
     Conflict,
@@ -81,6 +82,20 @@ _STATUS_OF: list[tuple[type[DomainError], int]] = [
 ]
 
 
+def unknown_market_message(market: str, known: str) -> str:
+    return gettext("Unknown market %(market)s; known markets: %(known)s.") % {
+        "market": repr(market[:16]),
+        "known": known,
+    }
+
+
+def unknown_locale_message(locale: str, known: str) -> str:
+    return gettext("Unknown locale %(locale)s; known locales: %(known)s.") % {
+        "locale": repr(locale[:35]),
+        "known": known,
+    }
+
+
 def resolve_market(
     market: str | None, locale: str | None, *, where: str = "query"
 ) -> tuple[Market, str]:
@@ -92,23 +107,19 @@ def resolve_market(
         market_row = market_by_code(market) if len(market) <= 16 else None
         if market_row is None:
             known = ", ".join(m.code for m in active_markets())
-            errors.append(
-                ([where, "market"], f"Unknown market {market[:16]!r}; known markets: {known}.")
-            )
+            errors.append(([where, "market"], unknown_market_message(market, known)))
     resolved_locale = None
     if locale is not None:
         resolved_locale = normalize_locale(locale) if len(locale) <= 35 else None
         if resolved_locale is None:
             known = ", ".join(supported_locales())
-            errors.append(
-                ([where, "locale"], f"Unknown locale {locale[:35]!r}; known locales: {known}.")
-            )
+            errors.append(([where, "locale"], unknown_locale_message(locale, known)))
     if errors:
         raise ApiError.unprocessable(errors)
     if market_row is None:
         market_row = default_market(locale=resolved_locale)
     if market_row is None:
-        raise ApiError(503, "no_market", "No market is configured yet.")
+        raise ApiError(503, "no_market", gettext("No market is configured yet."))
     return market_row, resolved_locale or market_row.default_locale
 
 
@@ -140,15 +151,19 @@ def api_json_body(request: Any, *, status: int = 422) -> Any:
     # (a lone surrogate, which no column stores; 1e400, which is infinite) is
     # refused all the same.
     def refuse(constant: str) -> None:
-        raise bad_json(f"{constant} is not a JSON number.")
+        raise bad_json(gettext("%(constant)s is not a JSON number.") % {"constant": constant})
 
     try:
         json.loads(body, parse_constant=refuse)
     except RecursionError as exc:
-        raise bad_json("The JSON is nested too deeply.") from exc
+        raise bad_json(gettext("The JSON is nested too deeply.")) from exc
     except ValueError as exc:
-        raise bad_json(f"The body is not valid JSON: {str(exc)[:200]}.") from exc
+        raise bad_json(
+            gettext("The body is not valid JSON: %(reason)s.") % {"reason": str(exc)[:200]}
+        ) from exc
     raise bad_json(
-        "The body is not JSON this API takes: numbers must be finite, text UTF-8 without"
-        " lone surrogates."
+        gettext(
+            "The body is not JSON this API takes: numbers must be finite, text UTF-8 without"
+            " lone surrogates."
+        )
     )

@@ -41,6 +41,18 @@ def normalize_locale(value: str) -> str | None:
     return None
 
 
+def accepted_locale(header: str) -> str | None:
+    """The first shop locale an Accept-Language header names (en-GB is en, zh-CN is zh-Hans)."""
+    from django.utils.translation.trans_real import parse_accept_lang_header
+
+    for language, _quality in parse_accept_lang_header(header[:500]):
+        try:
+            return normalize_locale(translation.get_supported_language_variant(language))
+        except LookupError:
+            continue
+    return None
+
+
 def to_django(locale: str) -> str:
     return locale.lower()
 

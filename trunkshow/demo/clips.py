@@ -95,7 +95,11 @@ def encode_demo_clips() -> list[DemoClip]:
             product_count,
             index,
         )
-        subtitles = {loc: f"{title}: {text}" for loc, (title, text) in product["text"].items()}
+        # Chinese sets its colon full-width, with no space after it.
+        subtitles = {
+            loc: f"{title}：{text}" if loc.startswith("zh") else f"{title}: {text}"
+            for loc, (title, text) in product["text"].items()
+        }
         clips.append(DemoClip("product", "", product["slug"], path, subtitles))
     outro_count = HOUSE.frames_for(2.1)
     path = _encoded("outro", lambda: outro_frames(outro_count), outro_count, 1)

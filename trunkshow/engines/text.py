@@ -6,6 +6,16 @@ import unicodedata
 
 import regex
 
+# ASCII punctuation and its full-width form in Chinese text.
+_FULL_WIDTH = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？", "(": "（", ")": "）"}
+# A mark touching Chinese on either side (spaces between them are dropped);
+# "." only after Chinese and before a space or the end (1.5, v2.0 and
+# example.com keep theirs).
+_HAN = r"[\p{Han}\u3000-\u303F\uFF00-\uFFEF]"
+_ASCII_MARK_NEAR_HAN = regex.compile(rf"(?<={_HAN}) *([,:;!?]) *| *([,:;!?]) *(?={_HAN})")
+_ASCII_STOP_AFTER_HAN = regex.compile(rf"(?<={_HAN})\.(?= |$)")
+_PARENS_AROUND_HAN = regex.compile(rf"\(([^()]*{_HAN}[^()]*)\)")
+
 ZERO_WIDTH_JOINER = "\u200d"
 
 
@@ -32,6 +42,40 @@ def clean_display_name(value: object, *, limit: int = 40) -> str:
             kept.append(char)
     folded = " ".join("".join(kept).split())
     return _cut(folded, limit).rstrip()
+
+
+ELLIPSIS = "…"
+
+
+def chinese_punctuation(text: str) -> str:
+    """Return `text` with the ASCII punctuation that touches Chinese made full-width.
+
+    "标志托特包: 城市通勤, 一包搞定!" becomes "标志托特包：城市通勤，一包搞定！":
+    in Chinese the marks are full-width and take no space around them. Marks
+    between Latin words ("Lin, hi") and numbers ("1.5", "10:30") are left alone.
+    """
+
+    def mark(match: regex.Match[str]) -> str:
+        char = next(group for group in match.groups() if group)
+        return _FULL_WIDTH[char]
+
+    text = _PARENS_AROUND_HAN.sub(lambda m: f"（{m.group(1)}）", text)
+    text = _ASCII_MARK_NEAR_HAN.sub(mark, text)
+    text = _ASCII_STOP_AFTER_HAN.sub("。", text)
+    return regex.sub(r"(?<=[，：；！？。]) +", "", text)
+
+
+def shown_name(value: object, *, limit: int = 40) -> str:
+    """Return `clean_display_name(value)`, but a name longer than `limit` ends in "…".
+
+    A name is never cut silently: within the limit it is kept whole (the
+    video card fits it on one or two lines), past it the last character kept
+    makes room for the ellipsis, so the result is still at most `limit`.
+    """
+    whole = clean_display_name(value, limit=limit + 1)
+    if len(whole) <= limit:
+        return whole
+    return _cut(whole, limit - 1).rstrip() + ELLIPSIS
 
 
 def _cut(text: str, limit: int) -> str:

@@ -3,12 +3,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils.translation import get_supported_language_variant
-from django.utils.translation.trans_real import parse_accept_lang_header
+from django.utils.translation import gettext
 from ninja import Field, Router, Schema
 
-from trunkshow.common.api_errors import ApiError, resolve_market
-from trunkshow.common.locales import normalize_locale, supported_locales
+from trunkshow.common.api_errors import ApiError, resolve_market, unknown_locale_message
+from trunkshow.common.locales import accepted_locale, normalize_locale, supported_locales
 from trunkshow.engines.quiz import AnswerError
 from trunkshow.quiz import selectors, services
 from trunkshow.quiz.presentation import quiz_for_locale
@@ -45,12 +44,51 @@ class QuizOut(Schema):
 
 class ResultIn(Schema):
     answers: dict[str, Any] = Field(..., description="question key -> answer key")
-    name: str | None = Field(None, description="Shown literally, capped at 40 characters.")
+    name: str | None = Field(
+        None,
+        description=(
+            "Shown literally, at most 40 characters: a longer name is kept to 39 and ends"
+            " in '…'. The answer's `display_name` is the name as the video card shows it."
+        ),
+    )
     locale: str | None = None
     market: str | None = None
     personalised: bool = Field(
         True, description="False: the brand's default ranking (PIPL art. 24)."
     )
+
+
+def _answer_templates() -> dict[str, str]:
+    return {
+        "unanswered": gettext("%(key)s: is not answered."),
+        "not_text": gettext(
+            "%(key)s: must be an answer key (text), not %(kind)s; choose one of: %(allowed)s."
+        ),
+        "unknown_answer": gettext("%(key)s: has no answer %(given)s; choose one of: %(allowed)s."),
+        "unknown_question": gettext("%(key)s: is not a question of this quiz."),
+        "more_unknown": gettext("%(key)s: and %(count)s more keys that are not questions."),
+    }
+
+
+def _json_kinds() -> dict[str, str]:
+    return {
+        "true/false": gettext("true/false"),
+        "a number": gettext("a number"),
+        "a list": gettext("a list"),
+        "an object": gettext("an object"),
+        "a value that is not text": gettext("a value that is not text"),
+    }
+
+
+def answer_message(key: str, code: str, params: dict[str, str]) -> str:
+    """One answer's problem in the request's language (the engine names it as data)."""
+    template = _answer_templates().get(code)
+    if template is None:
+        return f"{key}: {code}."
+    values = {**params, "key": key}
+    if "kind" in values:
+        values["kind"] = _json_kinds().get(values["kind"], values["kind"])
+    return template % values
 
 
 def _absolute(request: HttpRequest) -> Any:
@@ -59,31 +97,22 @@ def _absolute(request: HttpRequest) -> Any:
     return lambda path: base + path
 
 
-def _accepted_locale(header: str) -> str | None:
-    for language, _quality in parse_accept_lang_header(header[:500]):
-        try:
-            return normalize_locale(get_supported_language_variant(language))
-        except LookupError:
-            continue
-    return None
-
-
 def _locale_or_422(locale: str | None, fallback: str) -> str:
     if locale is None:
         return fallback
     found = normalize_locale(locale[:35])
     if found is None:
         known = ", ".join(supported_locales())
-        raise ApiError.unprocessable(
-            [(["query", "locale"], f"Unknown locale {locale[:35]!r}; known locales: {known}.")]
-        )
+        raise ApiError.unprocessable([(["query", "locale"], unknown_locale_message(locale, known))])
     return found
 
 
 def _quiz_or_404(slug: str) -> Any:
     found = selectors.current_version(slug=slug[:40])
     if found is None:
-        raise ApiError(404, "not_found", f"No published quiz {slug[:40]!r}.")
+        raise ApiError(
+            404, "not_found", gettext("No published quiz %(slug)s.") % {"slug": repr(slug[:40])}
+        )
     return found
 
 
@@ -92,7 +121,7 @@ def get_quiz(request: HttpRequest, slug: str, locale: str | None = None) -> dict
     version, definition = _quiz_or_404(slug)
     # Without ?locale, the first shop language the client's Accept-Language
     # names (en-GB is en, zh-CN is zh-Hans), else the quiz's own.
-    asked = _accepted_locale(request.META.get("HTTP_ACCEPT_LANGUAGE", ""))
+    asked = accepted_locale(request.META.get("HTTP_ACCEPT_LANGUAGE", ""))
     resolved = _locale_or_422(locale, asked or normalize_locale(definition.default_locale) or "en")
     return {**quiz_for_locale(definition, resolved), "version": version.number}
 
@@ -112,8 +141,9 @@ def create_result(request: HttpRequest, slug: str, payload: ResultIn) -> dict[st
         )
     except AnswerError as exc:
         raise ApiError.unprocessable(
-            [(["body", "answers", key], f"{key}: {message}.") for key, message in exc.issues]
-        ) from exc
+            [(["body", "answers", key], answer_message(key, code, params))
+             for key, code, params in exc.reasons]
+        ) from exc  # fmt: skip
     return selectors.result_payload(result, locale=locale, absolute=_absolute(request), fresh=True)
 
 
@@ -121,6 +151,6 @@ def create_result(request: HttpRequest, slug: str, payload: ResultIn) -> dict[st
 def get_result(request: HttpRequest, result_id: str, locale: str | None = None) -> dict[str, Any]:
     result = selectors.result_by_public_id(result_id)
     if result is None:
-        raise ApiError(404, "not_found", "No such result.")
+        raise ApiError(404, "not_found", gettext("No such result."))
     resolved = _locale_or_422(locale, result.locale)
     return selectors.result_payload(result, locale=resolved, absolute=_absolute(request))

@@ -20,6 +20,7 @@ from trunkshow.common.locales import localized, to_django
 from trunkshow.common.money import amount_str, format_price
 from trunkshow.engines.quiz import Candidate, CatalogIndex, QuizDefinition, Ranked, rank
 from trunkshow.engines.quiz.schema import Texts
+from trunkshow.engines.video.card import card_name
 from trunkshow.inventory.selectors import in_stock_skus
 from trunkshow.quiz.definitions import definition_of
 from trunkshow.quiz.models import QuizResult, QuizVersion
@@ -224,6 +225,9 @@ def _own_parts(
     return {
         "result_id": result.public_id,
         "name": result.name,
+        # The name as the video card draws it (whole within the 40-character
+        # limit; a longer one ends in "…").
+        "display_name": card_name(result.name),
         "result_url": absolute(f"/{to_django(locale)}/quiz/result/{result.public_id}/"),
         "video": (
             message_payload(result.video_message, absolute=absolute)

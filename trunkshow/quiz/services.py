@@ -15,7 +15,7 @@ from trunkshow.common.locales import localized, supported_locales, to_django
 from trunkshow.common.models import Market
 from trunkshow.engines.quiz import QuizDefinition, score
 from trunkshow.engines.quiz.scoring import shopper_affinity
-from trunkshow.engines.text import clean_display_name
+from trunkshow.engines.text import shown_name
 from trunkshow.quiz import selectors
 from trunkshow.quiz.definitions import checksum, parse_source
 from trunkshow.quiz.models import Quiz, QuizResult, QuizVersion
@@ -132,7 +132,7 @@ def quiz_result_create(
     version, definition = found
     outcome = _outcome(version, definition, answers, locale=locale, personalised=personalised)
     picks = selectors.recommend(market_code=market.code, affinity=outcome.affinity)
-    clean_name = clean_display_name(name)
+    clean_name = shown_name(name)
 
     def compose() -> QuizResult:
         return QuizResult(

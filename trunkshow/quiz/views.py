@@ -5,6 +5,7 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from trunkshow.common.locales import current_locale, localized
@@ -16,6 +17,7 @@ from trunkshow.quiz.presentation import quiz_for_locale
 from trunkshow.video.selectors import message_payload
 
 ANSWER_PREFIX = "answer-"
+NAME_LIMIT = 40  # what clean_display_name keeps, shown to the shopper as they type
 
 
 def _quiz_context(
@@ -26,7 +28,28 @@ def _quiz_context(
         question["chosen"] = chosen.get(question["key"], "")
         question["error"] = errors.get(question["key"], "")
         question["field"] = ANSWER_PREFIX + question["key"]
-    return {"quiz": quiz, "steps": len(quiz["questions"]) + 1}
+    questions = quiz["questions"]
+    # The step the page opens on is drawn by the server, so the first paint is
+    # already one question per screen (nothing collapses after it, no layout
+    # shift): the first question still to answer, else the last step (the name).
+    current = next(
+        (i for i, q in enumerate(questions) if not q["chosen"] or q["error"]), len(questions)
+    )
+    steps = len(questions) + 1
+    return {
+        "quiz": quiz,
+        "steps": steps,
+        "current_step": current,
+        "current_number": current + 1,
+        "progress_percent": f"{100 * (current + 1) / steps:.4f}",
+        # What quiz.js writes on each step, written here for the first one.
+        "step_label": (
+            gettext("Question %(n)s of %(total)s") % {"n": current + 1, "total": len(questions)}
+            if current < len(questions)
+            else gettext("Last step")
+        ),
+        "name_limit": NAME_LIMIT,
+    }
 
 
 @require_http_methods(["GET", "POST"])
@@ -58,7 +81,7 @@ def quiz_page(request: HttpRequest, slug: str) -> HttpResponse:
     except AnswerError as exc:
         # Keep every answer and the name, so nothing the shopper did is lost.
         context = _quiz_context(definition, chosen, {k: str(m) for k, m in exc.issues})
-        context.update(name=name[:40], personalised=personalised, has_errors=True)
+        context.update(name=name[:NAME_LIMIT], personalised=personalised, has_errors=True)
         return render(request, "quiz/quiz.html", context, status=422)
     return HttpResponseRedirect(reverse("quiz-result", args=[result.public_id]))
 

@@ -14,7 +14,7 @@ from django_tasks import task
 
 from trunkshow.common.local_cache import forget
 from trunkshow.common.locales import supported_locales
-from trunkshow.engines.text import clean_display_name
+from trunkshow.engines.text import chinese_punctuation, clean_display_name
 from trunkshow.engines.video.card import card_frames, card_poster
 from trunkshow.engines.video.encode import encode_segment
 from trunkshow.engines.video.house import HOUSE
@@ -32,7 +32,7 @@ LEASE = timedelta(minutes=2)
 MAX_ATTEMPTS = 3
 # Bumped when the look of the card or the stitching changes: old renders
 # are then not reused for new requests.
-RENDER_VERSION = "2"  # 2: the card's subtitle line in each track's own language
+RENDER_VERSION = "3"  # 2: the subtitle line per track language; 3: names on two lines
 
 
 def _sha256(path: Path) -> str:
@@ -265,6 +265,8 @@ def _render_files(message: VideoMessage) -> None:
                 text = card_text
             else:
                 text = clip.subtitles.get(locale) or clip.subtitles.get("en", "")
+            if text and locale.startswith("zh"):
+                text = chinese_punctuation(text)
             if text:
                 cues.append(Cue(start, end, text))
         vtt = folder / f"{locale}.vtt.part"

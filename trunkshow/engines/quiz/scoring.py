@@ -30,11 +30,22 @@ class Score:
 
 
 class AnswerError(ValueError):
-    """Answers that do not fit the quiz; `issues` names each bad question or answer."""
+    """Answers that do not fit the quiz; `issues` names each bad question or answer.
 
-    def __init__(self, issues: list[tuple[str, str]]) -> None:
+    `reasons` says the same as data, one (field, code, params) per issue, so a
+    caller can word it in the shopper's language: codes "unanswered",
+    "not_text" (kind, allowed), "unknown_answer" (given, allowed),
+    "unknown_question" and "more_unknown" (count).
+    """
+
+    def __init__(
+        self,
+        issues: list[tuple[str, str]],
+        reasons: list[tuple[str, str, dict[str, str]]] | None = None,
+    ) -> None:
         super().__init__("; ".join(f"{field}: {message}" for field, message in issues))
         self.issues = issues
+        self.reasons = reasons if reasons is not None else [(f, "other", {}) for f, _m in issues]
 
 
 # How a client sent a value, in JSON's words rather than Python's.
@@ -49,30 +60,45 @@ _JSON_KINDS: dict[type, str] = {
 
 def check_answers(definition: QuizDefinition, answers: Mapping[str, str]) -> None:
     issues: list[tuple[str, str]] = []
+    reasons: list[tuple[str, str, dict[str, str]]] = []
+
+    def issue(field: str, message: str, code: str, **params: str) -> None:
+        issues.append((field, message))
+        reasons.append((field, code, params))
+
     for question in definition.questions:
         given = answers.get(question.key)
+        allowed = ", ".join(a.key for a in question.answers)
         if given is None:
-            issues.append((question.key, "is not answered"))
+            issue(question.key, "is not answered", "unanswered")
         elif not isinstance(given, str):
-            allowed = ", ".join(a.key for a in question.answers)
             kind = _JSON_KINDS.get(type(given), "a value that is not text")
-            issues.append(
-                (
-                    question.key,
-                    f"must be an answer key (text), not {kind}; choose one of: {allowed}",
-                )
+            issue(
+                question.key,
+                f"must be an answer key (text), not {kind}; choose one of: {allowed}",
+                "not_text",
+                kind=kind,
+                allowed=allowed,
             )
         elif question.answer(given) is None:
-            allowed = ", ".join(a.key for a in question.answers)
-            issues.append((question.key, f"has no answer {given[:40]!r}; choose one of: {allowed}"))
+            issue(
+                question.key,
+                f"has no answer {given[:40]!r}; choose one of: {allowed}",
+                "unknown_answer",
+                given=repr(given[:40]),
+                allowed=allowed,
+            )
     known = {q.key for q in definition.questions}
     unknown = [str(key)[:40] for key in answers if key not in known]
     # Name a few strangers; a body stuffed with keys must not echo itself back.
-    issues += [(key, "is not a question of this quiz") for key in unknown[:5]]
+    for key in unknown[:5]:
+        issue(key, "is not a question of this quiz", "unknown_question")
     if len(unknown) > 5:
-        issues.append(("answers", f"and {len(unknown) - 5} more keys that are not questions"))
+        count = str(len(unknown) - 5)
+        issue("answers", f"and {count} more keys that are not questions", "more_unknown",
+              count=count)  # fmt: skip
     if issues:
-        raise AnswerError(issues)
+        raise AnswerError(issues, reasons)
 
 
 def trait_totals(definition: QuizDefinition, answers: Mapping[str, str]) -> dict[str, Fraction]:
@@ -80,7 +106,9 @@ def trait_totals(definition: QuizDefinition, answers: Mapping[str, str]) -> dict
     for question in definition.questions:
         answer = question.answer(answers[question.key])
         if answer is None:
-            raise AnswerError([(question.key, "is not answered")])
+            raise AnswerError(
+                [(question.key, "is not answered")], [(question.key, "unanswered", {})]
+            )
         for trait, weight in answer.weights.items():
             totals[trait] += weight
     return totals

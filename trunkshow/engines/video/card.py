@@ -10,8 +10,12 @@ The text is drawn literally: "%{localtime}" or "<b>" is shown as those
 characters, nothing is interpreted. Control and bidirectional-override
 characters are dropped (see `trunkshow.engines.text.clean_display_name`), and
 characters the font lacks (emoji, Arabic, ...) draw as boxes, never an error.
-A name that is too wide shrinks, down to a minimum size, and is then cut with
-an ellipsis; it is also clipped to its own box, so nothing paints outside it.
+A name that is too wide shrinks, down to a minimum size; then it is set on two
+balanced lines (broken at a space, or between characters in Chinese), which
+shrink again, so every name within the shop's limit (40 characters, see
+`trunkshow.engines.text.shown_name`) is drawn whole. Only a longer text is cut
+with an ellipsis. Every text is clipped to its own box, so nothing paints
+outside it. `card_name` says what the card draws for a name.
 
 Frames are deterministic (same inputs, same bytes). The paper, frame and
 text masks are rendered once; each frame only pastes the masks that are
@@ -24,25 +28,30 @@ import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from PIL import Image, ImageColor, ImageDraw, ImageFont
+from PIL import Image, ImageColor, ImageDraw
 
-from trunkshow.engines.text import clean_display_name
-from trunkshow.engines.video.fonts import cjk_font
+from trunkshow.engines.video.text_fit import (
+    ELLIPSIS,
+    _clean,
+    _fit,
+    _fit_name,
+    _text_width,
+    card_name,
+)
+
+__all__ = ["ELLIPSIS", "GOLD", "INK", "MUTED", "PAPER", "card_frames", "card_name", "card_poster"]
 
 PAPER = "#FBF8F4"
 GOLD = "#C9A227"
 INK = "#2A2420"
 MUTED = "#8A7B6E"
-ELLIPSIS = "…"
 
-# Design sizes, for 720 x 1280; other sizes scale them.
+# Design sizes, for 720 x 1280; other sizes scale them (the name's: text_fit).
 _DESIGN_WIDTH, _DESIGN_HEIGHT = 720, 1280
-_NAME_SIZE, _NAME_MIN = 104, 36
+_NAME_SIZE = 104
+_LINE_SPACING = 1.22
 _TITLE_SIZE, _TITLE_MIN = 40, 22
 _SUBTITLE_SIZE, _SUBTITLE_MIN = 26, 16
-# At the minimum size even narrow letters fit fewer than 80 to the line, so
-# longer text is cut before it is measured: a 10 MB name costs what a short one does.
-_MAX_CHARS = 160
 
 # When each part appears: (start, duration) in seconds, and how far it rises (px).
 _SUBTITLE_IN = (0.00, 0.45, 10)
@@ -71,52 +80,6 @@ def _alpha_table(alpha: int) -> list[int]:
         table = [(value * alpha + 127) // 255 for value in range(256)]
         _ALPHA_TABLES[alpha] = table
     return table
-
-
-def _ink_width(font: ImageFont.FreeTypeFont, text: str) -> float:
-    left, _top, right, _bottom = font.getbbox(text)
-    return max(font.getlength(text), right) - min(0, left)
-
-
-def _fit(
-    text: str, *, size: int, min_size: int, max_width: int, cut: bool
-) -> tuple[str, ImageFont.FreeTypeFont]:
-    """The largest size (down to `min_size`) at which `text` fits; else cut it with "…".
-
-    `cut` says the text was already shortened, so it ends with "…" whatever its width.
-    """
-    if not cut:
-        font = cjk_font(size)
-        width = _ink_width(font, text)
-        if width <= max_width:
-            return text, font
-        # Width scales with size, give or take hinting: guess, then step down.
-        guess = max(min_size, min(size - 1, math.floor(size * max_width / width)))
-        while True:
-            font = cjk_font(guess)
-            if _ink_width(font, text) <= max_width:
-                return text, font
-            if guess <= min_size:
-                break
-            guess -= 1
-    font = cjk_font(min_size)
-    # The longest prefix that fits with the ellipsis (widths grow with length).
-    low, high = 0, len(text)
-    while low < high:
-        middle = (low + high + 1) // 2
-        if _ink_width(font, text[:middle].rstrip() + ELLIPSIS) <= max_width:
-            low = middle
-        else:
-            high = middle - 1
-    return text[:low].rstrip() + ELLIPSIS, font
-
-
-def _clean(value: str) -> tuple[str, bool]:
-    """Single-line printable text, at most _MAX_CHARS, and whether it was cut."""
-    cleaned = clean_display_name(value, limit=_MAX_CHARS + 1)
-    if len(cleaned) > _MAX_CHARS:
-        return cleaned[:_MAX_CHARS].rstrip(), True
-    return cleaned, False
 
 
 @dataclass(frozen=True)
@@ -173,7 +136,7 @@ class _Card:
         draw.rectangle((inner, inner, width - 1 - inner, height - 1 - inner), outline=gold, width=1)
 
         margin = inner + px(44)
-        text_width = width - 2 * margin
+        text_width = _text_width(width, scale)
         centre_y = round(height * 0.47)
         self.layers: list[_Layer] = []
 
@@ -209,9 +172,7 @@ class _Card:
             px(_SUBTITLE_SIZE * 2),
             _SUBTITLE_IN,
         )
-        text_layer(
-            name, _rgb(INK), px(_NAME_SIZE), px(_NAME_MIN), centre_y, px(_NAME_SIZE * 1.6), _NAME_IN
-        )
+        self._name_layer(name, margin, text_width, centre_y, px(_NAME_SIZE * 1.6), scale)
         text_layer(
             title,
             _rgb(accent),
@@ -253,6 +214,27 @@ class _Card:
             )
         )
         self._settled: Image.Image | None = None
+
+    def _name_layer(
+        self, name: str, margin: int, text_width: int, centre: int, box_height: int, scale: float
+    ) -> None:
+        text, cut = _clean(name)
+        if not text:
+            return
+        lines, font = _fit_name(text, scale=scale, max_width=text_width, cut=cut)
+        mask = Image.new("L", (text_width, box_height), 0)
+        draw = ImageDraw.Draw(mask)
+        # Lines centred on the box's middle; the box clips whatever the text is.
+        step = round(font.size * _LINE_SPACING)
+        first_y = box_height / 2 - step * (len(lines) - 1) / 2
+        for index, line in enumerate(lines):
+            draw.text((text_width / 2, first_y + index * step), line, font=font, fill=255,
+                      anchor="mm")  # fmt: skip
+        start, duration, rise = _NAME_IN
+        self.layers.append(
+            _Layer(mask, _rgb(INK), margin, centre - box_height // 2, start, duration,
+                   max(1, round(rise * scale)))
+        )  # fmt: skip
 
     def settled(self) -> Image.Image:
         if self._settled is None:

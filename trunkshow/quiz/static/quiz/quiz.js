@@ -36,7 +36,10 @@ if (form) {
 
   function show(index, { focus = true } = {}) {
     current = Math.max(0, Math.min(index, steps.length - 1));
-    steps.forEach((step, i) => { step.hidden = i !== current; });
+    steps.forEach((step, i) => {
+      step.hidden = i !== current;
+      step.classList.toggle("is-current", i === current);
+    });
     const total = steps.length;
     bar.setAttribute("aria-valuenow", String(current + 1));
     bar.querySelector("span").style.width = `${((current + 1) / total) * 100}%`;
@@ -84,10 +87,31 @@ if (form) {
     submit.textContent = submit.dataset.busy;
   });
 
+  // The name's limit as the shopper types: "12/40" on screen; a screen reader
+  // hears the count politely once typing pauses, and at once at the limit.
+  const name = form.querySelector("[data-name-input]");
+  const count = form.querySelector("[data-name-count]");
+  const announce = form.querySelector("[data-name-announce]");
+  if (name && count && announce) {
+    const limit = Number(name.maxLength);
+    let quiet = null;
+    name.addEventListener("input", () => {
+      const used = name.value.length;
+      count.textContent = `${used}/${limit}`;
+      count.classList.toggle("is-full", used >= limit);
+      clearTimeout(quiet);
+      const say = () => {
+        announce.textContent = announce.dataset.template
+          .replace("%(count)s", used).replace("%(limit)s", limit);
+      };
+      if (used >= limit) say(); else quiet = setTimeout(say, 700);
+    });
+  }
+
+  // The server drew the first step already (no layout shift); this only
+  // restores answers kept from a reload and moves on to the first open one.
   restore();
   form.classList.add("is-stepped");
-  form.querySelector("[data-progress]").hidden = false;
-  form.querySelector("[data-nav]").hidden = false;
   const hasErrors = !!form.querySelector(".has-error");
   show(firstOpen(), { focus: hasErrors });
 }
