@@ -21,18 +21,6 @@ SHOPPERS = {
 }  # fmt: skip
 
 
-def assert_page_accessible(page, *, where: str) -> None:
-    """assert_accessible on the page below its header.
-
-    The header (nav labels under 44 px in Chinese, the globe menu's name) is
-    another part of issue 21; this checks what the bag, checkout and order
-    pages themselves put on the page. Once the header's part is merged, call
-    assert_accessible on the whole page.
-    """
-    page.evaluate("document.querySelector('header.topbar')?.remove()")
-    assert_accessible(page, where=where)
-
-
 def focused(page) -> str:
     return page.evaluate("document.activeElement && document.activeElement.id || ''")
 
@@ -48,11 +36,11 @@ def test_bag_checkout_and_order_work_on_a_phone_by_their_rules(
     page.locator("form.add-to-bag button[type=submit]").click()
     page.wait_for_url(re.compile(rf"/{language}/cart/"))
     assert page.locator(".bag-line").count() == 1
-    assert_page_accessible(page, where=f"bag ({language})")
+    assert_accessible(page, where=f"bag ({language})")
 
     # When the shopper opens checkout, the total is shown before paying
     page.goto(f"{base}/checkout/")
-    assert_page_accessible(page, where=f"checkout ({language})")
+    assert_accessible(page, where=f"checkout ({language})")
     assert page.locator("[data-update-total]").is_hidden()  # the script shows it live
     before = page.locator("dd[data-total]").inner_text()
     page.locator("label.choice", has=page.locator("input[value=express]")).click()
@@ -77,7 +65,7 @@ def test_bag_checkout_and_order_work_on_a_phone_by_their_rules(
     assert page.locator("input[value=express]").is_checked()
     assert page.locator("dd[data-total]").inner_text() == with_express
     assert page.locator("#f-city").input_value() == SHOPPERS[language]["city"]
-    assert_page_accessible(page, where=f"checkout with errors ({language})")
+    assert_accessible(page, where=f"checkout with errors ({language})")
 
     # When the e-mail is fixed, the declining card is refused beside the card, still chosen
     page.fill("#f-email", "lin@example.com")
@@ -96,6 +84,6 @@ def test_bag_checkout_and_order_work_on_a_phone_by_their_rules(
     assert (
         page.evaluate("getComputedStyle(document.querySelector('address')).fontStyle") == "normal"
     )
-    assert_page_accessible(page, where=f"order ({language})")
+    assert_accessible(page, where=f"order ({language})")
     assert Order.objects.filter(status="paid").count() == 1
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
