@@ -246,7 +246,7 @@ HOLD_MAX_UNITS_PER_ADDRESS = int(os.environ.get("HOLD_MAX_UNITS_PER_ADDRESS", "8
 # Share of one SKU's shelf (on hand - allocated) one address may hold, and the
 # units it may always hold whatever the shelf.
 HOLD_MAX_SKU_SHARE_PER_ADDRESS = float(os.environ.get("HOLD_MAX_SKU_SHARE_PER_ADDRESS", "0.25"))
-HOLD_MIN_SKU_UNITS_PER_ADDRESS = int(os.environ.get("HOLD_MIN_SKU_UNITS_PER_ADDRESS", "2"))
+HOLD_MIN_SKU_UNITS_PER_ADDRESS = int(os.environ.get("HOLD_MIN_SKU_UNITS_PER_ADDRESS", "3"))
 
 # Seconds a process may show a catalog or quiz snapshot after an edit.
 CATALOG_CACHE_SECONDS = float(os.environ.get("CATALOG_CACHE_SECONDS", "10"))

@@ -10,9 +10,10 @@ sized for a carrier's gateway that many shoppers share:
   limit, where a drop sets one, is checked by the reservation itself);
 - one browser session keeps at most HOLD_MAX_CARTS_PER_SESSION carts with holds;
 - one address keeps at most HOLD_MAX_CARTS_PER_ADDRESS carts with holds and
-  HOLD_MAX_UNITS_PER_ADDRESS units in all; once one of its carts holds a SKU,
-  all its carts together hold at most HOLD_MAX_SKU_SHARE_PER_ADDRESS of that
-  SKU's shelf (never fewer than HOLD_MIN_SKU_UNITS_PER_ADDRESS units).
+  HOLD_MAX_UNITS_PER_ADDRESS units in all, and of one SKU at most
+  HOLD_MAX_SKU_SHARE_PER_ADDRESS of its shelf (on hand - allocated), but
+  always HOLD_MIN_SKU_UNITS_PER_ADDRESS units (one shopper may buy the last
+  three of a bag).
 
 Past a cap the request changes nothing and raises HoldLimit (the API's 409
 `{code: "hold_limit", limit}`). Lowering a quantity is never refused.
@@ -93,9 +94,5 @@ def holds_check(*, cart: Cart, sku: str, units: int) -> None:
         int(settings.HOLD_MIN_SKU_UNITS_PER_ADDRESS),
         math.floor(float(settings.HOLD_MAX_SKU_SHARE_PER_ADDRESS) * shelf),
     )
-    # The first cart of an address is bounded by the cart's caps alone (one
-    # shopper may buy the last three of a bag); further carts of that address
-    # share the SKU's cap, which a hoarder's second cart meets.
-    others_of_sku = _units(others.filter(sku=sku))
-    if others_of_sku and others_of_sku + units > sku_cap:
+    if _units(others.filter(sku=sku)) + units > sku_cap:
         raise _refuse(sku_cap, "address")
