@@ -107,6 +107,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The API's rate limits, before any other work (trunkshow/common/ratelimits.py).
+    "trunkshow.common.ratelimits.ApiRateLimitMiddleware",
     "trunkshow.common.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -17,6 +17,7 @@ import ipaddress
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -119,6 +120,9 @@ def _client_key(request: HttpRequest, found: re.Match[str]) -> str | None:
         return f"cart:{cart[:64]}"
     session = getattr(request, "session", None)
     key = getattr(session, "session_key", None) if session is not None else None
+    # Before SessionMiddleware (the API's check) the cookie itself names the
+    # session: a forged one only buys a new per-client count, never a new address.
+    key = key or request.COOKIES.get(settings.SESSION_COOKIE_NAME, "")[:64]
     return f"session:{key}" if key else None
 
 
@@ -141,14 +145,21 @@ def check(request: HttpRequest) -> Verdict:
         rate = rates.get(scope)
         if not rate or not value:
             continue
-        usage = get_usage(
-            request,
-            group=f"{rule.name}:{scope}",
-            key=lambda _group, _request, value=value: value,
-            rate=rate,
-            increment=True,
-        )
-        if usage is not None and usage["should_limit"]:
+        counted: dict[str, Any] = {
+            "group": f"{rule.name}:{scope}",
+            "key": lambda _group, _request, value=value: value,
+            "rate": rate,
+        }
+        # A client already past its limit is answered from a read alone: a
+        # flood's refused requests cost no write to the shared cache.
+        usage = get_usage(request, **counted, increment=False)
+        if usage is None:
+            continue
+        past = usage["count"] >= usage["limit"]
+        if not past:
+            usage = get_usage(request, **counted, increment=True)
+            past = usage is not None and usage["should_limit"]
+        if past and usage is not None:
             retry = max(retry, int(usage["time_left"]) + 1)
     return Verdict(retry > 0, retry)
 
@@ -185,13 +196,32 @@ def limited_response(request: HttpRequest, retry_after: int) -> HttpResponse:
     return response
 
 
-class RateLimitMiddleware:
-    """Answer 429 before the view runs when the request is past its limit."""
+class ApiRateLimitMiddleware:
+    """The API's limits, checked first in the chain: a refused API request costs
+    no session, language or CSRF work (its answer needs none of them)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path_info.startswith("/api/"):
+            verdict = check(request)
+            if verdict.limited:
+                return limited_response(request, verdict.retry_after)
+        return self.get_response(request)
+
+
+class RateLimitMiddleware:
+    """The pages' limits (the API's are ApiRateLimitMiddleware's), checked once the
+    page's language and session are known, so the 429 page speaks the shopper's
+    language and a session counts as a client."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path_info.startswith("/api/"):
+            return self.get_response(request)
         verdict = check(request)
         if verdict.limited:
             return limited_response(request, verdict.retry_after)
