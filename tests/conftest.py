@@ -22,3 +22,12 @@ def fresh_local_caches():
     clear_local_caches()
     yield
     clear_local_caches()
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """Each test starts with no request counted against a rate limit."""
+    from django.core.cache import caches
+
+    caches["ratelimit"].clear()
+    yield

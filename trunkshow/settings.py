@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "trunkshow.common",
     "trunkshow.catalog",
     "trunkshow.inventory",
@@ -107,6 +108,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The API's rate limits, before any other work (trunkshow/common/ratelimits.py).
+    "trunkshow.common.ratelimits.ApiRateLimitMiddleware",
     "trunkshow.common.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -118,6 +121,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "trunkshow.common.middleware.MarketMiddleware",
+    # After the language is known (a page's 429 is in its language); before any view.
+    "trunkshow.common.http_hygiene.HttpHygieneMiddleware",
+    "trunkshow.common.ratelimits.RateLimitMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into its 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "trunkshow.urls"
@@ -179,6 +187,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and rate limits -------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES: dict[str, dict[str, object]]
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -187,8 +196,61 @@ if REDIS_URL:
             "KEY_PREFIX": "trunkshow",
         }
     }
+    CACHES["ratelimit"] = {**CACHES["default"], "KEY_PREFIX": "trunkshow-rl"}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        # Rate-limit counts must be one count for every web process on the
+        # machine: files under var/ are shared without a database write lock
+        # (the SQLite writer is the checkout's, not the counters').
+        "ratelimit": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(
+                Path(os.environ.get("RATELIMIT_CACHE_DIR") or VAR_DIR / "cache" / "ratelimit")
+            ),
+            "OPTIONS": {"MAX_ENTRIES": 50_000, "CULL_FREQUENCY": 4},
+        },
+    }
+RATELIMIT_USE_CACHE = "ratelimit"
+# Off only for a test or a load test that measures the server, never the limits.
+RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
+# Addresses of the reverse proxies in front of the app (comma-separated). Only
+# a request whose peer is one of them has its client read from
+# X-Forwarded-For (the first hop from the right that is not a proxy).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
+# Requests per minute: "per_address" counts one client address (sized for a
+# carrier's shared address in China, far beyond one household), "per_client"
+# counts one cart or one browser session. trunkshow/common/ratelimits.py maps
+# each write and costly read to a row; README.md lists them.
+RATE_LIMITS = {
+    "cart-create": {"per_address": "300/m", "per_client": "10/m"},
+    "cart-write": {"per_address": "1200/m", "per_client": "60/m"},
+    "checkout": {"per_address": "300/m", "per_client": "10/m"},
+    "quiz-result": {"per_address": "300/m", "per_client": "20/m"},
+    "design": {"per_address": "600/m", "per_client": "60/m"},
+    "paint": {"per_address": "1200/m", "per_client": "120/m"},
+    "privacy": {"per_address": "60/m", "per_client": "5/m"},
+    "login": {"per_address": "60/m", "per_client": "20/m"},
+    "api-read": {"per_address": "3000/m", "per_client": "600/m"},
+}
+for _name in RATE_LIMITS:
+    # RATE_LIMIT_CART_CREATE_PER_ADDRESS=600/m and the like override one figure.
+    for _scope in ("per_address", "per_client"):
+        _var = f"RATE_LIMIT_{_name.upper().replace('-', '_')}_{_scope.upper()}"
+        if os.environ.get(_var):
+            RATE_LIMITS[_name][_scope] = os.environ[_var]
+
+# --- Holds: one client cannot keep the shelf (trunkshow/commerce/holds.py) -----
+# Counted over live holds (unexpired, cart not yet ordered); past one: 409 hold_limit.
+HOLD_MAX_UNITS_PER_CART = int(os.environ.get("HOLD_MAX_UNITS_PER_CART", "10"))
+HOLD_MAX_CARTS_PER_SESSION = int(os.environ.get("HOLD_MAX_CARTS_PER_SESSION", "2"))
+# One client address may be a carrier's gateway for many shoppers: sized for that.
+HOLD_MAX_CARTS_PER_ADDRESS = int(os.environ.get("HOLD_MAX_CARTS_PER_ADDRESS", "40"))
+HOLD_MAX_UNITS_PER_ADDRESS = int(os.environ.get("HOLD_MAX_UNITS_PER_ADDRESS", "80"))
+# Share of one SKU's shelf (on hand - allocated) one address may hold, and the
+# units it may always hold whatever the shelf.
+HOLD_MAX_SKU_SHARE_PER_ADDRESS = float(os.environ.get("HOLD_MAX_SKU_SHARE_PER_ADDRESS", "0.25"))
+HOLD_MIN_SKU_UNITS_PER_ADDRESS = int(os.environ.get("HOLD_MIN_SKU_UNITS_PER_ADDRESS", "3"))
 
 # Seconds a process may show a catalog or quiz snapshot after an edit.
 CATALOG_CACHE_SECONDS = float(os.environ.get("CATALOG_CACHE_SECONDS", "10"))
@@ -218,6 +280,20 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Failed sign-ins (the admin and the workshop) are counted by django-axes in
+# the database, so every web process shares one count; a pause follows.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_MINUTES", "15")) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "trunkshow.common.ratelimits.client_ip"
+AXES_LOCKOUT_TEMPLATE = "common/signin_paused.html"
+AXES_VERBOSE = False
 
 # --- Languages ---------------------------------------------------------------
 # Chinese first: it is the default and the fallback when a browser asks for

@@ -127,7 +127,7 @@ def test_guessing_a_staff_password_is_paused_after_ten_tries(client, workshop):
     for _ in range(10):
         client.post("/en/atelier/login/", {"username": "tess", "password": "guess"})
     paused = client.post("/en/atelier/login/", {"username": "tess", "password": "pw-for-tests"})
-    assert paused.status_code == 429 and "Too many tries" in paused.content.decode()
+    assert paused.status_code == 429 and "Too many wrong passwords" in paused.content.decode()
     assert "_auth_user_id" not in client.session
 
 

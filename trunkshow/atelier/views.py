@@ -13,9 +13,7 @@ from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView, redirect_to_login
-from django.core.cache import cache
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -32,39 +30,16 @@ BOARD_PERMISSION = "atelier.change_workorder"
 # The multipart envelope around a photo is small; a body past this is not a photo.
 UPLOAD_SLACK = 256 * 1024
 
-# Guessing a staff password from the open internet: a few tries, then a pause.
-SIGN_IN_TRIES = 10
-SIGN_IN_PAUSE_SECONDS = 15 * 60
-
 View = Callable[..., HttpResponseBase]
 
 
 class WorkshopSignIn(LoginView):
+    """Staff sign in on the site. Wrong passwords are counted by django-axes in the
+    database (one count for every web process, the admin's sign-in included);
+    past the limit its middleware answers the translated 429 page."""
+
     template_name = "atelier/login.html"
     next_page = "atelier-board"
-
-    def _tries_key(self) -> str:
-        who = self.request.POST.get("username", "")[:150].strip().lower()
-        return f"atelier-sign-in:{self.request.META.get('REMOTE_ADDR', '')}:{who}"
-
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if int(cache.get(self._tries_key(), 0)) >= SIGN_IN_TRIES:
-            form = self.get_form()
-            return render(request, self.template_name, {"form": form, "paused": True}, status=429)
-        return super().post(request, *args, **kwargs)
-
-    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
-        key = self._tries_key()
-        cache.add(key, 0, SIGN_IN_PAUSE_SECONDS)
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, SIGN_IN_PAUSE_SECONDS)
-        return super().form_invalid(form)
-
-    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
-        cache.delete(self._tries_key())
-        return super().form_valid(form)
 
 
 def staff_only(view: View) -> View:

@@ -23,7 +23,9 @@ from trunkshow.commerce.payments import InvalidSignature
 from trunkshow.commerce.webhooks import MalformedEvent, webhook_receive
 from trunkshow.common.api_errors import ApiError, resolve_market
 from trunkshow.common.errors import DomainError, Invalid
+from trunkshow.common.http_hygiene import bearer_token
 from trunkshow.common.locales import normalize_locale
+from trunkshow.common.ratelimits import client_ip
 from trunkshow.studio.selectors import design_by_public_id
 
 logger = logging.getLogger(__name__)
@@ -121,7 +123,12 @@ def _session_key(request: HttpRequest) -> str:
 @router.post("/carts", response={201: dict[str, Any]}, summary="Start a cart in a market")
 def create_cart(request: HttpRequest, payload: CartIn) -> Status[dict[str, Any]]:
     market, locale = resolve_market(payload.market, payload.locale, where="body")
-    cart = carts.cart_create(market=market, locale=locale, session_key=_session_key(request))
+    cart = carts.cart_create(
+        market=market,
+        locale=locale,
+        session_key=_session_key(request),
+        client_address=client_ip(request),
+    )
     return Status(201, selectors.cart_payload(cart, locale=locale))
 
 
@@ -231,6 +238,8 @@ def checkout_answer(
 def get_order(
     request: HttpRequest, order_id: str, token: str | None = None, locale: str | None = None
 ) -> dict[str, Any]:
+    # The token may come as `Authorization: Bearer TOKEN`, so it need not travel in URLs.
+    token = bearer_token(request) or token
     order = selectors.order_by_public_id(order_id)
     if order is None or not selectors.order_visible(order, token=token, request=request):
         raise ApiError(404, "not_found", "No such order.")

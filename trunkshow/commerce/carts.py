@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from trunkshow.catalog.selectors import sellable_skus
 from trunkshow.commerce import line_rules
+from trunkshow.commerce.holds import holds_check
 from trunkshow.commerce.models import Cart, CartLine, LineMode
 from trunkshow.common.errors import Conflict, Invalid
 from trunkshow.common.models import Market
@@ -36,8 +37,15 @@ class CartClosed(Conflict):
     code = "cart_closed"
 
 
-def cart_create(*, market: Market, locale: str = "", session_key: str = "") -> Cart:
-    return Cart.objects.create(market=market, locale=locale, session_key=session_key)
+def cart_create(
+    *, market: Market, locale: str = "", session_key: str = "", client_address: str = ""
+) -> Cart:
+    return Cart.objects.create(
+        market=market,
+        locale=locale,
+        session_key=session_key,
+        client_address=client_address[:64],
+    )
 
 
 def _require_open(cart: Cart) -> None:
@@ -131,6 +139,8 @@ def _line_set(
             for other in CartLine.objects.filter(cart=cart, sku=sku)
             if line is None or other.pk != line.pk
         )
+        # Raises HoldLimit, changing nothing, past a cap on one client's holds.
+        holds_check(cart=cart, sku=sku, units=others + max(0, new_quantity))
         reservation_set(
             holder=cart.public_id,
             market_code=cart.market_id,

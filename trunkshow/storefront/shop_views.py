@@ -26,6 +26,7 @@ from trunkshow.commerce.models import Cart
 from trunkshow.common.errors import DomainError
 from trunkshow.common.locales import current_locale
 from trunkshow.common.middleware import request_market
+from trunkshow.common.ratelimits import client_ip
 from trunkshow.inventory.reservations import InsufficientStock, Shortage, reservation_minutes
 from trunkshow.studio.selectors import design_by_public_id
 
@@ -53,7 +54,10 @@ def session_cart(request: HttpRequest, *, create: bool = False) -> Cart | None:
         cart = None
     if cart is None and create:
         cart = carts.cart_create(
-            market=market, locale=current_locale(), session_key=_session_key(request)
+            market=market,
+            locale=current_locale(),
+            session_key=_session_key(request),
+            client_address=client_ip(request),
         )
         request.session[SESSION_CART] = cart.public_id
     return cart
