@@ -25,11 +25,14 @@ THREADS = 24  # real threads and connections; more only queue on two cores
 
 def shop(drop_id: int, shopper: int, start: threading.Event) -> tuple[int, int]:
     """One shopper: a cart, a ticket, then add the drop bag and pay; (add, checkout) codes."""
-    client = Client()
+    # Each shopper from an address of their own, as on campaign day.
+    client = Client(REMOTE_ADDR=f"127.0.{shopper // 250 + 1}.{shopper % 250 + 1}")
     try:
         cart = client.post("/api/v1/carts", json.dumps({"market": "CN"}),
                            content_type="application/json").json()["id"]  # fmt: skip
-        ticket = client.post(f"/api/v1/drops/{drop_id}/tickets?cart_id={cart}").json()["ticket"]
+        ticket = client.post(
+            f"/api/v1/drops/{drop_id}/tickets?cart_id={cart}", content_type="application/json"
+        ).json()["ticket"]
         start.wait(timeout=60)
         added = client.post(f"/api/v1/carts/{cart}/lines",
                             json.dumps({"sku": "TOTE-1", "quantity": 1, "ticket": ticket}),
@@ -70,7 +73,8 @@ def test_five_units_three_hundred_admitted_shoppers_exactly_five_sold(store):
 
 
 def checkout_own_cart(cart: str, start: threading.Barrier) -> int:
-    client = Client()
+    # Each shopper from an address of their own, as on campaign day.
+    client = Client(REMOTE_ADDR=f"127.0.{shopper // 250 + 1}.{shopper % 250 + 1}")
     try:
         start.wait(timeout=60)
         paid = client.post(f"/api/v1/carts/{cart}/checkout", json.dumps(checkout_body()),

@@ -104,7 +104,10 @@ def test_a_forged_ticket_is_a_422_naming_it_and_an_expired_one_a_410(client, dro
 
 
 def test_an_unknown_drop_is_a_404(client, drop):
-    assert client.post("/api/v1/drops/999999/tickets").status_code == 404
+    assert (
+        client.post("/api/v1/drops/999999/tickets", content_type="application/json").status_code
+        == 404
+    )
     assert client.get("/api/v1/drops/999999/tickets/x").status_code in (404, 422)
 
 

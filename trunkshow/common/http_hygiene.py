@@ -84,6 +84,8 @@ class HttpHygieneMiddleware:
         has_body = (not length.isdigit() or int(length) > 0) or bool(
             request.META.get("HTTP_TRANSFER_ENCODING")
         )
-        if (has_body or content_type) and not is_json_media_type(content_type):
+        # An empty body says nothing to misread, whatever type a client names
+        # (a form library's default): only a body that is there must be JSON.
+        if has_body and not is_json_media_type(content_type):
             return _unsupported(content_type)
         return None
