@@ -195,11 +195,20 @@ CATALOG_CACHE_SECONDS = float(os.environ.get("CATALOG_CACHE_SECONDS", "10"))
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
-        "QUEUES": ["default", "orders", "video"],
+        "QUEUES": ["default", "orders", "previews", "video"],
         # Time-ordered job ids (UUIDv7): a new job row lands beside the last
         # in the key index instead of on a random page.
         "OPTIONS": {"id_function": "trunkshow.common.ids.sortable_uuid"},
     }
+}
+# Which queues each kind of worker started by `manage.py serve` serves, and
+# how many of it. Payments, orders, work orders and e-mails ("orders",
+# "default") have a worker of their own, so a backlog of video renders or
+# design previews can never delay them; renders take JOB_WORKERS processes.
+JOB_QUEUE_WORKERS = {
+    "orders,default": 1,
+    "previews": 1,
+    "video": max(1, int(os.environ.get("JOB_WORKERS", "1"))),
 }
 # Enqueued by `manage.py serve` every PERIODIC_TASK_SECONDS (a small cron in
 # the supervisor; each task is idempotent, so two servers running it is fine).
