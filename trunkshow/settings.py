@@ -210,10 +210,19 @@ JOB_QUEUE_WORKERS = {
     "previews": 1,
     "video": max(1, int(os.environ.get("JOB_WORKERS", "1"))),
 }
+# Personal video renders per client (address, and session when there is one)
+# per window; past it a result still answers, with the nameless card that
+# shoppers with the same picks share (video.status "limited").
+VIDEO_RENDER_LIMIT = int(os.environ.get("VIDEO_RENDER_LIMIT", "20"))
+VIDEO_RENDER_LIMIT_SECONDS = int(os.environ.get("VIDEO_RENDER_LIMIT_SECONDS", "3600"))
+# Personal videos of results nobody bought from or opened for this many days
+# are removed by the periodic sweep (the privacy retention reuses it).
+VIDEO_RETENTION_DAYS = float(os.environ.get("VIDEO_RETENTION_DAYS", "30"))
 # Enqueued by `manage.py serve` every PERIODIC_TASK_SECONDS (a small cron in
 # the supervisor; each task is idempotent, so two servers running it is fine).
 PERIODIC_TASKS = [
     "trunkshow.video.tasks.sweep_video_renders",
+    "trunkshow.video.tasks.expire_video_messages",
     "trunkshow.commerce.tasks.reconcile_orders",
 ]
 PERIODIC_TASK_SECONDS = float(os.environ.get("PERIODIC_TASK_SECONDS", "60"))
