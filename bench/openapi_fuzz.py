@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -22,7 +23,9 @@ TEST = "tests/test_openapi_fuzz.py"
 
 
 def run(examples: int) -> tuple[float, int, str]:
-    env = {**os.environ, "OPENAPI_FUZZ_EXAMPLES": str(examples)}
+    # A test database of its own, so a test run beside it is not disturbed.
+    var = tempfile.mkdtemp(prefix="openapi-fuzz-")
+    env = {**os.environ, "OPENAPI_FUZZ_EXAMPLES": str(examples), "TRUNKSHOW_VAR_DIR": var}
     start = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-m", "pytest", TEST, "-p", "no:cacheprovider", "-q"],
