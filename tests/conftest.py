@@ -16,10 +16,14 @@ def media_in_tmp(settings: pytest.FixtureRequest, tmp_path_factory: pytest.TempP
 
 @pytest.fixture(autouse=True)
 def fresh_local_caches():
-    """Each test sees its own database, never a snapshot cached by the last one."""
+    """Each test sees its own database, never a snapshot cached by the last one,
+    nor counts (video renders per client) a test before left in Django's cache."""
+    from django.core.cache import cache
+
     from trunkshow.common.local_cache import clear_local_caches
 
     clear_local_caches()
+    cache.clear()
     yield
     clear_local_caches()
 

@@ -20,6 +20,7 @@ from trunkshow.campaigns.api import router as campaigns_router
 from trunkshow.commerce.api import router as commerce_router
 from trunkshow.common.api_errors import ApiError, api_json_body
 from trunkshow.common.errors import DomainError
+from trunkshow.openapi_docs import document
 from trunkshow.quiz.api import router as quiz_router
 from trunkshow.storefront.api import router as catalog_router
 from trunkshow.studio.api import router as studio_router
@@ -58,7 +59,13 @@ class FastJSONRenderer(JSONRenderer):
         )
 
 
-api = NinjaAPI(
+class TrunkShowAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        """django-ninja's document, completed with every status, header and body."""
+        return document(super().get_openapi_schema(**kwargs))
+
+
+api = TrunkShowAPI(
     parser=GuardedJSONParser(),
     renderer=FastJSONRenderer(),
     title="Trunk Show API",

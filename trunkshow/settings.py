@@ -259,16 +259,34 @@ CATALOG_CACHE_SECONDS = float(os.environ.get("CATALOG_CACHE_SECONDS", "10"))
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
-        "QUEUES": ["default", "orders", "video"],
+        "QUEUES": ["default", "orders", "previews", "video"],
         # Time-ordered job ids (UUIDv7): a new job row lands beside the last
         # in the key index instead of on a random page.
         "OPTIONS": {"id_function": "trunkshow.common.ids.sortable_uuid"},
     }
 }
+# Which queues each kind of worker started by `manage.py serve` serves, and
+# how many of it. Payments, orders, work orders and e-mails ("orders",
+# "default") have a worker of their own, so a backlog of video renders or
+# design previews can never delay them; renders take JOB_WORKERS processes.
+JOB_QUEUE_WORKERS = {
+    "orders,default": 1,
+    "previews": 1,
+    "video": max(1, int(os.environ.get("JOB_WORKERS", "1"))),
+}
+# Personal video renders per client (address, and session when there is one)
+# per window; past it a result still answers, with the nameless card that
+# shoppers with the same picks share (video.status "limited").
+VIDEO_RENDER_LIMIT = int(os.environ.get("VIDEO_RENDER_LIMIT", "20"))
+VIDEO_RENDER_LIMIT_SECONDS = int(os.environ.get("VIDEO_RENDER_LIMIT_SECONDS", "3600"))
+# Personal videos of results nobody bought from or opened for this many days
+# are removed by the periodic sweep (the privacy retention reuses it).
+VIDEO_RETENTION_DAYS = float(os.environ.get("VIDEO_RETENTION_DAYS", "30"))
 # Enqueued by `manage.py serve` every PERIODIC_TASK_SECONDS (a small cron in
 # the supervisor; each task is idempotent, so two servers running it is fine).
 PERIODIC_TASKS = [
     "trunkshow.video.tasks.sweep_video_renders",
+    "trunkshow.video.tasks.expire_video_messages",
     "trunkshow.commerce.tasks.reconcile_orders",
 ]
 PERIODIC_TASK_SECONDS = float(os.environ.get("PERIODIC_TASK_SECONDS", "60"))

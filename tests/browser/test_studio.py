@@ -7,6 +7,7 @@ import re
 import pytest
 
 from tests.browser.conftest import wait_until
+from tests.jobs import run_queued_jobs
 from trunkshow.commerce.models import CartLine
 
 pytestmark = pytest.mark.browser
@@ -72,7 +73,11 @@ def test_a_shopper_paints_a_zone_sees_the_recipe_and_adds_the_bag(phone, live_se
     page.get_by_role("button", name="See my bag").click()
     page.locator("[data-result]:not([hidden])").wait_for()
     assert page.locator("[data-price]").inner_text().startswith("$")
+    # The preview is drawn by a job: the page says it is on its way, then shows it
+    page.get_by_role("status").filter(has_text="Painting your preview").wait_for()
+    run_queued_jobs("previews")
     wait_until(page, "document.querySelector('[data-preview]').naturalWidth > 0")
+    assert page.locator("[data-preview-pending]").is_hidden()
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
 
     # The design has its own link: reopening it brings everything back

@@ -148,3 +148,17 @@ def test_a_failing_subscriber_never_fails_the_payment_and_is_tried_again(
     assert retry.args_kwargs["args"] == [Order.objects.get().pk, 2]
     assert retry.run_after > timezone.now()
     assert not mail.outbox
+
+
+@pytest.mark.parametrize("signature", ["", "t=1,v1=00", "nonsense"])
+def test_an_event_the_provider_did_not_sign_is_a_401(client, store, signature):
+    # When someone posts an event without the provider's signature
+    body = json.dumps({"id": "evt_x", "type": "charge.captured", "data": {}}).encode()
+    response = client.post(
+        WEBHOOK, body, content_type="application/json", HTTP_SANDBOX_SIGNATURE=signature
+    )
+
+    # Then it is refused as unauthenticated, and nothing is recorded
+    assert response.status_code == 401
+    assert response.json()["code"] == "bad_signature"
+    assert not WebhookEvent.objects.exists()

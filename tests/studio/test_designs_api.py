@@ -6,13 +6,24 @@ import json
 import time
 
 import pytest
+from django_tasks_db.models import DBTaskResult
 
+from trunkshow.engines.design.cost import MAX_COST
 from trunkshow.engines.paint import mix
 from trunkshow.studio.models import Design
+from trunkshow.studio.services import design_preview_render
 
 pytestmark = pytest.mark.django_db
 
 GREEN = mix({"blue": 1, "yellow": 3})
+
+
+def draw_previews() -> int:
+    """Run the preview jobs queued so far, as the "previews" worker would."""
+    jobs = DBTaskResult.objects.filter(queue_name="previews", status="READY")
+    for job in jobs:
+        design_preview_render(design_id=job.args_kwargs["args"][0])
+    return jobs.update(status="SUCCESSFUL")
 
 
 def post(client, body):
@@ -45,17 +56,52 @@ def test_a_diy_design_gets_a_preview_its_recipes_and_a_price(client, tote_templa
     assert body["price"] == {"amount": "1260.00", "currency": "CNY"}  # 1000 + DIY kit 260
     assert {p["color"] for p in body["paints"]} >= {GREEN}
     assert all(p["achievable"] and sum(p["recipe"].values()) <= 20 for p in body["paints"])
-    preview = client.get(body["preview_url"].replace("http://testserver", ""))
+    # The preview is drawn by a job, not in the request
+    assert body["preview_status"] == "pending" and body["preview_url"] is None
+    assert draw_previews() == 1
+    again = client.get(f"/api/v1/designs/{body['id']}").json()
+    assert again["preview_status"] == "ready"
+    preview = client.get(again["preview_url"].replace("http://testserver", ""))
     assert preview.status_code == 200
     assert b"".join(preview.streaming_content)[:8] == b"\x89PNG\r\n\x1a\n"
-    again = client.get(f"/api/v1/designs/{body['id']}").json()
-    assert again["preview_url"] == body["preview_url"]
 
 
 def test_the_same_design_twice_reuses_the_preview(client, tote_template):
     first = post(client, design()).json()
+    draw_previews()
     second = post(client, design()).json()
+    # The second is ready at once: its picture was drawn for the first
+    assert second["preview_status"] == "ready"
+    first = client.get(f"/api/v1/designs/{first['id']}").json()
     assert first["id"] != second["id"] and first["preview_url"] == second["preview_url"]
+
+
+def sponge_strokes(count, points, width=64):
+    return [
+        {"zone": "body", "color": GREEN, "width": width, "tool": "sponge",
+         "points": [[round(0.1 + 0.8 * (i % 50) / 50, 3), round(0.2 + 0.6 * (i // 50) / 10, 3)]
+                    for i in range(points)]}
+        for _ in range(count)
+    ]  # fmt: skip
+
+
+def test_a_drawing_too_costly_to_paint_is_refused_and_names_its_cost(client, tote_template):
+    # Given the drawing from the abuse report: 200 sponge strokes of 100 points
+    response = post(client, design(strokes=sponge_strokes(200, 100)))
+
+    # Then it is refused before anything is drawn or kept, saying why and the limit
+    assert response.status_code == 422
+    body = response.json()
+    assert body["code"] == "design_too_costly"
+    assert body["limit"] == MAX_COST and body["cost"] > MAX_COST
+    assert body["detail"][0]["loc"] == ["body", "strokes"]
+    assert not Design.objects.exists()
+
+
+def test_a_detailed_drawing_within_the_cap_is_kept(client, tote_template):
+    response = post(client, design(strokes=sponge_strokes(10, 100, width=16)))
+    assert response.status_code == 201
+    assert response.json()["preview_status"] == "pending"
 
 
 def test_a_colour_the_kit_cannot_mix_is_named_with_the_nearest_that_it_can(client, tote_template):

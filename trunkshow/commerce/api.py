@@ -19,7 +19,7 @@ from trunkshow.commerce.checkout import checkout_place, order_body
 from trunkshow.commerce.checkout_rules import checkout_problems
 from trunkshow.commerce.idempotency import idempotent, request_fingerprint
 from trunkshow.commerce.models import Cart
-from trunkshow.commerce.payments import InvalidSignature
+from trunkshow.commerce.payments import InvalidSignature, UnreadableEvent
 from trunkshow.commerce.webhooks import MalformedEvent, webhook_receive
 from trunkshow.common.api_errors import ApiError, resolve_market
 from trunkshow.common.errors import DomainError, Invalid
@@ -254,8 +254,11 @@ def sandbox_webhook(request: HttpRequest) -> HttpResponse | dict[str, Any]:
     signature = request.headers.get("Sandbox-Signature", "")
     try:
         event, fresh = webhook_receive(body=request.body, signature=signature)
+    except UnreadableEvent as exc:
+        raise ApiError(400, "bad_event", str(exc)) from exc
     except InvalidSignature as exc:
-        raise ApiError(400, "bad_signature", str(exc)) from exc
+        # Not signed by the provider: the request is not authenticated (401).
+        raise ApiError(401, "bad_signature", str(exc)) from exc
     except MalformedEvent as exc:
         error = ApiError.from_domain(exc)
         error.status = 400  # what a provider reads as "do not send this again"

@@ -42,6 +42,10 @@ class InvalidSignature(ValueError):
     pass
 
 
+class UnreadableEvent(InvalidSignature):
+    """Signed by the provider, but not an event we can read (not JSON, no id)."""
+
+
 @dataclass(frozen=True)
 class Charge:
     reference: str
@@ -172,9 +176,9 @@ class SandboxProvider:
         try:
             event = json.loads(body)
         except ValueError as exc:
-            raise InvalidSignature("The body is not JSON.") from exc
+            raise UnreadableEvent("The body is not JSON.") from exc
         if not isinstance(event, dict) or not isinstance(event.get("id"), str):
-            raise InvalidSignature("The event has no id.")
+            raise UnreadableEvent("The event has no id.")
         return event
 
 

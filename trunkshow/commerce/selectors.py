@@ -17,7 +17,7 @@ from trunkshow.common.locales import localized
 from trunkshow.common.money import amount_str, format_price
 from trunkshow.inventory.selectors import available_by_sku
 from trunkshow.studio.lead_times import lead_time_days
-from trunkshow.studio.selectors import design_effort_hours, preview_url_path
+from trunkshow.studio.selectors import design_effort_hours, preview_ready, preview_url_path
 
 
 def cart_by_public_id(public_id: str) -> Cart | None:
@@ -80,9 +80,11 @@ def cart_payload(cart: Cart, *, locale: str) -> dict[str, Any]:
                 "quantity": line.quantity,
                 "title": offer.title if offer else line.sku,
                 "color": offer.color_name if offer else "",
+                # A design's preview once its job has drawn it; the bag's
+                # picture until then.
                 "image_url": (
                     preview_url_path(line.design)
-                    if line.design is not None
+                    if line.design is not None and preview_ready(line.design)
                     else (offer.image_url if offer else "")
                 ),
                 "product_slug": offer.product_slug if offer else "",

@@ -7,10 +7,12 @@ from django.utils.translation import gettext
 from ninja import Field, Router, Schema
 
 from trunkshow.common.api_errors import ApiError, resolve_market, unknown_locale_message
+from trunkshow.common.clients import client_keys
 from trunkshow.common.locales import accepted_locale, normalize_locale, supported_locales
 from trunkshow.engines.quiz import AnswerError
 from trunkshow.quiz import selectors, services
 from trunkshow.quiz.presentation import quiz_for_locale
+from trunkshow.video.services import message_mark_opened
 
 router = Router(tags=["quiz"])
 
@@ -138,6 +140,7 @@ def create_result(request: HttpRequest, slug: str, payload: ResultIn) -> dict[st
             locale=locale,
             market=market,
             personalised=payload.personalised,
+            clients=client_keys(request),
         )
     except AnswerError as exc:
         raise ApiError.unprocessable(
@@ -152,5 +155,7 @@ def get_result(request: HttpRequest, result_id: str, locale: str | None = None) 
     result = selectors.result_by_public_id(result_id)
     if result is None:
         raise ApiError(404, "not_found", gettext("No such result."))
+    if result.video_message is not None:
+        message_mark_opened(message=result.video_message)
     resolved = _locale_or_422(locale, result.locale)
     return selectors.result_payload(result, locale=resolved, absolute=_absolute(request))

@@ -229,12 +229,24 @@ def _own_parts(
         # limit; a longer one ends in "…").
         "display_name": card_name(result.name),
         "result_url": absolute(f"/{to_django(locale)}/quiz/result/{result.public_id}/"),
-        "video": (
-            message_payload(result.video_message, absolute=absolute)
-            if result.video_message is not None
-            else None
-        ),
+        "video": video_payload(result, absolute=absolute),
     }
+
+
+def video_limited(result: QuizResult) -> bool:
+    """A named result whose client was past its render limit got the nameless card."""
+    message = result.video_message
+    return bool(result.name) and message is not None and not message.name
+
+
+def video_payload(result: QuizResult, *, absolute: Callable[[str], str]) -> dict[str, Any] | None:
+    """The result's video; its `status` is "limited" when it plays the nameless card."""
+    if result.video_message is None:
+        return None
+    payload = message_payload(result.video_message, absolute=absolute)
+    if video_limited(result):
+        payload["status"] = "limited"
+    return payload
 
 
 def _result_payload(

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +19,7 @@ from trunkshow.engines.text import shown_name
 from trunkshow.quiz import selectors
 from trunkshow.quiz.definitions import checksum, parse_source
 from trunkshow.quiz.models import Quiz, QuizResult, QuizVersion
-from trunkshow.video.services import message_request
+from trunkshow.video.services import message_request, render_allowance_take
 
 
 class QuizNotFound(NotFound):
@@ -121,9 +121,13 @@ def quiz_result_create(
     locale: str,
     market: Market,
     personalised: bool,
+    clients: Sequence[str] = (),
 ) -> QuizResult:
     """Score a shopper's answers, pick their bags, and keep the result.
 
+    A named video is rendered while `clients` (the request's address and
+    session) are within the render limit; past it the result gets the
+    nameless card (video/services.render_allowance_take).
     Raises QuizNotFound, or AnswerError naming every bad question/answer.
     """
     found = selectors.current_version(slug=slug)
@@ -156,8 +160,11 @@ def quiz_result_create(
             ],
         )
 
+    video_name = clean_name
+    if video_name and not render_allowance_take(clients=clients):
+        video_name = ""
     message_parts: dict[str, Any] = {
-        "name": clean_name,
+        "name": video_name,
         "locale": locale,
         "profile_key": outcome.profile_key,
         "card_title": outcome.card_title,

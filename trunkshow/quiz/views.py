@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
+from trunkshow.common.clients import client_keys
 from trunkshow.common.locales import current_locale, localized
 from trunkshow.common.middleware import request_market
 from trunkshow.engines.quiz import AnswerError, QuizDefinition
@@ -15,6 +16,7 @@ from trunkshow.quiz import selectors, services
 from trunkshow.quiz.definitions import definition_of
 from trunkshow.quiz.presentation import quiz_for_locale
 from trunkshow.video.selectors import message_payload
+from trunkshow.video.services import message_mark_opened
 
 ANSWER_PREFIX = "answer-"
 NAME_LIMIT = 40  # what clean_display_name keeps, shown to the shopper as they type
@@ -77,6 +79,7 @@ def quiz_page(request: HttpRequest, slug: str) -> HttpResponse:
             locale=current_locale(),
             market=market,
             personalised=personalised,
+            clients=client_keys(request),
         )
     except AnswerError as exc:
         # Keep every answer and the name, so nothing the shopper did is lost.
@@ -90,6 +93,8 @@ def result_page(request: HttpRequest, public_id: str) -> HttpResponse:
     result = selectors.result_by_public_id(public_id)
     if result is None:
         raise Http404("No such result.")
+    if result.video_message is not None:
+        message_mark_opened(message=result.video_message)
     locale = current_locale()
     definition = definition_of(result.version)
     profile = definition.profile(result.profile_key)

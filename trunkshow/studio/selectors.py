@@ -101,14 +101,22 @@ def preview_url_for(content_hash: str) -> str:
     return f"/media/designs/{preview_path(content_hash).name}"
 
 
+def preview_ready(design: Design) -> bool:
+    return preview_path(design.content_hash).exists()
+
+
 def design_payload(design: Design, *, absolute: Callable[[str], str]) -> dict[str, Any]:
+    ready = preview_ready(design)
     return {
         "id": design.public_id,
         "template": design.template.key,
         "mode": design.mode,
         "blank": design.sku,
         "market": design.market_id,
-        "preview_url": absolute(preview_url_path(design)),
+        # The preview is drawn by a job: "pending" until it is, then "ready"
+        # with its address (a client polls GET /designs/{id} meanwhile).
+        "preview_status": "ready" if ready else "pending",
+        "preview_url": absolute(preview_url_path(design)) if ready else None,
         "paints": [
             {
                 "color": p["color"],

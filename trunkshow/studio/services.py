@@ -6,11 +6,14 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from trunkshow.catalog.selectors import offers_by_sku
 from trunkshow.common.errors import Invalid
 from trunkshow.common.models import Market
+from trunkshow.engines.design.cost import MAX_COST, design_cost
 from trunkshow.engines.design.pricing import mode_fee
 from trunkshow.engines.design.render import render_png
 from trunkshow.engines.design.schema import Design as DesignDoc
@@ -58,6 +61,22 @@ def preview_ensure(template: BagTemplate, doc: DesignDoc, digest: str) -> Path:
     return path
 
 
+def design_preview_render(*, design_id: int) -> bool:
+    """Draw a kept design's preview (once per content); False if the design is gone."""
+    design = Design.objects.select_related("template").filter(pk=design_id).first()
+    if design is None:
+        return False
+    template = design.template
+    doc = parse_design(design.document, zones=[zone["key"] for zone in template.zones])
+    preview_ensure(template, doc, design.content_hash)
+    return True
+
+
+@task(queue_name="previews")
+def render_design_preview(design_id: int) -> bool:
+    return design_preview_render(design_id=design_id)
+
+
 def _paints(doc: DesignDoc) -> list[dict[str, Any]]:
     palette = DIY_KIT if doc.mode == "diy" else ARTISAN
     paints = []
@@ -98,6 +117,17 @@ def design_create(*, data: dict[str, Any], market: Market) -> Design:
         raise StudioError(
             [(tuple(p.loc), design_problem_message(p)) for p in exc.problems]
         ) from exc
+    cost = design_cost(doc)
+    if cost > MAX_COST:
+        raise StudioError(
+            [(("strokes",), _(
+                "This drawing is too detailed to paint: use fewer or shorter strokes, or a "
+                "smaller sponge (its cost is %(cost)s; at most %(limit)s).")
+              % {"cost": cost, "limit": MAX_COST})],
+            code="design_too_costly",
+            cost=cost,
+            limit=MAX_COST,
+        )  # fmt: skip
     paints = _paints(doc)
     if doc.mode == "diy":
         unmixable = [p for p in paints if not p["achievable"]]
@@ -144,16 +174,21 @@ def design_create(*, data: dict[str, Any], market: Market) -> Design:
         )  # fmt: skip
     fee = mode_fee(doc, surcharge)
     digest = content_hash(template, doc)
-    preview_ensure(template, doc, digest)
-    return Design.objects.create(
-        template=template,
-        mode=doc.mode,
-        market=market,
-        blank_sku=offer.sku,
-        document=doc.as_document(),
-        content_hash=digest,
-        paints=paints,
-        amount=offer.amount + fee.total,
-        price_parts={"bag": str(offer.amount), **{k: str(v) for k, v in fee.parts.items()}},
-        currency=market.currency,
-    )
+    # The preview is drawn by a job (the "previews" queue), never in the
+    # request: the design and its job commit together, so none is lost.
+    with transaction.atomic():
+        design = Design.objects.create(
+            template=template,
+            mode=doc.mode,
+            market=market,
+            blank_sku=offer.sku,
+            document=doc.as_document(),
+            content_hash=digest,
+            paints=paints,
+            amount=offer.amount + fee.total,
+            price_parts={"bag": str(offer.amount), **{k: str(v) for k, v in fee.parts.items()}},
+            currency=market.currency,
+        )
+        if not preview_path(digest).exists():
+            render_design_preview.enqueue(design.pk)
+    return design

@@ -70,6 +70,8 @@ class VideoMessage(models.Model):
         RENDERING = "rendering", _("Rendering")
         READY = "ready", _("Ready")
         FAILED = "failed", _("Failed")
+        # Its files were removed: nobody opened it for VIDEO_RETENTION_DAYS.
+        EXPIRED = "expired", _("Removed after it went unwatched")
 
     token = models.CharField(max_length=32, unique=True, default=new_token, editable=False)
     composition_key = models.CharField(max_length=64, unique=True)
@@ -88,6 +90,9 @@ class VideoMessage(models.Model):
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     ready_at = models.DateTimeField(null=True, blank=True)
+    # When someone last played it or opened its result (to the hour): what
+    # nobody opened for VIDEO_RETENTION_DAYS is removed by the sweep.
+    opened_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -112,7 +112,7 @@ def message_payload(message: VideoMessage, *, absolute: Callable[[str], str]) ->
     """
     base = f"/v/{message.token}"
     ready = message.status == VideoMessage.Status.READY
-    failed = message.status == VideoMessage.Status.FAILED
+    failed = message.status in (VideoMessage.Status.FAILED, VideoMessage.Status.EXPIRED)
     return {
         "id": message.token,
         "status": message.status,

@@ -2,11 +2,14 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import shutil
 from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 
+from django.conf import settings
+from django.core.cache import caches
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -129,6 +132,33 @@ def message_compose(
         card_titles={code: title[:120] for code, title in (card_titles or {}).items()},
         clip_ids=list(clips),
     )
+
+
+def render_allowance_take(*, clients: Sequence[str]) -> bool:
+    """Count one personal render for each of `clients`; False once any is past its limit.
+
+    The count lives in the cache the rate limits count in, which every web
+    process shares (Redis with REDIS_URL, else files under var/), for
+    VIDEO_RENDER_LIMIT_SECONDS from a client's first render: at most VIDEO_RENDER_LIMIT personal renders per address or
+    session in that window. Past it a result gets the nameless card, which
+    every shopper with the same picks shares, so a flood renders nothing new.
+    """
+    limit = int(settings.VIDEO_RENDER_LIMIT)
+    if limit <= 0 or not clients:
+        return True
+    window = int(settings.VIDEO_RENDER_LIMIT_SECONDS)
+    cache = caches[settings.RATELIMIT_USE_CACHE]
+    allowed = True
+    for client in clients:
+        key = f"video.renders:{hashlib.sha256(client.encode()).hexdigest()[:32]}"
+        cache.add(key, 0, timeout=window)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr: a new window
+            cache.set(key, 1, timeout=window)
+            count = 1
+        allowed = allowed and count <= limit
+    return allowed
 
 
 def message_request(
@@ -335,3 +365,36 @@ def fallback_card_stream(*, title: str, subtitle: str) -> Path:
     )
     to_mpegts(segment, stream)
     return stream
+
+
+OPENED_RESOLUTION = timedelta(hours=1)
+
+
+def message_mark_opened(*, message: VideoMessage) -> None:
+    """Note that someone opened the message (at most one write an hour per message)."""
+    now = timezone.now()
+    if message.opened_at is not None and message.opened_at > now - OPENED_RESOLUTION:
+        return
+    VideoMessage.objects.filter(pk=message.pk).filter(
+        Q(opened_at__isnull=True) | Q(opened_at__lte=now - OPENED_RESOLUTION)
+    ).update(opened_at=now)
+
+
+def messages_expire() -> int:
+    """Remove the files of messages nobody opened for VIDEO_RETENTION_DAYS; return how many.
+
+    A message counts as opened when it was made, played, or its result was
+    opened. Its row stays (status "expired"), so a late visitor's player
+    says the video is gone instead of waiting for it.
+    """
+    cutoff = timezone.now() - timedelta(days=float(settings.VIDEO_RETENTION_DAYS))
+    old = VideoMessage.objects.filter(
+        Q(opened_at__lt=cutoff) | Q(opened_at__isnull=True, created_at__lt=cutoff),
+        status__in=[VideoMessage.Status.READY, VideoMessage.Status.FAILED],
+    )
+    ids = list(old.order_by("created_at").values_list("pk", "token")[:SWEEP_BATCH])
+    for _pk, token in ids:
+        shutil.rmtree(files.media_root() / "video" / "messages" / token, ignore_errors=True)
+    return VideoMessage.objects.filter(pk__in=[pk for pk, _token in ids]).update(
+        status=VideoMessage.Status.EXPIRED, lease_until=None
+    )

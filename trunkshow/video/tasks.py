@@ -18,3 +18,8 @@ def normalize_designer_clip(clip_id: int) -> str:
 @task(queue_name="video")
 def sweep_video_renders() -> dict[str, int]:
     return services.messages_sweep()
+
+
+@task(queue_name="video")
+def expire_video_messages() -> int:
+    return services.messages_expire()

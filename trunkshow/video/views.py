@@ -87,7 +87,10 @@ CARD_WAIT_SECONDS = 6.0
 
 def _message(token: str, *, ready: bool) -> VideoMessage:
     message = selectors.message_by_token(token)
-    if message is None or message.status == VideoMessage.Status.FAILED:
+    if message is None or message.status in (
+        VideoMessage.Status.FAILED,
+        VideoMessage.Status.EXPIRED,
+    ):
         raise Http404("No such video.")
     if ready and message.status != VideoMessage.Status.READY:
         raise Http404("Not rendered yet.")
@@ -112,6 +115,7 @@ def _wait_for(path: Path, token: str) -> None:
 @require_GET
 def playlist(request: HttpRequest, token: str) -> HttpResponse:
     message = _message(token, ready=False)
+    services.message_mark_opened(message=message)
     clips = {c.pk: c for c in DesignerClip.objects.filter(pk__in=message.clip_ids)}
     ordered = [clips[pk] for pk in message.clip_ids if pk in clips]
     card = PlaylistEntry("card.ts", HOUSE.frames_for(CARD_SECONDS) / HOUSE.fps)
@@ -130,6 +134,8 @@ def message_file(request: HttpRequest, token: str, name: str) -> HttpResponseBas
     if not MESSAGE_FILES.match(name):
         raise Http404("No such file.")
     message = _message(token, ready=name != "card.ts")
+    if name == "message.mp4":
+        services.message_mark_opened(message=message)
     path = files.message_dir(message.token) / name
     if name == "card.ts":
         _wait_for(path, message.token)

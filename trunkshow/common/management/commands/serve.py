@@ -25,6 +25,24 @@ from trunkshow.common.tasks import record_worker_heartbeat
 STOP_GRACE_SECONDS = 10
 
 
+def worker_commands(python: str, *, video: int | None = None) -> list[tuple[str, list[str]]]:
+    """One worker process per queue group of settings.JOB_QUEUE_WORKERS, times its count.
+
+    Each group is served by workers of its own, so a queue of slow video
+    renders never stands in front of a payment's follow-up or an e-mail.
+    `video` overrides how many render workers run.
+    """
+    commands = []
+    for queues, count in settings.JOB_QUEUE_WORKERS.items():
+        wanted = video if video is not None and queues == "video" else count
+        for number in range(1, max(1, int(wanted)) + 1):
+            command = [
+                python, "-m", "django", "db_worker", "--queue-name", queues, "--interval", "0.5",
+            ]  # fmt: skip
+            commands.append((f"worker {queues} {number}", command))
+    return commands
+
+
 class Command(BaseCommand):
     help = "Serve the site with Granian and run the background-job worker; Ctrl-C stops both."
 
@@ -38,8 +56,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--job-workers",
             type=int,
-            default=int(os.environ.get("JOB_WORKERS", "1")),
-            help="Background-job worker processes (each renders one video at a time).",
+            default=None,
+            help="Video-render worker processes (each renders one video at a time); "
+            "default JOB_QUEUE_WORKERS['video'] (JOB_WORKERS).",
         )
         parser.add_argument("--no-worker", action="store_true", help="Serve the site only.")
 
@@ -55,7 +74,6 @@ class Command(BaseCommand):
             "--no-ws",
             "trunkshow.wsgi:application",
         ]  # fmt: skip
-        worker_cmd = [python, "-m", "django", "db_worker", "--queue-name", "*", "--interval", "0.5"]
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "trunkshow.settings"}
 
         children: dict[str, subprocess.Popen[bytes]] = {}
@@ -72,8 +90,8 @@ class Command(BaseCommand):
         # reaches only this launcher, which then stops them in order.
         children["web server"] = subprocess.Popen(web_cmd, env=env, start_new_session=True)  # noqa: S603
         if not options["no_worker"]:
-            for number in range(1, max(1, options["job_workers"]) + 1):
-                children[f"worker {number}"] = subprocess.Popen(  # noqa: S603
+            for name, worker_cmd in worker_commands(python, video=options["job_workers"]):
+                children[name] = subprocess.Popen(  # noqa: S603
                     worker_cmd, env=env, start_new_session=True
                 )
             # A first job through the Tasks API: /healthz/worker shows when the

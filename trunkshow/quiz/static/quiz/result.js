@@ -78,7 +78,7 @@ if (section) {
         const response = await fetch(section.dataset.api, { headers: { Accept: "application/json" } });
         const body = await response.json();
         if (body.status === "ready") return ready(body);
-        if (body.status === "failed") {
+        if (body.status === "failed" || body.status === "expired") {
           status.textContent = status.dataset.failed;
           status.hidden = false;
           return undefined;

@@ -207,6 +207,42 @@ if (root) {
     line.hidden = body.lead_time_days == null;
     if (body.lead_time_days != null) line.textContent = line.dataset.templateText.replace("{days}", body.lead_time_days);
   };
+  // The preview is drawn on the server by a job: while it is "pending" the
+  // page says so and asks again each second, then shows the picture.
+  let previewPoll = 0;
+  const showPreview = (body) => {
+    const result = root.querySelector("[data-result]");
+    const img = result.querySelector("[data-preview]");
+    const pending = result.querySelector("[data-preview-pending]");
+    const poll = ++previewPoll;
+    if (body.preview_status !== "pending" && body.preview_url) {
+      img.src = body.preview_url;
+      img.hidden = false;
+      pending.hidden = true;
+      return;
+    }
+    img.hidden = true;
+    pending.hidden = false;
+    let tries = 0;
+    const again = async () => {
+      if (poll !== previewPoll) return;
+      tries += 1;
+      try {
+        const response = await fetch(`/api/v1/designs/${encodeURIComponent(body.id)}`);
+        if (response.ok) {
+          const fresh = await response.json();
+          if (fresh.preview_status === "ready" && fresh.preview_url && poll === previewPoll) {
+            showPreview(fresh);
+            return;
+          }
+        }
+      } catch {
+        // the next try may get through
+      }
+      if (tries < 120) window.setTimeout(again, 1000);
+    };
+    window.setTimeout(again, 500);
+  };
   const reopen = async (id) => {
     const response = await fetch(`/api/v1/designs/${encodeURIComponent(id)}?locale=${encodeURIComponent(t.locale)}`);
     if (!response.ok) return;
@@ -238,7 +274,7 @@ if (root) {
       root.querySelector("[data-monogram]").textContent = doc.monogram;
     }
     const result = root.querySelector("[data-result]");
-    result.querySelector("[data-preview]").src = design.preview_url;
+    showPreview(design);
     result.querySelector("[data-price]").textContent = new Intl.NumberFormat(document.documentElement.lang, { style: "currency", currency: design.price.currency }).format(Number(design.price.amount));
     result.querySelector("[data-design-id]").value = design.id;
     showLeadTime(design);
@@ -273,7 +309,7 @@ if (root) {
         return;
       }
       const result = root.querySelector("[data-result]");
-      result.querySelector("[data-preview]").src = body.preview_url;
+      showPreview(body);
       result.querySelector("[data-price]").textContent = new Intl.NumberFormat(document.documentElement.lang, { style: "currency", currency: body.price.currency }).format(Number(body.price.amount));
       result.querySelector("[data-design-id]").value = body.id;
       showLeadTime(body);
