@@ -10,11 +10,12 @@ from trunkshow.common.money import amount_str
 from trunkshow.engines.atelier.effort import estimate_hours
 from trunkshow.engines.design.schema import parse_design
 from trunkshow.engines.design.work import design_work
-from trunkshow.engines.paint import DIY_KIT, mix
+from trunkshow.engines.paint import mix
 from trunkshow.inventory.selectors import available_by_sku, held_for
 from trunkshow.studio.colour_names import colour_name, recipe_words
 from trunkshow.studio.lead_times import lead_time_days
 from trunkshow.studio.models import BagTemplate, Design
+from trunkshow.studio.palettes import latest_kit, palette_of
 from trunkshow.studio.services import preview_path
 
 # Fewer units than this left, and the studio says how many (as the product page does).
@@ -118,9 +119,13 @@ def design_payload(design: Design, *, absolute: Callable[[str], str]) -> dict[st
                 "achievable": p["achievable"],
                 "mixed": p["mixed"],
                 "delta_e": p["delta_e"],
+                **({"amounts": p["amounts"]} if "amounts" in p else {}),
             }
             for p in design.paints
         ],
+        "palette_version": (
+            palette_of(design.palette_version_id)[0].version if design.palette_version_id else None
+        ),
         "price": {"amount": amount_str(design.amount), "currency": design.currency},
         "price_parts": design.price_parts,
         "document": design.document,
@@ -141,10 +146,16 @@ KIT_RECIPES = (
 )  # fmt: skip
 
 
-@lru_cache(maxsize=1)
 def kit_swatches() -> list[dict[str, Any]]:
+    """The kit's sure swatches, mixed with the latest calibrated kit palette."""
+    return _kit_swatches(latest_kit()[0])
+
+
+@lru_cache(maxsize=4)
+def _kit_swatches(version_id: int | None) -> list[dict[str, Any]]:
+    palette = palette_of(version_id)[0]
     return [
-        {"color": mix(parts), "recipe": {k: parts.get(k, 0) for k in DIY_KIT.keys}}
+        {"color": mix(parts, palette), "recipe": {k: parts.get(k, 0) for k in palette.keys}}
         for parts in KIT_RECIPES
     ]
 

@@ -41,8 +41,8 @@ from trunkshow.engines.paint.model import (
 from trunkshow.engines.paint.solver import Palette
 
 __all__ = ["Card", "CardError", "Fit", "Kit", "SwatchFit", "fit", "leave_one_out", "parse_card"]
-SMOOTHNESS = 0.03
-SMOOTHNESS = 0.03
+SMOOTHNESS = 0.3
+SMOOTHNESS = 0.3
 
 
 @dataclass(frozen=True)
