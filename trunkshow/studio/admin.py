@@ -24,9 +24,7 @@ CARD_MAX_BYTES = 2_000_000
 class CardUploadForm(forms.ModelForm):  # type: ignore[type-arg]
     card_file = forms.FileField(
         label=_("Calibration card (YAML)"),
-        help_text=_(
-            "Tint ladder of the kit's paints; see trunkshow/demo/paint/demo-kit-card.yaml."
-        ),
+        help_text=_("A tint ladder of the kit's paints, as trunkshow/demo/paint/ shows."),
     )
 
     class Meta:

@@ -15,7 +15,7 @@ from trunkshow.common.locales import current_locale, to_django
 from trunkshow.engines.paint import PALETTES, PaintError, mix, solve
 from trunkshow.engines.paint.amounts import amounts
 from trunkshow.studio import selectors, services
-from trunkshow.studio.colour_names import colour_name, paint_error_message
+from trunkshow.studio.colour_names import amount_words, colour_name, paint_error_message
 from trunkshow.studio.palettes import latest_kit
 
 router = Router(tags=["studio"])
@@ -85,12 +85,16 @@ def paint_recipe(request: HttpRequest, payload: RecipeIn) -> dict[str, Any]:
     palette = kit_palette if payload.palette == "diy-kit" else _palette(payload.palette)
     recipe = solve(payload.color, palette)
     measured = (
-        {"amounts": amounts(recipe.parts, area_cm2=payload.area_cm2, kit=kit).as_dict()}
+        amounts(recipe.parts, area_cm2=payload.area_cm2, kit=kit).as_dict()
         if payload.area_cm2 and palette is kit_palette
-        else {}
+        else None
     )
     with override(_language(payload.locale)):
         names = {"name": colour_name(payload.color), "mixed_name": colour_name(recipe.mixed)}
+        if measured is not None:
+            # The same words the painting guide prints for this colour.
+            measured["words"] = amount_words(measured, palette, current_locale())
+            names["amounts"] = measured  # type: ignore[assignment]
     return {
         **names,
         "recipe": recipe.parts,
@@ -100,7 +104,6 @@ def paint_recipe(request: HttpRequest, payload: RecipeIn) -> dict[str, Any]:
         "palette": palette.key,
         "palette_version": palette.version,
         "color": payload.color.upper(),
-        **measured,
     }
 
 

@@ -5,14 +5,14 @@ from functools import lru_cache
 from typing import Any
 
 from trunkshow.catalog.selectors import sellable_products
-from trunkshow.common.locales import localized
+from trunkshow.common.locales import current_locale, localized
 from trunkshow.common.money import amount_str
 from trunkshow.engines.atelier.effort import estimate_hours
 from trunkshow.engines.design.schema import parse_design
 from trunkshow.engines.design.work import design_work
-from trunkshow.engines.paint import mix
+from trunkshow.engines.paint import DIY_KIT, mix
 from trunkshow.inventory.selectors import available_by_sku, held_for
-from trunkshow.studio.colour_names import colour_name, recipe_words
+from trunkshow.studio.colour_names import amount_words, colour_name, recipe_words
 from trunkshow.studio.lead_times import lead_time_days
 from trunkshow.studio.models import BagTemplate, Design
 from trunkshow.studio.palettes import latest_kit, palette_of
@@ -78,6 +78,8 @@ def templates_payload(
                     "key": z["key"],
                     "title": localized(z.get("titles", {}), locale) or z["key"],
                     "path": z["path"],
+                    # Square centimetres of leather: kit recipes are measured out for it.
+                    "area_cm2": z.get("area_cm2"),
                 }
                 for z in t.zones
             ],
@@ -119,7 +121,16 @@ def design_payload(design: Design, *, absolute: Callable[[str], str]) -> dict[st
                 "achievable": p["achievable"],
                 "mixed": p["mixed"],
                 "delta_e": p["delta_e"],
-                **({"amounts": p["amounts"]} if "amounts" in p else {}),
+                **(
+                    {
+                        "amounts": {
+                            **p["amounts"],
+                            "words": amount_words(p["amounts"], DIY_KIT, current_locale()),
+                        }
+                    }
+                    if "amounts" in p
+                    else {}
+                ),
             }
             for p in design.paints
         ],
