@@ -82,7 +82,8 @@ def paint_error_message(exc: PaintError) -> str:
 def amount_words(measured: Mapping[str, Any], palette: Palette, locale: str) -> str:
     """What to measure out for this bag: "12 drops red, 36 drops white" (or ml)."""
     names = {paint.key: localized(paint.names, locale) or paint.key for paint in palette.paints}
-    values = measured.get("amounts", {})
+    # Most first, as the recipe in parts reads (a JSON column may not keep key order).
+    values = dict(sorted(measured.get("amounts", {}).items(), key=lambda kv: (-kv[1], kv[0])))
     if measured.get("unit") == "ml":
         pieces = [_("%(ml)s ml %(paint)s") % {"ml": f"{v:g}", "paint": names.get(k, k)}
                   for k, v in values.items()]  # fmt: skip
