@@ -9,6 +9,7 @@ import pytest
 from tests.browser.conftest import wait_until
 from tests.jobs import run_queued_jobs
 from trunkshow.commerce.models import CartLine
+from trunkshow.engines.paint import mix
 
 pytestmark = pytest.mark.browser
 
@@ -19,12 +20,16 @@ def test_a_shopper_paints_a_zone_sees_the_recipe_and_adds_the_bag(phone, live_se
     page.locator(".card-link").first.click()
     page.wait_for_url(re.compile(r"/en/studio/signature-tote/"))
 
-    # Painting the body green in DIY mode shows how to mix it from the kit
-    page.locator("input[data-zone-input=body]").fill("#2c9d59")
+    # Painting the body green in DIY mode shows how to mix it from the kit (a green
+    # the kit's phthalo-like blue and cadmium-like yellow make, issue 25)
+    green = mix({"blue": 1, "yellow": 3}).lower()
+    page.locator("input[data-zone-input=body]").fill(green)
     recipe = page.locator("[data-recipe=body]")
     recipe.filter(has_text="Mix it from the kit").wait_for()
     assert "yellow" in recipe.inner_text() and "blue" in recipe.inner_text()
-    assert page.locator("polygon[data-zone=body]").get_attribute("fill") == "#2c9d59"
+    # with the drops of each paint the body takes, as the painting guide prints them
+    assert re.search(r"for this bag: \d+ drops \w+", recipe.inner_text())
+    assert page.locator("polygon[data-zone=body]").get_attribute("fill") == green
 
     # A violet the kit cannot mix is offered its nearest mixable colour
     page.locator("input[data-zone-input=flap]").fill("#7a4b94")
@@ -84,7 +89,7 @@ def test_a_shopper_paints_a_zone_sees_the_recipe_and_adds_the_bag(phone, live_se
     assert "design=" in page.url
     page.reload()
     page.locator("[data-result]:not([hidden])").wait_for()
-    assert page.locator("input[data-zone-input=body]").input_value() == "#2c9d59"
+    assert page.locator("input[data-zone-input=body]").input_value() == green
     assert page.locator("[data-strokes] polyline").count() == 2
     assert page.locator("input[name=monogram]").input_value() == "LJ"
 

@@ -25,7 +25,7 @@ def difference(a: str, b: str) -> float:
 
 def test_blue_and_yellow_make_green_not_grey():
     hue, saturation = hue_and_saturation(mix({"blue": 1, "yellow": 1}))
-    assert 90 <= hue <= 175 and saturation > 0.5
+    assert 90 <= hue <= 175 and saturation > 0.2
     # Whereas averaging the two screen colours gives a grey.
     blue, yellow = rgb_of(mix({"blue": 1})), rgb_of(mix({"yellow": 1}))
     _h, _l, averaged_saturation = colorsys.rgb_to_hls(*((blue + yellow) / 2))

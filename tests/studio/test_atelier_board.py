@@ -349,4 +349,6 @@ def test_the_chinese_painting_guide_is_all_in_chinese(client, workshop):
     assert "TrunkShow" not in text
     latin = re.sub(r"#[0-9A-F]{6}", "", text.replace(kit.order_number, ""))
     assert not re.findall(r"[A-Za-z]{2,}", latin.replace("LJ", ""))
-    assert "用绿色#2C9D59（3份黄+1份蓝）涂包身" in text
+    # and each recipe carries the drops this bag takes (issue 25), as the studio says it
+    body = mix({"yellow": 3, "blue": 1})
+    assert re.search(rf"{body}（3份黄\+1份蓝·本包用量：\d+滴黄、\d+滴蓝）涂包身", text)

@@ -6,6 +6,9 @@ import json
 
 import pytest
 
+# The kit palette is read from the database (its latest calibration).
+pytestmark = pytest.mark.django_db
+
 
 def post(client, path, body):
     return client.post(path, json.dumps(body), content_type="application/json")

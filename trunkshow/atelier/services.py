@@ -67,6 +67,8 @@ def _snapshot(design: Design, line: OrderLine) -> dict[str, Any]:
         "geometry": template_geometry(template),
         "document": design.document,
         "paints": design.paints,
+        # The fitted kit palette the recipes were computed with (None: built in).
+        "palette_version": design.palette_version_id,
         "preview": design.content_hash,
         "quantity": line.quantity,
         "sku": line.sku,

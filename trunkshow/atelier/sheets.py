@@ -20,7 +20,7 @@ from trunkshow.common.locales import localized
 from trunkshow.engines.design.render import render_png
 from trunkshow.engines.design.schema import Design as DesignDoc
 from trunkshow.engines.design.schema import parse_design
-from trunkshow.engines.paint import ARTISAN, DIY_KIT, Palette, lightness, solve
+from trunkshow.engines.paint import ARTISAN, Palette, lightness, solve
 from trunkshow.engines.sheets import (
     Checklist,
     ColourRow,
@@ -33,8 +33,9 @@ from trunkshow.engines.sheets import (
     Steps,
     render_pdf,
 )
-from trunkshow.studio.colour_names import colour_name
+from trunkshow.studio.colour_names import amount_words, colour_name
 from trunkshow.studio.models import BagTemplate
+from trunkshow.studio.palettes import palette_of
 from trunkshow.studio.selectors import preview_url_for
 from trunkshow.studio.services import preview_path, template_geometry
 
@@ -79,6 +80,15 @@ def recipe_words(parts: Mapping[str, int], palette: Palette, locale: str) -> str
         if count > 0
     ]
     return " + ".join(pieces)
+
+
+def recipe_with_amounts(paint: Mapping[str, Any], palette: Palette, locale: str) -> str:
+    """The recipe as the studio shows it: parts, then the amounts for this bag."""
+    text = recipe_words(paint["recipe"], palette, locale)
+    if paint.get("amounts"):
+        text += " · " + _("for this bag: %(amounts)s") % {
+            "amounts": amount_words(paint["amounts"], palette, locale)}  # fmt: skip
+    return text
 
 
 def _snapshot_design(snapshot: Mapping[str, Any]) -> tuple[dict[str, Any], DesignDoc]:
@@ -134,8 +144,9 @@ def _colour_rows(
         if paint and float(paint.get("delta_e", 0)) > 1.0:
             note = _("mixes to %(mixed)s (ΔE %(gap).1f)") % {
                 "mixed": paint["mixed"], "gap": float(paint["delta_e"])}  # fmt: skip
-        rows.append(ColourRow(" · ".join(places), colour, recipe_words(parts, palette, locale),
-                              note))  # fmt: skip
+        text = (recipe_with_amounts(paint, palette, locale) if paint
+                else recipe_words(parts, palette, locale))  # fmt: skip
+        rows.append(ColourRow(" · ".join(places), colour, text, note))
     return rows
 
 
@@ -274,7 +285,8 @@ def kit_guide_pdf(kit: KitOrder, language: str) -> bytes:
         geometry, doc = _snapshot_design(snapshot)
         titles = _zone_titles(geometry, locale)
         bag = bag_title(snapshot, locale)
-        rows = _colour_rows(snapshot, doc, titles, DIY_KIT, locale)
+        palette, kit_measures = palette_of(snapshot.get("palette_version"))
+        rows = _colour_rows(snapshot, doc, titles, palette, locale)
         recipes = {row.hex: row.recipe for row in rows}
         quantity = int(snapshot.get("quantity", 1))
         blocks: list[Any] = [
@@ -298,6 +310,11 @@ def kit_guide_pdf(kit: KitOrder, language: str) -> bytes:
             Paragraph(_("One part is one pea-sized drop. Mix on a clean palette with the "
                         "largest brush until no streaks are left, and mix a little more than "
                         "you think: matching a second batch is hard.")),
+            Paragraph(_("Where the table gives amounts, they are for your bag's zones, two "
+                        "coats, counted in drops from the kit's bottles.")
+                      if kit_measures.unit == "drops" else
+                      _("Where the table gives amounts, they are for your bag's zones, two "
+                        "coats, in millilitres.")),
             Colours((_("Where"), _("Colour"), _("Recipe (kit paints, by parts)")), tuple(rows)),
             Heading(_("3. Paint, zone by zone")),
             Steps(tuple(_painting_steps(doc, titles, recipes))),
@@ -325,8 +342,8 @@ def kit_guide_pdf(kit: KitOrder, language: str) -> bytes:
                     _("Paint %(letters)s with the finest brush in %(colour)s (%(recipe)s), "
                       "where the picture shows it.") % {
                         "letters": doc.monogram, "colour": named(MONOGRAM_COLOUR),
-                        "recipe": recipe_words(solve(MONOGRAM_COLOUR, DIY_KIT).parts,
-                                               DIY_KIT, locale)}
+                        "recipe": recipe_words(solve(MONOGRAM_COLOUR, palette).parts,
+                                               palette, locale)}
                 ),
             ]  # fmt: skip
         blocks += [

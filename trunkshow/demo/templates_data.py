@@ -91,3 +91,22 @@ WORKSHOP_PERMISSIONS = [
     ("atelier", "view_workorder"), ("atelier", "change_workorder"),
     ("atelier", "view_kitorder"), ("atelier", "change_kitorder"),
 ]  # fmt: skip
+
+
+# Zone areas in square centimetres (issue 25): a kit recipe is measured out
+# for the zone it paints. The demo's bags are drawn in a 0..1 box that stands
+# for BOX_CM x BOX_CM of leather on the bag's face; front and back are painted
+# alike, so a zone's area is twice its drawn face.
+BOX_CM = 38.0
+
+
+def _polygon_area(path: list[list[float]]) -> float:
+    twice = sum(
+        x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(path, path[1:] + path[:1], strict=True)
+    )
+    return abs(twice) / 2
+
+
+for _template in TEMPLATES:
+    for _z in _template["zones"]:
+        _z["area_cm2"] = round(2 * _polygon_area(_z["path"]) * BOX_CM * BOX_CM, 1)

@@ -13,8 +13,10 @@ from pydantic import StrictInt, StrictStr
 from trunkshow.common.api_errors import ApiError, api_json_body, resolve_market
 from trunkshow.common.locales import current_locale, to_django
 from trunkshow.engines.paint import PALETTES, PaintError, mix, solve
+from trunkshow.engines.paint.amounts import amounts
 from trunkshow.studio import selectors, services
-from trunkshow.studio.colour_names import colour_name, paint_error_message
+from trunkshow.studio.colour_names import amount_words, colour_name, paint_error_message
+from trunkshow.studio.palettes import latest_kit
 
 router = Router(tags=["studio"])
 HEX = r"^#[0-9A-Fa-f]{6}$"
@@ -30,6 +32,9 @@ class MixIn(Schema):
 class RecipeIn(Schema):
     color: StrictStr = Field(pattern=HEX)
     palette: StrictStr = Field(default="diy-kit", max_length=32)
+    # The square centimetres this colour covers: the answer then says how much
+    # of each paint to measure out, in the kit's unit (the kit palette only).
+    area_cm2: float | None = Field(default=None, ge=0, le=20000)
     locale: StrictStr | None = Field(default=None, max_length=35)
 
 
@@ -43,6 +48,9 @@ def _language(locale: object) -> str:
 
 
 def _palette(key: str) -> Any:
+    if key == "diy-kit":
+        # The kit mixes as its latest calibration card says.
+        return latest_kit()[1]
     palette = PALETTES.get(key)
     if palette is None:
         raise ApiError.unprocessable(
@@ -67,15 +75,26 @@ def paint_mix(request: HttpRequest, payload: MixIn) -> dict[str, Any]:
             colour = mix(payload.parts, palette)
         except PaintError as exc:
             raise ApiError.unprocessable([(["body", "parts"], paint_error_message(exc))]) from exc
-        return {"color": colour, "name": colour_name(colour), "palette": palette.key}
+        return {"color": colour, "name": colour_name(colour), "palette": palette.key,
+                "palette_version": palette.version}  # fmt: skip
 
 
 @router.post("/paint/recipe", summary="The whole-part recipe of the palette closest to a colour")
 def paint_recipe(request: HttpRequest, payload: RecipeIn) -> dict[str, Any]:
-    palette = _palette(payload.palette)
+    _version_id, kit_palette, kit = latest_kit()
+    palette = kit_palette if payload.palette == "diy-kit" else _palette(payload.palette)
     recipe = solve(payload.color, palette)
+    measured = (
+        amounts(recipe.parts, area_cm2=payload.area_cm2, kit=kit).as_dict()
+        if payload.area_cm2 and palette is kit_palette
+        else None
+    )
     with override(_language(payload.locale)):
         names = {"name": colour_name(payload.color), "mixed_name": colour_name(recipe.mixed)}
+        if measured is not None:
+            # The same words the painting guide prints for this colour.
+            measured["words"] = amount_words(measured, palette, current_locale())
+            names["amounts"] = measured  # type: ignore[assignment]
     return {
         **names,
         "recipe": recipe.parts,
@@ -83,6 +102,7 @@ def paint_recipe(request: HttpRequest, payload: RecipeIn) -> dict[str, Any]:
         "delta_e": recipe.delta_e,
         "achievable": recipe.achievable,
         "palette": palette.key,
+        "palette_version": palette.version,
         "color": payload.color.upper(),
     }
 

@@ -8,11 +8,13 @@ reads "dark blue-violet" or "深蓝紫色", never "#8A2BE2".
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 
-from trunkshow.engines.paint import PaintError
+from trunkshow.common.locales import localized
+from trunkshow.engines.paint import PaintError, Palette
 from trunkshow.engines.paint.names import ColourWords, describe
 
 # Hue words as they join a tone and the word "colour" (红 + 色 in Chinese).
@@ -75,3 +77,24 @@ def paint_error_message(exc: PaintError) -> str:
             ),
         }
     return _("Give at least one part of one paint, and no negative parts.")
+
+
+def amount_words(measured: Mapping[str, Any], palette: Palette, locale: str) -> str:
+    """What to measure out for this bag: "12 drops red, 36 drops white" (or ml)."""
+    names = {paint.key: localized(paint.names, locale) or paint.key for paint in palette.paints}
+    # Most first, as the recipe in parts reads (a JSON column may not keep key order).
+    values = dict(sorted(measured.get("amounts", {}).items(), key=lambda kv: (-kv[1], kv[0])))
+    if measured.get("unit") == "ml":
+        pieces = [_("%(ml)s ml %(paint)s") % {"ml": f"{v:g}", "paint": names.get(k, k)}
+                  for k, v in values.items()]  # fmt: skip
+    else:
+        pieces = [
+            ngettext("%(count)d drop %(paint)s", "%(count)d drops %(paint)s", int(v))
+            % {"count": int(v), "paint": names.get(k, k)}
+            for k, v in values.items()
+        ]
+    words = pgettext("list separator", ", ").join(pieces)
+    batches = int(measured.get("batches", 1))
+    if batches > 1:
+        words += " " + _("(mix this %(count)d times: one pot at a time)") % {"count": batches}
+    return words

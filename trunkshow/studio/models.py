@@ -41,6 +41,38 @@ class BagTemplate(models.Model):
         return self.key
 
 
+class PaletteVersion(models.Model):
+    """Paint constants fitted from a calibration card: one version per fit, never edited.
+
+    A design keeps the version it was made with (its recipes were computed
+    with it); new recipes use the latest version of the palette's key.
+    """
+
+    key = models.SlugField(max_length=32, default="diy-kit")
+    number = models.PositiveIntegerField()
+    name = models.CharField(max_length=200, blank=True, default="")
+    mode = models.CharField(max_length=64)
+    # [{"key", "names", "k": [31 floats], "s": [31 floats]}], in the card's order.
+    paints = models.JSONField()
+    # The kit: unit, drop_ml, pot_ml, coverage_ml_per_cm2, coats.
+    kit = models.JSONField()
+    card = models.JSONField()
+    # Per swatch: label, measured and model CIELAB, CIEDE2000; and leave-one-out errors.
+    report = models.JSONField(default=dict)
+    mean_residual = models.FloatField()
+    loo_mean = models.FloatField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["key", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["key", "number"], name="palette_version_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} v{self.number}"
+
+
 class Design(models.Model):
     class Mode(models.TextChoices):
         ARTISAN = "artisan", _("Hand-painted by our artisans")
@@ -56,6 +88,10 @@ class Design(models.Model):
     document = models.JSONField()
     content_hash = models.CharField(max_length=64, db_index=True)
     paints = models.JSONField(default=list)
+    # The fitted kit palette its recipes were computed with (null: the built-in one).
+    palette_version = models.ForeignKey(
+        PaletteVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="designs"
+    )
     amount = models.DecimalField(max_digits=12, decimal_places=2)
     currency = models.CharField(max_length=3)
     # How the amount was made: the bag, then the artisans' work or the kit.

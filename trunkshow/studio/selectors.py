@@ -5,16 +5,17 @@ from functools import lru_cache
 from typing import Any
 
 from trunkshow.catalog.selectors import sellable_products
-from trunkshow.common.locales import localized
+from trunkshow.common.locales import current_locale, localized
 from trunkshow.common.money import amount_str
 from trunkshow.engines.atelier.effort import estimate_hours
 from trunkshow.engines.design.schema import parse_design
 from trunkshow.engines.design.work import design_work
 from trunkshow.engines.paint import DIY_KIT, mix
 from trunkshow.inventory.selectors import available_by_sku, held_for
-from trunkshow.studio.colour_names import colour_name, recipe_words
+from trunkshow.studio.colour_names import amount_words, colour_name, recipe_words
 from trunkshow.studio.lead_times import lead_time_days
 from trunkshow.studio.models import BagTemplate, Design
+from trunkshow.studio.palettes import latest_kit, palette_of
 from trunkshow.studio.services import preview_path
 
 # Fewer units than this left, and the studio says how many (as the product page does).
@@ -77,6 +78,8 @@ def templates_payload(
                     "key": z["key"],
                     "title": localized(z.get("titles", {}), locale) or z["key"],
                     "path": z["path"],
+                    # Square centimetres of leather: kit recipes are measured out for it.
+                    "area_cm2": z.get("area_cm2"),
                 }
                 for z in t.zones
             ],
@@ -126,9 +129,22 @@ def design_payload(design: Design, *, absolute: Callable[[str], str]) -> dict[st
                 "achievable": p["achievable"],
                 "mixed": p["mixed"],
                 "delta_e": p["delta_e"],
+                **(
+                    {
+                        "amounts": {
+                            **p["amounts"],
+                            "words": amount_words(p["amounts"], DIY_KIT, current_locale()),
+                        }
+                    }
+                    if "amounts" in p
+                    else {}
+                ),
             }
             for p in design.paints
         ],
+        "palette_version": (
+            palette_of(design.palette_version_id)[0].version if design.palette_version_id else None
+        ),
         "price": {"amount": amount_str(design.amount), "currency": design.currency},
         "price_parts": design.price_parts,
         "document": design.document,
@@ -149,10 +165,16 @@ KIT_RECIPES = (
 )  # fmt: skip
 
 
-@lru_cache(maxsize=1)
 def kit_swatches() -> list[dict[str, Any]]:
+    """The kit's sure swatches, mixed with the latest calibrated kit palette."""
+    return _kit_swatches(latest_kit()[0])
+
+
+@lru_cache(maxsize=4)
+def _kit_swatches(version_id: int | None) -> list[dict[str, Any]]:
+    palette = palette_of(version_id)[0]
     return [
-        {"color": mix(parts), "recipe": {k: parts.get(k, 0) for k in DIY_KIT.keys}}
+        {"color": mix(parts, palette), "recipe": {k: parts.get(k, 0) for k in palette.keys}}
         for parts in KIT_RECIPES
     ]
 

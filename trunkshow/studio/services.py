@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Max
 from django.utils.translation import gettext as _
 from django_tasks import task
 
@@ -18,10 +19,14 @@ from trunkshow.engines.design.pricing import mode_fee
 from trunkshow.engines.design.render import render_png
 from trunkshow.engines.design.schema import Design as DesignDoc
 from trunkshow.engines.design.schema import DesignError, parse_design
-from trunkshow.engines.paint import ARTISAN, DIY_KIT, solve
+from trunkshow.engines.paint import ARTISAN, Palette, solve
+from trunkshow.engines.paint.amounts import amounts
+from trunkshow.engines.paint.calibration import CardError, Fit, fit, leave_one_out, parse_card
+from trunkshow.engines.paint.card import Kit
 from trunkshow.studio.colour_names import colour_name, recipe_words
 from trunkshow.studio.messages import design_problem_message
-from trunkshow.studio.models import BagTemplate, Design
+from trunkshow.studio.models import BagTemplate, Design, PaletteVersion
+from trunkshow.studio.palettes import latest_kit
 
 
 class StudioError(Invalid):
@@ -77,21 +82,83 @@ def render_design_preview(design_id: int) -> bool:
     return design_preview_render(design_id=design_id)
 
 
-def _paints(doc: DesignDoc) -> list[dict[str, Any]]:
-    palette = DIY_KIT if doc.mode == "diy" else ARTISAN
+def colour_areas(doc: DesignDoc, template: BagTemplate) -> dict[str, float]:
+    """Square centimetres each colour covers: the zones painted in it (templates' `area_cm2`)."""
+    areas: dict[str, float] = {}
+    sizes = {z["key"]: float(z.get("area_cm2") or 0) for z in template.zones}
+    for zone, colour in doc.as_document().get("zones", {}).items():
+        areas[colour.upper()] = areas.get(colour.upper(), 0.0) + sizes.get(zone, 0.0)
+    return areas
+
+
+def _paints(
+    doc: DesignDoc, palette: Palette, kit: Kit | None, areas: dict[str, float]
+) -> list[dict[str, Any]]:
     paints = []
     for colour in doc.colours():
         recipe = solve(colour, palette)
-        paints.append(
-            {
-                "color": colour,
-                "recipe": recipe.parts,
-                "mixed": recipe.mixed,
-                "delta_e": recipe.delta_e,
-                "achievable": recipe.achievable,
-            }
-        )
+        entry: dict[str, Any] = {
+            "color": colour,
+            "recipe": recipe.parts,
+            "mixed": recipe.mixed,
+            "delta_e": recipe.delta_e,
+            "achievable": recipe.achievable,
+        }
+        if kit is not None:
+            # A colour used only for strokes, the stencil or the monogram: a
+            # small batch, as for 20 cm² (a brush's worth).
+            area = areas.get(colour.upper()) or 20.0
+            entry["amounts"] = amounts(recipe.parts, area_cm2=area, kit=kit).as_dict()
+        paints.append(entry)
     return paints
+
+
+def palette_calibrate(*, card_data: dict[str, Any], with_leave_one_out: bool = True) -> (
+    tuple[PaletteVersion, Fit, list[tuple[str, float]]]
+):  # fmt: skip
+    """Fit a calibration card and keep the result as the kit palette's next version.
+
+    Raises Invalid naming every problem of the card. Designs keep the
+    version they were made with; new recipes use this one.
+    """
+    try:
+        card = parse_card(card_data)
+    except CardError as exc:
+        problems = exc.data.get("problems") or [{"where": "card", "message": str(exc)}]
+        raise Invalid([((p["where"],), p["message"]) for p in problems], code="bad_card") from exc
+    result = fit(card)
+    loo = leave_one_out(card, result) if with_leave_one_out else []
+    with transaction.atomic():
+        last = PaletteVersion.objects.select_for_update().filter(key="diy-kit")
+        number = (last.aggregate(top=Max("number"))["top"] or 0) + 1
+        version = PaletteVersion.objects.create(
+            key="diy-kit",
+            number=number,
+            name=card.name[:200],
+            mode=result.mode,
+            paints=[
+                {"key": p.key, "names": p.names, "k": list(p.k), "s": list(p.s)}
+                for p in result.paints
+            ],
+            kit=card.kit.as_dict(),
+            card=card_data,
+            report={
+                "swatches": [
+                    {
+                        "label": s.label,
+                        "parts": s.parts,
+                        "measured_lab": list(s.measured_lab),
+                        "model_lab": list(s.model_lab),
+                        "delta_e": s.delta_e,
+                    }
+                    for s in result.swatches
+                ],
+                "leave_one_out": [{"label": label, "delta_e": err} for label, err in loo],
+            },
+            mean_residual=round(result.mean_residual, 3),
+            loo_mean=round(sum(e for _l, e in loo) / len(loo), 3) if loo else None,
+        )
+    return version, result, loo
 
 
 def design_create(*, data: dict[str, Any], market: Market) -> Design:
@@ -128,7 +195,12 @@ def design_create(*, data: dict[str, Any], market: Market) -> Design:
             cost=cost,
             limit=MAX_COST,
         )  # fmt: skip
-    paints = _paints(doc)
+    if doc.mode == "diy":
+        version_id, palette, kit = latest_kit()
+        paints = _paints(doc, palette, kit, colour_areas(doc, template))
+    else:
+        version_id = None
+        paints = _paints(doc, ARTISAN, None, {})
     if doc.mode == "diy":
         unmixable = [p for p in paints if not p["achievable"]]
         if unmixable:
@@ -185,6 +257,7 @@ def design_create(*, data: dict[str, Any], market: Market) -> Design:
             document=doc.as_document(),
             content_hash=digest,
             paints=paints,
+            palette_version_id=version_id,
             amount=offer.amount + fee.total,
             price_parts={"bag": str(offer.amount), **{k: str(v) for k, v in fee.parts.items()}},
             currency=market.currency,

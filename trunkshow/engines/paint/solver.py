@@ -13,7 +13,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -21,10 +21,10 @@ from numpy.typing import NDArray
 
 from trunkshow.engines.paint.colour_space import (
     delta_e_2000,
+    fast_hex_from_xyz,
     lab_from_xyz,
     srgb_from_xyz,
     weights,
-    xyz_from_reflectance,
     xyz_from_srgb,
 )
 from trunkshow.engines.paint.model import (
@@ -38,9 +38,9 @@ from trunkshow.engines.paint.model import (
     WHITE,
     YELLOW,
     Paint,
+    constants,
     gcd_parts,
     hex_of,
-    mix_reflectance,
     mix_tristimulus,
     rgb_of,
 )
@@ -63,15 +63,35 @@ class PaintError(ValueError):
         self.data: dict[str, Any] = dict(data or {})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Palette:
+    """Paints a recipe may use; `version` names the fitted constants (0: built in).
+
+    Compared by identity: a palette's mixing table and recipe table are
+    computed once per object and kept on it.
+    """
+
     key: str
     paints: tuple[Paint, ...]
     max_paints: int
+    version: int = 0
 
-    @property
+    @cached_property
     def keys(self) -> tuple[str, ...]:
         return tuple(p.key for p in self.paints)
+
+    @cached_property
+    def index(self) -> dict[str, int]:
+        return {key: i for i, key in enumerate(self.keys)}
+
+    @cached_property
+    def table(self) -> NDArray[np.float64]:
+        """(paints, 2 * bands) K then S, with the weights to XYZ applied later."""
+        return constants(self.paints)
+
+    @cached_property
+    def recipes(self) -> tuple[NDArray[np.int64], NDArray[np.float64], list[str]]:
+        return _recipe_table(self)
 
 
 DIY_KIT = Palette("diy-kit", (RED, YELLOW, BLUE, WHITE), max_paints=4)
@@ -87,10 +107,6 @@ class Recipe:
     mixed: str
     delta_e: float
     achievable: bool
-
-
-def _curves(palette: Palette) -> NDArray[np.float64]:
-    return np.stack([p.curve for p in palette.paints])
 
 
 def _parts_vector(parts: Mapping[str, int], palette: Palette) -> NDArray[np.float64]:
@@ -116,16 +132,34 @@ def lightness(hex_colour: str) -> float:
 
 
 def mix(parts: Mapping[str, int], palette: Palette = DIY_KIT) -> str:
-    """The colour (#RRGGBB) of these parts of the palette's paints mixed together."""
-    vector = _parts_vector(parts, palette)
-    reflectance = mix_reflectance(_curves(palette), vector[None, :])
-    return hex_of(srgb_from_xyz(xyz_from_reflectance(reflectance))[0])
+    """The colour (#RRGGBB) of these parts of the palette's paints mixed together.
+
+    One call is a few small numpy products (the studio mixes one swatch at a
+    time, so this path avoids every per-call conversion set-up).
+    """
+    index = palette.index
+    row = [0.0] * len(index)
+    total = 0.0
+    for key, value in parts.items():
+        at = index.get(key)
+        if at is None or value < 0:
+            _parts_vector(parts, palette)  # raises the error that names the problem
+        else:
+            row[at] = float(value)
+            total += value
+    if total <= 0:
+        _parts_vector(parts, palette)
+    xyz = mix_tristimulus(palette.table, np.array([row]), weights())[0]
+    return fast_hex_from_xyz(xyz)
 
 
-@lru_cache(maxsize=4)
 def _table(palette_key: str) -> tuple[NDArray[np.int64], NDArray[np.float64], list[str]]:
+    """The recipe table of a built-in palette (kept for callers that name it by key)."""
+    return PALETTES[palette_key].recipes
+
+
+def _recipe_table(palette: Palette) -> tuple[NDArray[np.int64], NDArray[np.float64], list[str]]:
     """Every recipe of the palette in lowest terms, with its Lab and hex colour."""
-    palette = PALETTES[palette_key]
     n = len(palette.paints)
     rows: list[tuple[int, ...]] = []
     for count in range(1, palette.max_paints + 1):
@@ -139,7 +173,7 @@ def _table(palette_key: str) -> tuple[NDArray[np.int64], NDArray[np.float64], li
                     row[index] = part
                 rows.append(tuple(row))
     parts = np.array(rows, dtype=np.int64)
-    rgb = srgb_from_xyz(mix_tristimulus(_curves(palette), parts.astype(np.float64), weights()))
+    rgb = srgb_from_xyz(mix_tristimulus(palette.table, parts.astype(np.float64), weights()))
     hexes = [hex_of(colour) for colour in rgb]
     # Compared as the screen shows them: a few mixtures (a straight blue) are
     # more saturated than sRGB, and the shopper picked their colour on a screen.
@@ -149,7 +183,7 @@ def _table(palette_key: str) -> tuple[NDArray[np.int64], NDArray[np.float64], li
 
 def solve(target: str, palette: Palette = DIY_KIT) -> Recipe:
     """The whole-part recipe whose mixture is closest (CIEDE2000) to `target`."""
-    parts, lab, hexes = _table(palette.key)
+    parts, lab, hexes = palette.recipes
     target_lab = lab_from_xyz(xyz_from_srgb(rgb_of(target)))
     distances = delta_e_2000(np.broadcast_to(target_lab, lab.shape), lab)
     totals = parts.sum(axis=1)

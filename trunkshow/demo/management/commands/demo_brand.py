@@ -6,6 +6,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import yaml
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
@@ -41,9 +42,11 @@ from trunkshow.demo.templates_data import (
 from trunkshow.inventory.models import StockItem
 from trunkshow.inventory.services import stock_set_on_hand
 from trunkshow.quiz.services import quiz_import
-from trunkshow.studio.models import BagTemplate
+from trunkshow.studio.models import BagTemplate, PaletteVersion
+from trunkshow.studio.services import palette_calibrate
 
 DEMO_QUIZ = Path(__file__).resolve().parents[2] / "quizzes" / "ask-the-designer.yaml"
+DEMO_CARD = Path(__file__).resolve().parents[2] / "paint" / "demo-kit-card.yaml"
 
 
 def _keep_secret(name: str, secret: str) -> Path:
@@ -127,6 +130,7 @@ class Command(BaseCommand):
                 )
             quiz_version, _created = quiz_import(source=DEMO_QUIZ.read_text(encoding="utf-8"))
         self._ensure_campaign_live()
+        palette = self._ensure_kit_palette()
         clips_made = load_demo_clips()
         self._ensure_admin()
         self._ensure_workshop_logins()
@@ -134,7 +138,7 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Demo brand ready: {len(PRODUCTS)} products, {sku_index} SKUs, "
                 f"{len(markets)} markets, quiz {quiz_version.quiz.slug} v{quiz_version.number}, "
-                f"{clips_made} designer clips made."
+                f"{clips_made} designer clips made, kit palette v{palette.number}."
             )
         )
 
@@ -157,6 +161,15 @@ class Command(BaseCommand):
             windows=existing or dict.fromkeys(spec.MARKETS, (start, start + spec.LENGTH)),
             hero_image=("super-brand-day.webp", draw_bag("tote", spec.HERO_COLOUR)),
         )
+
+    def _ensure_kit_palette(self) -> PaletteVersion:
+        """Fit the demo kit's card once (a fraction of a second); re-runs keep that version."""
+        card = yaml.safe_load(DEMO_CARD.read_text(encoding="utf-8"))
+        latest = PaletteVersion.objects.filter(key="diy-kit").order_by("-number").first()
+        if latest is not None and latest.card == card:
+            return latest
+        version, _fit, _loo = palette_calibrate(card_data=card)
+        return version
 
     def _ensure_admin(self) -> None:
         """Give a fresh install one staff login, with a password no repository holds."""

@@ -24,12 +24,20 @@ if (root) {
     const line = root.querySelector(`[data-recipe="${key}"]`);
     if (key !== "brush") root.querySelector(`[data-zone="${key}"]`).setAttribute("fill", input.value);
     if (mode() !== "diy") { line.textContent = ""; return; }
-    const { ok, body } = await post("/api/v1/paint/recipe", { color: input.value, palette: "diy-kit" });
+    // The amounts are for every painted part in this colour, as the painting guide gives them.
+    let area = 0;
+    for (const other of root.querySelectorAll("[data-zone-input]")) {
+      if (painted.has(other.dataset.zoneInput) && other.value.toLowerCase() === input.value.toLowerCase()) {
+        area += Number(other.dataset.zoneArea) || 0;
+      }
+    }
+    const { ok, body } = await post("/api/v1/paint/recipe", { color: input.value, palette: "diy-kit", ...(area > 0 ? { area_cm2: area } : {}) });
     if (ok && input.value.toUpperCase() !== body.color) return; // a newer colour is on its way
     if (!ok) { line.textContent = t.i18nError; return; }
     line.textContent = "";
     if (body.achievable) {
-      line.textContent = `${t.i18nMixable} ${recipeText(body.recipe)}`;
+      line.textContent = `${t.i18nMixable} ${recipeText(body.recipe)}`
+        + (body.amounts ? ` · ${t.i18nForBag} ${body.amounts.words}` : "");
     } else {
       line.append(`${t.i18nUnmixable} ${body.mixed_name}: ${recipeText(body.recipe)} `);
       const swatch = document.createElement("span");
