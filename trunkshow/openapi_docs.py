@@ -54,7 +54,14 @@ OPERATIONS: dict[tuple[str, str], tuple[dict[str, Any] | None, tuple[int, ...]]]
     ("get", "/studio/templates"): (array(ref("StudioTemplate")), READ),
     ("post", "/designs"): (ref("Design"), WRITE),
     ("get", "/designs/{design_id}"): (ref("Design"), READ_ONE),
+    ("get", "/campaigns/current"): (None, (*READ_ONE, 429)),
+    # Taking a ticket sends no body: only the drop (404), a bad cart id (422)
+    # and the rate limit (429) can refuse it.
+    ("post", "/drops/{drop_id}/tickets"): (None, (*READ_ONE, 429)),
+    ("get", "/drops/{drop_id}/tickets/{ticket}"): (None, (*READ_ONE, 429)),
 }
+# Writes that take no body: the statuses of a body (400, 413, 415) cannot occur.
+BODILESS = {("post", "/drops/{drop_id}/tickets")}
 
 # Operations only a party holding a secret may call, and how it proves it.
 SECURITY_SCHEMES = {

@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from trunkshow.campaigns.selectors import CampaignView, campaign_showing
@@ -139,7 +140,9 @@ def current_campaign(
     market_code, resolved_locale = resolve_market_and_locale(market, locale)
     view = campaign_showing(market_code=market_code, locale=resolved_locale)
     if view is None:
-        raise ApiError(404, "no_campaign", f"No campaign in market {market_code} now.")
+        raise ApiError(
+            404, "no_campaign", _("No campaign in market %(market)s now.") % {"market": market_code}
+        )
     return campaign_out(request, view)
 
 
@@ -168,7 +171,7 @@ def take_ticket(
     request: HttpRequest, drop_id: int, cart_id: str | None = None
 ) -> Status[dict[str, Any]]:
     if cart_id is not None and len(cart_id) > 64:
-        raise ApiError.unprocessable([(["query", "cart_id"], "Not a cart id.")])
+        raise ApiError.unprocessable([(["query", "cart_id"], _("Not a cart id."))])
     state = ticket_issue(drop_id=drop_id, holder=cart_id or "")
     return Status(
         201,

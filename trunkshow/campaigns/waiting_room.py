@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from django.core import signing
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from trunkshow.campaigns.models import Drop, DropTicket
 from trunkshow.common.errors import Conflict, Gone, Invalid, NotFound
@@ -60,13 +61,13 @@ def _unsign(token: str) -> tuple[int, int]:
     try:
         value = signing.loads(token[:500], salt=SALT)
     except signing.BadSignature as exc:
-        raise Invalid.field("ticket", "This ticket was not issued by this shop.") from exc
+        raise Invalid.field("ticket", _("This ticket was not issued by this shop.")) from exc
     if (
         not isinstance(value, list)
         or len(value) != 2
         or not all(isinstance(v, int) and not isinstance(v, bool) for v in value)
     ):
-        raise Invalid.field("ticket", "This ticket was not issued by this shop.")
+        raise Invalid.field("ticket", _("This ticket was not issued by this shop."))
     return value[0], value[1]
 
 
@@ -89,7 +90,7 @@ def _state(drop: Drop, ticket: DropTicket, now: datetime) -> TicketState:
 def _drop_or_404(drop_id: int) -> Drop:
     drop = Drop.objects.filter(pk=drop_id, waiting_room=True).first()
     if drop is None:
-        raise NotFound(f"No drop {drop_id} with a waiting room.")
+        raise NotFound(_("No drop %(id)s with a waiting room.") % {"id": drop_id})
     return drop
 
 

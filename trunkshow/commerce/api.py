@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from pydantic import StrictInt, StrictStr
 
@@ -105,7 +106,7 @@ def _locale(cart: Cart, locale: str | None) -> str:
 def _cart_or_404(cart_id: str) -> Cart:
     cart = selectors.cart_by_public_id(cart_id)
     if cart is None:
-        raise ApiError(404, "not_found", "No such cart.")
+        raise ApiError(404, "not_found", _("No such cart."))
     return cart
 
 
@@ -143,18 +144,18 @@ def add_line(request: HttpRequest, cart_id: str, payload: LineIn) -> Status[dict
     cart = _cart_or_404(cart_id)
     _check_quantity(payload.quantity, minimum=1)
     if (payload.sku is None) == (payload.design_id is None):
-        raise ApiError.unprocessable([(["body", "sku"], "Give either sku or design_id.")])
+        raise ApiError.unprocessable([(["body", "sku"], _("Give either sku or design_id."))])
     if payload.design_id is not None:
         design = design_by_public_id(payload.design_id)
         if design is None:
-            raise ApiError.unprocessable([(["body", "design_id"], "No such design.")])
+            raise ApiError.unprocessable([(["body", "design_id"], _("No such design."))])
         carts.cart_design_add(
             cart=cart, design=design, quantity=payload.quantity, ticket=payload.ticket
         )
     else:
         assert payload.sku is not None  # noqa: S101 - checked above
         if not SKU.match(payload.sku):
-            raise ApiError.unprocessable([(["body", "sku"], "Not a SKU.")])
+            raise ApiError.unprocessable([(["body", "sku"], _("Not a SKU."))])
         carts.cart_line_set(
             cart=cart, sku=payload.sku, quantity=payload.quantity, ticket=payload.ticket
         )
@@ -169,7 +170,7 @@ def update_line(
     _check_quantity(payload.quantity, minimum=0)
     design = _design_line(cart, sku)
     if design is None and not cart.lines.filter(sku=sku, design__isnull=True).exists():
-        raise ApiError(404, "not_found", "No such line in this cart.")
+        raise ApiError(404, "not_found", _("No such line in this cart."))
     if design is not None:
         carts.cart_design_set(cart=cart, design=design, quantity=payload.quantity)
     else:
@@ -242,7 +243,7 @@ def get_order(
     token = bearer_token(request) or token
     order = selectors.order_by_public_id(order_id)
     if order is None or not selectors.order_visible(order, token=token, request=request):
-        raise ApiError(404, "not_found", "No such order.")
+        raise ApiError(404, "not_found", _("No such order."))
     resolved = normalize_locale(locale) if locale and len(locale) <= 35 else None
     return selectors.order_payload(
         order, locale=resolved or order.locale, absolute=request.build_absolute_uri

@@ -50,7 +50,7 @@ def cart_create(
 
 def _require_open(cart: Cart) -> None:
     if cart.status != Cart.Status.OPEN:
-        raise CartClosed("This cart has been checked out; start a new one.")
+        raise CartClosed(_("This cart has been checked out; start a new one."))
 
 
 def cart_line_set(
@@ -83,7 +83,8 @@ def cart_design_add(
     if design.market_id != cart.market_id:
         raise Invalid.field(
             "design_id",
-            f"This design was priced for {design.market_id}; the cart is in {cart.market_id}.",
+            _("This design was priced for %(design)s; the cart is in %(cart)s.")
+            % {"design": design.market_id, "cart": cart.market_id},
         )
     return _line_set(
         cart=cart,
@@ -119,7 +120,9 @@ def _line_set(
                 "quantity", _("At most %(n)s of one item per order.") % {"n": MAX_LINE_QUANTITY}
             )
         if line is None and new_quantity > 0 and cart.lines.count() >= MAX_LINES:
-            raise Conflict(f"At most {MAX_LINES} lines in a cart.", code="too_many_lines")
+            raise Conflict(
+                _("At most %(n)s lines in a cart.") % {"n": MAX_LINES}, code="too_many_lines"
+            )
         if new_quantity > (line.quantity if line else 0):
             # Rules of the apps above (a drop not open yet) are asked before a unit is held.
             line_rules.check(

@@ -80,7 +80,7 @@ def checkout_place(*, cart: Cart, payload: dict[str, Any], session_key: str = ""
 def _validate(*, cart: Cart, payload: dict[str, Any]) -> _Plan:
     cart_lines = list(cart.lines.select_related("design"))
     if not cart_lines:
-        raise Conflict("The cart is empty.", code="empty_cart")
+        raise Conflict(_("The cart is empty."), code="empty_cart")
     units: dict[str, int] = {}
     for line in cart_lines:
         units[line.sku] = units.get(line.sku, 0) + line.quantity
@@ -172,7 +172,7 @@ def _order_of(cart: Cart) -> Order | None:
 
 def _already_ordered(order: Order | None) -> Conflict:
     return Conflict(
-        "This cart has already been checked out.",
+        _("This cart has already been checked out."),
         code="cart_already_ordered",
         order_id=order.public_id if order else None,
     )
@@ -247,12 +247,12 @@ def _charge_and_settle(*, order: Order, token: str) -> Order:
     except PaymentError as exc:
         # The order waits; reconciliation (or a retry after its lease) settles it.
         raise Unavailable(
-            "The payment service did not answer; try again.", code="payment_unavailable"
+            _("The payment service did not answer; try again."), code="payment_unavailable"
         ) from exc
     if not charge.approved:
         payment_record(order=order, provider=provider.name, charge=charge)
         order_cancel_unpaid(order=order, note="payment declined")
-        raise PaymentDeclined("The payment was declined.", order_id=order.public_id)
+        raise PaymentDeclined(_("The payment was declined."), order_id=order.public_id)
     return order_mark_paid(order=order, charge=charge, provider=provider.name, actor="shopper")
 
 
