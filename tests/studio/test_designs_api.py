@@ -171,3 +171,15 @@ def test_the_artisans_fee_grows_with_the_work_the_design_asks(client, tote_templ
     # The DIY kit is one price whatever the design
     kit = post(client, design()).json()
     assert kit["price"]["amount"] == "1260.00" and kit["price_parts"]["kit"] == "260.00"
+
+
+def test_text_with_a_nul_character_is_refused_before_it_reaches_the_database(client, tote_template):
+    # Given a design body whose template name hides a NUL (valid JSON, no column stores it)
+    body = '{"template": "tote\\u0000", "market": "CN", "zones": {}}'
+
+    # When it is posted
+    response = client.post("/api/v1/designs", body, content_type="application/json")
+
+    # Then it is refused by name, not answered with a server error
+    assert response.status_code == 422
+    assert "NUL" in response.json()["detail"][0]["msg"]

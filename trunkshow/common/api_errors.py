@@ -143,9 +143,14 @@ def api_json_body(request: Any, *, status: int = 422) -> Any:
     if body.startswith(b"\xef\xbb\xbf"):  # a UTF-8 byte-order mark, as json took it
         body = body[3:]
     try:
-        return orjson.loads(body)
+        data = orjson.loads(body)
     except orjson.JSONDecodeError:
         pass
+    else:
+        # A NUL in text is valid JSON, but no PostgreSQL text column stores it.
+        if b"\\u0000" in body and _holds_nul(data):
+            raise bad_json(gettext("Text in the body must not contain NUL characters."))
+        return data
 
     # orjson only says no; json says why. What json takes but orjson does not
     # (a lone surrogate, which no column stores; 1e400, which is infinite) is
@@ -167,3 +172,13 @@ def api_json_body(request: Any, *, status: int = 422) -> Any:
             " lone surrogates."
         )
     )
+
+
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(item) for item in value)
+    return False
