@@ -37,7 +37,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def stream(store):
     now = timezone.now()
-    c = campaign(windows={"CN": (now - timedelta(minutes=5), now + timedelta(hours=5))})
+    live = (now - timedelta(minutes=5), now + timedelta(hours=5))
+    c = campaign(windows={"CN": live, "US": live})
     s = Stream.objects.create(
         campaign=c,
         titles={"en": "Live from Shanghai", "zh-Hans": "上海直播"},
@@ -199,3 +200,15 @@ def test_the_events_of_an_unknown_stream_are_a_404(markets):
     response = Client().get("/api/v1/streams/424242/events")
     assert response.status_code == 404
     assert response.json()["code"] == "unknown_stream"
+
+
+@pytest.mark.parametrize(("prefix", "heading"), [("en", "Live now"), ("zh-hans", "正在进行")])
+def test_the_campaign_page_shows_the_player_and_follows_the_pins(stream, prefix, heading):
+    page = Client().get(f"/{prefix}/campaigns/super-brand-day/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "data-stream" in html
+    market = "US" if prefix == "en" else "CN"
+    assert f"/api/v1/streams/{stream.pk}/events?market={market}" in html
+    assert "hls.js-1.6.15/hls" in html  # the site's own copy, for browsers without native HLS
+    assert heading in html

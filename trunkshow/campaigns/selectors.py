@@ -187,7 +187,7 @@ def _view(
         time_zone=zone,
         moment=next_moment(window, now, drops=opening),
         drops=drops,
-        streams=streams_of(campaign_pk=snapshot.pk, locale=locale),
+        streams=streams_of(campaign_pk=snapshot.pk, market_code=window.market, locale=locale),
     )
 
 

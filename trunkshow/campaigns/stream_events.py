@@ -23,19 +23,16 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
-from django.urls import reverse
-from django.utils import translation
 
 from trunkshow.campaigns.streams import (
     PinChange,
-    pin_product,
+    pinned_products,
     pins_changed_after,
     stream_state,
     viewer_joined,
     viewer_left,
 )
 from trunkshow.common.api_errors import ApiError, resolve_market_and_locale
-from trunkshow.common.locales import to_django
 
 POLL_SECONDS = 0.5
 HEARTBEAT_SECONDS = 15.0
@@ -51,20 +48,14 @@ def event(kind: str, data: dict[str, Any], *, seq: int | None = None) -> bytes:
     return f"{head}event: {kind}\n".encode() + b"data: " + orjson.dumps(data) + b"\n\n"
 
 
-def _product_url(slug: str, locale: str) -> str:
-    with translation.override(to_django(locale)):
-        return reverse("product-detail", args=[slug])
-
-
 def _change_event(change: PinChange, *, market: str, locale: str, base: str) -> bytes:
     data: dict[str, Any] = {"sku": change.sku, "pinned_at": change.pinned_at.isoformat()}
     if change.kind == "unpin":
         data["unpinned_at"] = change.unpinned_at.isoformat() if change.unpinned_at else None
         return event("unpin", data, seq=change.seq)
-    product = pin_product(sku=change.sku, market_code=market, locale=locale)
+    product = pinned_products(skus=[change.sku], market_code=market, locale=locale).get(change.sku)
     if product is not None:
-        slug = product.pop("product_slug")
-        product["product_url"] = base + _product_url(slug, locale)
+        product["product_url"] = base + product["product_url"]
     data["product"] = product
     return event("pin", data, seq=change.seq)
 

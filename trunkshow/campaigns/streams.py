@@ -18,12 +18,13 @@ from typing import Any
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 
 from trunkshow.campaigns.models import CampaignWindow, StaffApiToken, Stream, StreamPin
 from trunkshow.catalog.selectors import offers_by_sku, sellable_skus
 from trunkshow.common.errors import Conflict, Invalid, NotFound
-from trunkshow.common.locales import localized
+from trunkshow.common.locales import localized, to_django
 from trunkshow.common.money import amount_str
 
 SKU_MAX = 64
@@ -153,7 +154,23 @@ def pin_product(*, sku: str, market_code: str, locale: str) -> dict[str, Any] | 
     }
 
 
-def streams_of(*, campaign_pk: int, locale: str) -> list[dict[str, Any]]:
+def _product_url(slug: str, locale: str) -> str:
+    with translation.override(to_django(locale)):
+        return reverse("product-detail", args=[slug])
+
+
+def pinned_products(*, skus: list[str], market_code: str, locale: str) -> dict[str, Any]:
+    """Return the card of each SKU sold in the market, with `product_url` (site-relative)."""
+    out = {}
+    for sku in dict.fromkeys(skus):
+        product = pin_product(sku=sku, market_code=market_code, locale=locale)
+        if product is not None:
+            product["product_url"] = _product_url(product.pop("product_slug"), locale)
+            out[sku] = product
+    return out
+
+
+def streams_of(*, campaign_pk: int, market_code: str, locale: str) -> list[dict[str, Any]]:
     """Return the campaign's streams as the API shows them, with what is pinned now and the
     whole pin timeline (offsets in seconds from the actual start, for the replay)."""
     streams = list(Stream.objects.filter(campaign_id=campaign_pk).prefetch_related("pins"))
@@ -170,6 +187,9 @@ def streams_of(*, campaign_pk: int, locale: str) -> list[dict[str, Any]]:
                 "poster_url": stream.poster.url if stream.poster else "",
                 "scheduled_at": stream.scheduled_at.isoformat(),
                 "started_at": zero.isoformat() if zero else None,
+                "products": pinned_products(
+                    skus=[p.sku for p in pins], market_code=market_code, locale=locale
+                ),
                 "pinned": [
                     {"sku": p.sku, "pinned_at": p.pinned_at.isoformat()}
                     for p in pins
