@@ -212,3 +212,19 @@ def test_the_campaign_page_shows_the_player_and_follows_the_pins(stream, prefix,
     assert f"/api/v1/streams/{stream.pk}/events?market={market}" in html
     assert "hls.js-1.6.15/hls" in html  # the site's own copy, for browsers without native HLS
     assert heading in html
+
+
+def test_under_wsgi_the_events_answer_ends_and_a_reconnect_gets_only_what_it_missed(stream):
+    # Given a bag pinned, then another
+    stream_pin(stream_id=stream.pk, sku="TOTE-1")
+    # When a viewer asks through a WSGI server (the test client), the answer ends
+    first = Client().get(f"/api/v1/streams/{stream.pk}/events?market=CN&locale=zh-Hans")
+    events = parse([first.content])
+    assert [kind for kind, _data in events] == ["status", "pin"]
+    assert events[1][1]["product"]["price"] == {"amount": "1000.00", "currency": "CNY"}
+    stream_pin(stream_id=stream.pk, sku="CLUTCH-1")
+    # Then the browser's reconnect, with the last id it saw, gets only the new pin
+    again = Client().get(
+        f"/api/v1/streams/{stream.pk}/events?market=CN&locale=zh-Hans", HTTP_LAST_EVENT_ID="1"
+    )
+    assert [d["sku"] for k, d in parse([again.content]) if k == "pin"] == ["CLUTCH-1"]

@@ -10,6 +10,9 @@ The view is async: a waiting viewer is a coroutine sleeping between polls, never
 server thread. Pins reach it by polling the pin table every POLL_SECONDS with one indexed
 query ("changes after N"); no broker or machinery of our own. The connection ends after
 STREAM_EVENTS_SECONDS and the browser's EventSource reconnects by itself.
+
+Served under WSGI (today's `manage.py serve`), each answer ends after one look at the
+table (see `stream_events`): a short-polling fallback that holds no thread while waiting.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from typing import Any
 import orjson
 from asgiref.sync import sync_to_async
 from django.conf import settings
+from django.core.handlers.asgi import ASGIRequest
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 
@@ -67,7 +71,7 @@ def _changes_events(
 
 
 async def _events(
-    stream_id: int, *, after: int, status: str, market: str, locale: str, base: str
+    stream_id: int, *, after: int, status: str, market: str, locale: str, base: str, once: bool
 ) -> AsyncIterator[bytes]:
     await _read(viewer_joined)(stream_id)
     try:
@@ -90,7 +94,7 @@ async def _events(
                 status = state[0]
                 yield event("status", {"status": status})
             now = loop.time()
-            if state is None or now >= ends:
+            if once or state is None or now >= ends:
                 return
             if now >= beat:
                 beat = now + HEARTBEAT_SECONDS
@@ -120,10 +124,20 @@ async def stream_events(request: HttpRequest, stream_id: int) -> HttpResponseBas
     # included, so the card ends as it is now); a reconnecting one what it missed.
     after = int(last_id) if last_id.isdigit() and len(last_id) < 19 else 0
     base = request.build_absolute_uri("/").rstrip("/")
-    response = StreamingHttpResponse(
-        _events(stream_id, after=after, status=state[0], market=market, locale=locale, base=base),
-        content_type="text/event-stream",
-    )
+    # Under WSGI Django reads an async stream to its end before sending anything, and the
+    # wait would hold one of a few threads: there the answer is what changed, then the
+    # end; the EventSource comes back after `retry` (1 s) with Last-Event-ID, so a pin
+    # still reaches the page within 2 s. Under ASGI the connection stays open.
+    events = _events(
+        stream_id, after=after, status=state[0], market=market, locale=locale, base=base,
+        once=not isinstance(request, ASGIRequest),
+    )  # fmt: skip
+    response: HttpResponseBase
+    if isinstance(request, ASGIRequest):
+        response = StreamingHttpResponse(events, content_type="text/event-stream")
+    else:
+        body = b"".join([chunk async for chunk in events])
+        response = HttpResponse(body, content_type="text/event-stream")
     response["Cache-Control"] = "no-cache"
     response["X-Accel-Buffering"] = "no"  # nginx: pass each event on at once
     return response
