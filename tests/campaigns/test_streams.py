@@ -228,3 +228,26 @@ def test_under_wsgi_the_events_answer_ends_and_a_reconnect_gets_only_what_it_mis
         f"/api/v1/streams/{stream.pk}/events?market=CN&locale=zh-Hans", HTTP_LAST_EVENT_ID="1"
     )
     assert [d["sku"] for k, d in parse([again.content]) if k == "pin"] == ["CLUTCH-1"]
+
+
+def test_the_control_page_is_for_staff_and_pins_by_a_form(stream, staff):
+    # A shopper is refused, an anonymous visitor sent to sign in
+    assert Client().get(f"/en/streams/{stream.pk}/control/").status_code == 302
+    shopper = get_user_model().objects.create_user("lin", password="pw-lin-12345")
+    client = Client()
+    client.force_login(shopper)
+    assert client.get(f"/en/streams/{stream.pk}/control/").status_code == 403
+    # Staff see the products and pin one with the page's form
+    client = Client()
+    client.force_login(staff)
+    page = client.get(f"/zh-hans/streams/{stream.pk}/control/")
+    assert page.status_code == 200
+    assert "TOTE-1" in page.content.decode()
+    done = client.post(f"/zh-hans/streams/{stream.pk}/control/", {"action": "pin", "sku": "TOTE-1"})
+    assert done.status_code == 302
+    assert list(StreamPin.objects.values_list("sku", flat=True)) == ["TOTE-1"]
+    # An unknown SKU is said on the page and nothing changes
+    bad = client.post(f"/en/streams/{stream.pk}/control/", {"action": "pin", "sku": "NOPE"})
+    assert bad.status_code == 422
+    assert "NOPE" in bad.content.decode()
+    assert StreamPin.objects.count() == 1
