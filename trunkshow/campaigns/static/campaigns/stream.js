@@ -26,7 +26,8 @@ const play = async (video, source, hlsScript) => {
     document.head.append(script);
   }).catch(() => undefined);
   if (window.Hls && window.Hls.isSupported()) {
-    const hls = new window.Hls();
+    // No blob worker: the site's CSP allows scripts from itself only.
+    const hls = new window.Hls({ enableWorker: false });
     hls.loadSource(source);
     hls.attachMedia(video);
   } else {
