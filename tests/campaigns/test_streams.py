@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import orjson
@@ -25,6 +26,14 @@ from trunkshow.campaigns.streams import (
 )
 
 SEEN: set[int] = set()
+
+
+def off_loop(fn, *args, **kwargs):
+    """Run `fn` in a thread of its own: the async view is called through async_to_sync or
+    asyncio.run, which refuse a thread where an event loop runs (Playwright's sync API
+    keeps one in the main thread when the browser tests ran earlier in the session)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(fn, *args, **kwargs).result()
 
 
 def pin_seen(stream_id: int) -> bool:
@@ -186,7 +195,7 @@ def test_a_viewer_sees_the_status_then_a_pin_made_while_watching_then_its_unpin(
         await sync_to_async(stream_unpin, thread_sensitive=False)(stream_id=stream.pk, sku="TOTE-1")
         return await watching
 
-    events = asyncio.run(scenario())
+    events = off_loop(asyncio.run, scenario())
     assert events[0] == ("status", {"status": "live"})
     kind, data = events[1]
     assert kind == "pin"
@@ -197,7 +206,7 @@ def test_a_viewer_sees_the_status_then_a_pin_made_while_watching_then_its_unpin(
 
 
 def test_the_events_of_an_unknown_stream_are_a_404(markets):
-    response = Client().get("/api/v1/streams/424242/events")
+    response = off_loop(Client().get, "/api/v1/streams/424242/events")
     assert response.status_code == 404
     assert response.json()["code"] == "unknown_stream"
 
@@ -218,14 +227,16 @@ def test_under_wsgi_the_events_answer_ends_and_a_reconnect_gets_only_what_it_mis
     # Given a bag pinned, then another
     stream_pin(stream_id=stream.pk, sku="TOTE-1")
     # When a viewer asks through a WSGI server (the test client), the answer ends
-    first = Client().get(f"/api/v1/streams/{stream.pk}/events?market=CN&locale=zh-Hans")
+    first = off_loop(Client().get, f"/api/v1/streams/{stream.pk}/events?market=CN&locale=zh-Hans")
     events = parse([first.content])
     assert [kind for kind, _data in events] == ["status", "pin"]
     assert events[1][1]["product"]["price"] == {"amount": "1000.00", "currency": "CNY"}
     stream_pin(stream_id=stream.pk, sku="CLUTCH-1")
     # Then the browser's reconnect, with the last id it saw, gets only the new pin
-    again = Client().get(
-        f"/api/v1/streams/{stream.pk}/events?market=CN&locale=zh-Hans", HTTP_LAST_EVENT_ID="1"
+    again = off_loop(
+        Client().get,
+        f"/api/v1/streams/{stream.pk}/events?market=CN&locale=zh-Hans",
+        HTTP_LAST_EVENT_ID="1",
     )
     assert [d["sku"] for k, d in parse([again.content]) if k == "pin"] == ["CLUTCH-1"]
 
