@@ -17,6 +17,7 @@ from ninja.renderers import JSONRenderer
 from ninja.responses import NinjaJSONEncoder
 
 from trunkshow.campaigns.api import router as campaigns_router
+from trunkshow.campaigns.stream_api import router as streams_router
 from trunkshow.commerce.api import router as commerce_router
 from trunkshow.common.api_errors import ApiError, api_json_body
 from trunkshow.common.errors import DomainError
@@ -205,3 +206,4 @@ api.add_router("/", video_router)
 api.add_router("/", commerce_router)
 api.add_router("/", studio_router)
 api.add_router("/", campaigns_router)
+api.add_router("/", streams_router)

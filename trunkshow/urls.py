@@ -6,6 +6,7 @@ from django.views.generic import RedirectView
 
 from trunkshow.api import api, api_not_found
 from trunkshow.atelier import views as atelier_views
+from trunkshow.campaigns import stream_events, stream_views
 from trunkshow.campaigns import views as campaign_views
 from trunkshow.quiz import views as quiz_views
 from trunkshow.storefront import shop_views, views
@@ -16,6 +17,12 @@ urlpatterns = [
     path("favicon.ico", RedirectView.as_view(url="/static/storefront/favicon.svg", permanent=True)),
     path("healthz", views.healthz, name="healthz"),
     path("healthz/worker", views.healthz_worker, name="healthz-worker"),
+    # An async view (not a ninja route): a waiting viewer holds no server thread.
+    path(
+        "api/v1/streams/<int:stream_id>/events",
+        stream_events.stream_events,
+        name="stream-events",
+    ),
     path("api/v1/", api.urls),
     re_path(r"^api/(?P<rest>.*)$", api_not_found),
     path("region/", views.choose_region, name="choose-region"),
@@ -34,6 +41,7 @@ urlpatterns += i18n_patterns(
     path("products/", views.product_list, name="product-list"),
     path("products/<slug:slug>/", views.product_detail, name="product-detail"),
     path("campaigns/<slug:slug>/", campaign_views.campaign_page, name="campaign"),
+    path("streams/<int:stream_id>/control/", stream_views.stream_control, name="stream-control"),
     path("campaigns/<slug:slug>/remind/", campaign_views.remind_me, name="campaign-remind"),
     path(
         "campaigns/<slug:slug>/drops/<int:drop_id>/queue/",

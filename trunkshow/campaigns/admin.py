@@ -253,3 +253,6 @@ class DropAdmin(admin.ModelAdmin[Drop]):
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
         drop_apply_limits(drop=form.instance)
+
+
+from trunkshow.campaigns import stream_admin  # noqa: E402, F401  (registers streams and tokens)

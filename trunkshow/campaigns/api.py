@@ -60,12 +60,25 @@ class PinOut(Schema):
     pinned_at: str
 
 
+class TimelineOut(Schema):
+    sku: str
+    pinned_at: str
+    unpinned_at: str | None
+    from_s: float
+    to_s: float | None
+
+
 class StreamOut(Schema):
     id: int
+    title: str
     status: str
     hls_url: str
     poster_url: str
+    scheduled_at: str
+    started_at: str | None
+    events_url: str
     pinned: list[PinOut]
+    timeline: list[TimelineOut]
 
 
 class CampaignOut(Schema):
@@ -125,7 +138,15 @@ def campaign_out(request: HttpRequest, view: CampaignView) -> dict[str, Any]:
         "quiz_slug": view.campaign.quiz_slug,
         "page_url": absolute(page),
         "drops": view.drops,
-        "streams": view.streams,
+        "streams": [
+            {
+                **stream,
+                "hls_url": absolute(stream["hls_url"]),
+                "poster_url": absolute(stream["poster_url"]),
+                "events_url": absolute(reverse("stream-events", args=[stream["id"]])),
+            }
+            for stream in view.streams
+        ],
     }
 
 

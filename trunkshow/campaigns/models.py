@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -186,3 +187,81 @@ class DropTicket(models.Model):
 
     def __str__(self) -> str:
         return f"ticket {self.pk} for drop {self.drop_id}"
+
+
+class Stream(models.Model):
+    """A campaign's livestream: an HLS source, a poster, and the products pinned on air."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        LIVE = "live", _("Live")
+        ENDED = "ended", _("Ended")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="streams")
+    titles = models.JSONField(default=dict, blank=True, help_text=_("Title per locale."))
+    scheduled_at = models.DateTimeField(help_text=_("When the stream is announced to start."))
+    started_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("When it actually went on air (the replay's zero).")
+    )
+    ended_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.SCHEDULED)
+    hls_url = models.URLField(
+        max_length=500, blank=True, help_text=_("An HLS playlist (.m3u8) served elsewhere.")
+    )
+    hls_path = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text=_("Or a playlist under MEDIA_ROOT made from an uploaded file."),
+    )
+    poster = models.ImageField(
+        upload_to="streams/",
+        blank=True,
+        validators=[FileExtensionValidator(["jpg", "jpeg", "png", "webp"])],
+    )
+
+    class Meta:
+        ordering = ["scheduled_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.campaign.slug} stream {self.pk} ({self.status})"
+
+
+class StreamPin(models.Model):
+    """A product pinned on air; kept after unpinning so the replay shows it at its moment."""
+
+    stream = models.ForeignKey(Stream, on_delete=models.CASCADE, related_name="pins")
+    sku = models.CharField(max_length=64)
+    pinned_at = models.DateTimeField()
+    unpinned_at = models.DateTimeField(null=True, blank=True)
+    # Bumped by every change (pin, unpin): viewers poll "changes after N" by this index.
+    changed_seq = models.BigIntegerField(default=0)
+
+    class Meta:
+        ordering = ["stream", "pinned_at", "pk"]
+        indexes = [models.Index(fields=["stream", "changed_seq"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["stream", "sku"],
+                condition=Q(unpinned_at__isnull=True),
+                name="stream_pin_once_on_air",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sku} on stream {self.stream_id}"
+
+
+class StaffApiToken(models.Model):
+    """A staff member's API token; only its SHA-256 is stored, the token is shown once."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=80, help_text=_("What it is for, e.g. 'studio desk'."))
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.user})"

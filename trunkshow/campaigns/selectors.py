@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from trunkshow.campaigns.drops import drops_of
 from trunkshow.campaigns.models import Campaign, CampaignWindow
+from trunkshow.campaigns.streams import streams_of
 from trunkshow.common.local_cache import cached
 from trunkshow.common.money import format_price
 from trunkshow.common.selectors import market_by_code
@@ -186,6 +187,7 @@ def _view(
         time_zone=zone,
         moment=next_moment(window, now, drops=opening),
         drops=drops,
+        streams=streams_of(campaign_pk=snapshot.pk, market_code=window.market, locale=locale),
     )
 
 

@@ -1,0 +1,143 @@
+"""A livestream's events for its viewers: Server-Sent Events from an async view.
+
+`GET /api/v1/streams/{id}/events?market=CN&locale=zh-Hans` answers `text/event-stream`:
+`event: status` (`{status}`), `event: pin` (`{sku, pinned_at, product: {title, price,
+image_url, product_url}}`) and `event: unpin` (`{sku, pinned_at, unpinned_at}`), each
+with `id:` the stream's change sequence, so a reconnecting EventSource (which sends
+`Last-Event-ID`) gets only what it missed.
+
+The view is async: a waiting viewer is a coroutine sleeping between polls, never a
+server thread. Pins reach it by polling the pin table every POLL_SECONDS with one indexed
+query ("changes after N"); no broker or machinery of our own. The connection ends after
+STREAM_EVENTS_SECONDS and the browser's EventSource reconnects by itself.
+
+Served under WSGI (today's `manage.py serve`), each answer ends after one look at the
+table (see `stream_events`): a short-polling fallback that holds no thread while waiting.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Any
+
+import orjson
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.core.handlers.asgi import ASGIRequest
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
+
+from trunkshow.campaigns.streams import (
+    PinChange,
+    pinned_products,
+    pins_changed_after,
+    stream_state,
+    viewer_joined,
+    viewer_left,
+)
+from trunkshow.common.api_errors import ApiError, resolve_market_and_locale
+
+POLL_SECONDS = 0.5
+HEARTBEAT_SECONDS = 15.0
+
+
+def _read(fn: Any) -> Any:
+    # Reads run on the executor's threads, not the one thread sync views share.
+    return sync_to_async(fn, thread_sensitive=False)
+
+
+def event(kind: str, data: dict[str, Any], *, seq: int | None = None) -> bytes:
+    head = f"id: {seq}\n" if seq is not None else ""
+    return f"{head}event: {kind}\n".encode() + b"data: " + orjson.dumps(data) + b"\n\n"
+
+
+def _change_event(change: PinChange, *, market: str, locale: str, base: str) -> bytes:
+    data: dict[str, Any] = {"sku": change.sku, "pinned_at": change.pinned_at.isoformat()}
+    if change.kind == "unpin":
+        data["unpinned_at"] = change.unpinned_at.isoformat() if change.unpinned_at else None
+        return event("unpin", data, seq=change.seq)
+    product = pinned_products(skus=[change.sku], market_code=market, locale=locale).get(change.sku)
+    if product is not None:
+        product["product_url"] = base + product["product_url"]
+    data["product"] = product
+    return event("pin", data, seq=change.seq)
+
+
+def _changes_events(
+    changes: list[PinChange], *, market: str, locale: str, base: str
+) -> list[bytes]:
+    return [_change_event(c, market=market, locale=locale, base=base) for c in changes]
+
+
+async def _events(
+    stream_id: int, *, after: int, status: str, market: str, locale: str, base: str, once: bool
+) -> AsyncIterator[bytes]:
+    await _read(viewer_joined)(stream_id)
+    try:
+        yield b"retry: 1000\n\n"
+        yield event("status", {"status": status})
+        seq = after
+        loop = asyncio.get_running_loop()
+        ends = loop.time() + float(getattr(settings, "STREAM_EVENTS_SECONDS", 300))
+        beat = loop.time() + HEARTBEAT_SECONDS
+        while True:
+            changes = await _read(pins_changed_after)(stream_id=stream_id, seq=seq)
+            if changes:
+                for chunk in await _read(_changes_events)(
+                    changes, market=market, locale=locale, base=base
+                ):
+                    yield chunk
+                seq = changes[-1].seq
+            state = await _read(stream_state)(stream_id=stream_id)
+            if state is not None and state[0] != status:
+                status = state[0]
+                yield event("status", {"status": status})
+            now = loop.time()
+            if once or state is None or now >= ends:
+                return
+            if now >= beat:
+                beat = now + HEARTBEAT_SECONDS
+                yield b": keep-alive\n\n"  # a comment: keeps proxies from closing the line
+            await asyncio.sleep(POLL_SECONDS)
+    finally:
+        await _read(viewer_left)(stream_id)
+
+
+def _error(exc: ApiError) -> HttpResponse:
+    return JsonResponse(exc.body(), status=exc.status)
+
+
+async def stream_events(request: HttpRequest, stream_id: int) -> HttpResponseBase:
+    """Follow a livestream's pins and status as Server-Sent Events."""
+    try:
+        market, locale = await _read(resolve_market_and_locale)(
+            request.GET.get("market"), request.GET.get("locale")
+        )
+    except ApiError as exc:
+        return _error(exc)
+    state = await _read(stream_state)(stream_id=stream_id)
+    if state is None:
+        return _error(ApiError(404, "unknown_stream", f"No stream {stream_id}."))
+    last_id = request.headers.get("Last-Event-ID", "")
+    # A new viewer gets every pin still on air (changes from the start, unpinned ones
+    # included, so the card ends as it is now); a reconnecting one what it missed.
+    after = int(last_id) if last_id.isdigit() and len(last_id) < 19 else 0
+    base = request.build_absolute_uri("/").rstrip("/")
+    # Under WSGI Django reads an async stream to its end before sending anything, and the
+    # wait would hold one of a few threads: there the answer is what changed, then the
+    # end; the EventSource comes back after `retry` (1 s) with Last-Event-ID, so a pin
+    # still reaches the page within 2 s. Under ASGI the connection stays open.
+    events = _events(
+        stream_id, after=after, status=state[0], market=market, locale=locale, base=base,
+        once=not isinstance(request, ASGIRequest),
+    )  # fmt: skip
+    response: HttpResponseBase
+    if isinstance(request, ASGIRequest):
+        response = StreamingHttpResponse(events, content_type="text/event-stream")
+    else:
+        body = b"".join([chunk async for chunk in events])
+        response = HttpResponse(body, content_type="text/event-stream")
+    response["Cache-Control"] = "no-cache"
+    response["X-Accel-Buffering"] = "no"  # nginx: pass each event on at once
+    return response
