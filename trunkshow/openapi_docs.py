@@ -59,6 +59,11 @@ OPERATIONS: dict[tuple[str, str], tuple[dict[str, Any] | None, tuple[int, ...]]]
     # and the rate limit (429) can refuse it.
     ("post", "/drops/{drop_id}/tickets"): (None, (*READ_ONE, 429)),
     ("get", "/drops/{drop_id}/tickets/{ticket}"): (None, (*READ_ONE, 429)),
+    # Staff only: no credentials 401, not staff (or a session without CSRF) 403.
+    ("post", "/streams/{stream_id}/pins"): (None, (401, 403, 404, *WRITE)),
+    ("delete", "/streams/{stream_id}/pins/{sku}"): (None, (401, 403, *READ_ONE, 429)),
+    ("post", "/streams/{stream_id}/status"): (None, (401, 403, 404, *WRITE)),
+    ("get", "/streams/{stream_id}/viewers"): (None, (401, 403, *READ_ONE, 429)),
 }
 # Writes that take no body: the statuses of a body (400, 413, 415) cannot occur.
 BODILESS = {("post", "/drops/{drop_id}/tickets")}
@@ -73,8 +78,19 @@ SECURITY_SCHEMES = {
         "SANDBOX_WEBHOOK_SECRET; a missing, stale or wrong signature is a 401.",
     },
 }
+SECURITY_SCHEMES["staffToken"] = {
+    "type": "http",
+    "scheme": "bearer",
+    "description": "A staff API token made in the admin (Staff API tokens); a staff "
+    "session with its CSRF token works too. None: 401; not staff: 403.",
+}
+STAFF = [{"staffToken": []}]
 SECURITY: dict[tuple[str, str], list[dict[str, list[str]]]] = {
     ("post", "/payments/sandbox/webhook"): [{"sandboxSignature": []}],
+    ("post", "/streams/{stream_id}/pins"): STAFF,
+    ("delete", "/streams/{stream_id}/pins/{sku}"): STAFF,
+    ("post", "/streams/{stream_id}/status"): STAFF,
+    ("get", "/streams/{stream_id}/viewers"): STAFF,
 }
 
 REQUEST_BODIES = {
@@ -107,8 +123,10 @@ HEADERS: dict[tuple[str, str], list[dict[str, Any]]] = {
 
 DESCRIPTIONS = {
     400: "The body is not JSON (or a signed webhook of the wrong shape).",
-    401: "The webhook is not signed by the provider (`bad_signature`).",
+    401: "No credentials: the webhook is not signed by the provider (`bad_signature`), or a "
+    "staff call came without a token or session.",
     402: "The payment was declined; nothing was charged.",
+    403: "A staff call from someone who is not staff, or a session without its CSRF token.",
     404: "No such resource.",
     409: "The state it meets refuses it: short stock (`lines`), `hold_limit` (`limit`), "
     "`cart_already_ordered`, `request_in_progress`.",

@@ -149,7 +149,10 @@ def api_json_body(request: Any, *, status: int = 422) -> Any:
     else:
         # A NUL in text is valid JSON, but no PostgreSQL text column stores it.
         if b"\\u0000" in body and _holds_nul(data):
-            raise bad_json(gettext("Text in the body must not contain NUL characters."))
+            # Well-formed JSON with a value no column takes: a 422, as for
+            # any other value refused, never the 400 of a malformed body.
+            message = gettext("Text in the body must not contain NUL characters.")
+            raise ApiError.unprocessable([(["body"], message)])
         return data
 
     # orjson only says no; json says why. What json takes but orjson does not
@@ -178,7 +181,8 @@ def _holds_nul(value: Any) -> bool:
     if isinstance(value, str):
         return "\x00" in value
     if isinstance(value, dict):
-        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+        # Keys are names, compared and never stored: only values matter.
+        return any(_holds_nul(v) for v in value.values())
     if isinstance(value, list):
         return any(_holds_nul(item) for item in value)
     return False
