@@ -84,7 +84,7 @@ SECURITY_SCHEMES["staffToken"] = {
     "description": "A staff API token made in the admin (Staff API tokens); a staff "
     "session with its CSRF token works too. None: 401; not staff: 403.",
 }
-STAFF = [{"staffToken": []}]
+STAFF: list[dict[str, list[str]]] = [{"staffToken": []}]
 SECURITY: dict[tuple[str, str], list[dict[str, list[str]]]] = {
     ("post", "/payments/sandbox/webhook"): [{"sandboxSignature": []}],
     ("post", "/streams/{stream_id}/pins"): STAFF,
