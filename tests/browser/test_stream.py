@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -44,7 +45,8 @@ def test_staff_pin_a_bag_and_the_viewers_phone_shows_it_without_reload(
     staff.fill("input[name=username]", "host")
     staff.fill("input[name=password]", "pw-host-12345")
     staff.keyboard.press("Enter")
-    staff.wait_for_url(lambda url: url.endswith(f"/streams/{stream.pk}/control/"))
+    # The sign-in page's own address ends in ?next=.../control/: wait for the path.
+    staff.wait_for_url(lambda url: urlsplit(url).path.endswith(f"/streams/{stream.pk}/control/"))
     staff.wait_for_load_state()
     assert staff.locator("h1").inner_text().startswith("直播控制台")
     assert_accessible(staff, where="the stream's control page in Chinese")

@@ -137,12 +137,10 @@ def message_compose(
 def render_allowance_take(*, clients: Sequence[str]) -> bool:
     """Count one personal render for each of `clients`; False once any is past its limit.
 
-    The count lives in the cache the rate limits count in, which every web
-    process shares (Redis with REDIS_URL, else files under var/), for
-    VIDEO_RENDER_LIMIT_SECONDS from a client's first render: at most
-    VIDEO_RENDER_LIMIT personal renders per address or session in that
-    window. Past it a result gets the nameless card, which every shopper with
-    the same picks shares, so a flood renders nothing new.
+    Counted in the rate limits' cache, shared by every web process: at most
+    VIDEO_RENDER_LIMIT per address or session in VIDEO_RENDER_LIMIT_SECONDS.
+    Past it a result gets the nameless card that every shopper with the same
+    picks shares, so a flood renders nothing new.
     """
     limit = int(settings.VIDEO_RENDER_LIMIT)
     if limit <= 0 or not clients:
