@@ -121,6 +121,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "trunkshow.common.middleware.MarketMiddleware",
+    # The anonymous visitor's id (cookie ts_vid / X-Visitor-Id): analytics and privacy requests.
+    "trunkshow.common.visitors.VisitorMiddleware",
     # After the language is known (a page's 429 is in its language); before any view.
     "trunkshow.common.http_hygiene.HttpHygieneMiddleware",
     "trunkshow.common.ratelimits.RateLimitMiddleware",
