@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 
 from tests.factories import campaign
-from trunkshow.campaigns.services import drop_add
+from trunkshow.campaigns.services import drop_add, drop_apply_limits
 from trunkshow.common.errors import Invalid
-from trunkshow.inventory.models import Reservation
+from trunkshow.inventory.models import Reservation, StockItem
 
 pytestmark = pytest.mark.django_db
 
@@ -151,3 +152,25 @@ def test_staff_add_a_drop_in_the_admin_and_its_limit_reaches_the_stock(
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert StockItem.objects.get(sku="TOTE-1", market_id="CN").per_shopper_limit == 2
+
+
+def test_the_drop_releases_its_quantity_not_the_whole_warehouse(store, clock):
+    # Given a warehouse with 3 totes and a drop releasing 2, open now
+    c = campaign(windows={"CN": (clock.now - timedelta(minutes=5), clock.now + timedelta(hours=5))})
+    drop = drop_add(
+        campaign=c, titles={"en": "Red"}, opens_at=clock.now, skus=["TOTE-1"],
+        quantity=2, per_shopper_limit=1, waiting_room=False,
+    )  # fmt: skip
+    # Then two shoppers get one each and the third is told it is sold out
+    shoppers = [Client(REMOTE_ADDR=f"10.0.0.{n}") for n in range(1, 4)]
+    codes = [add(s, new_cart(s), "TOTE-1").status_code for s in shoppers]
+    assert codes == [201, 201, 409]
+    body = Client().get("/api/v1/campaigns/current", {"market": "CN"}).json()
+    assert body["drops"][0]["status"] == "sold_out"
+    # When staff release one more unit, the shelf moves by the difference only
+    drop.quantity = 3
+    drop.save()
+    drop_apply_limits(drop=drop)
+    late = Client(REMOTE_ADDR="10.0.0.9")
+    assert add(late, new_cart(late), "TOTE-1").status_code == 201
+    assert StockItem.objects.get(sku="TOTE-1", market_id="CN").on_hand == 3

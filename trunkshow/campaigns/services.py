@@ -22,11 +22,12 @@ from trunkshow.campaigns.models import (
 )
 from trunkshow.campaigns.selectors import window_conflicts
 from trunkshow.catalog.selectors import sellable_skus
+from trunkshow.commerce.selectors import units_sold_since
 from trunkshow.common.errors import Invalid, NotFound
 from trunkshow.common.local_cache import forget
 from trunkshow.common.models import Market
 from trunkshow.common.services import sync_row
-from trunkshow.inventory.services import stock_set_per_shopper_limit
+from trunkshow.inventory.services import stock_set_per_shopper_limit, stock_set_shelf
 from trunkshow.quiz.models import Quiz
 
 EMAIL_MAX = 254
@@ -216,9 +217,13 @@ def drop_add(
 
 @transaction.atomic
 def drop_apply_limits(*, drop: Drop) -> None:
-    """Write the drop's per-shopper limit into the stock of its SKUs in every campaign market
-    (inventory enforces it on every hold; a limit is inventory data)."""
+    """Write the drop into the stock of its SKUs in every campaign market: its per-shopper
+    limit, and its released quantity as what can be sold (less what the drop already
+    sold, so editing the quantity after the opening moves the shelf by the difference).
+    Inventory enforces both on every hold and allocation."""
     markets = list(drop.campaign.windows.values_list("market_id", flat=True))
     for sku in drop.items.values_list("sku", flat=True):
         for market in markets:
             stock_set_per_shopper_limit(sku=sku, market_code=market, limit=drop.per_shopper_limit)
+            sold = units_sold_since(sku=sku, market_code=market, since=drop.opens_at)
+            stock_set_shelf(sku=sku, market_code=market, units=drop.quantity - sold)
