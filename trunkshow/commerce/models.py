@@ -30,6 +30,9 @@ class Cart(models.Model):
     market = models.ForeignKey(Market, on_delete=models.PROTECT, related_name="+")
     locale = models.CharField(max_length=16, blank=True)
     session_key = models.CharField(max_length=64, blank=True, db_index=True)
+    # The browser or API client's visitor id (common/visitors.py): with the session it is
+    # the shopper a drop's per-shopper limit counts across carts and tabs.
+    visitor_id = models.CharField(max_length=32, blank=True, db_index=True)
     # The address the cart was started from: caps on what one client holds count it.
     client_address = models.CharField(max_length=64, blank=True, db_index=True)
     # The e-mail last given at this cart's checkout: holds are also capped per e-mail,
