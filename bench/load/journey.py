@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from trunkshow.engines.paint import mix
+from trunkshow.engines.paint import mix  # pure Python: no Django needed
 
 Send = Callable[[str, str, Any, str, dict[str, str]], tuple[int, Any]]
 
