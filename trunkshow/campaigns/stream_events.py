@@ -6,10 +6,10 @@ image_url, product_url}}`) and `event: unpin` (`{sku, pinned_at, unpinned_at}`),
 with `id:` the stream's change sequence, so a reconnecting EventSource (which sends
 `Last-Event-ID`) gets only what it missed.
 
-The view is async: a waiting viewer is a coroutine sleeping between polls, never a
-server thread. Pins reach it by polling the pin table every POLL_SECONDS with one indexed
-query ("changes after N"); no broker or machinery of our own. The connection ends after
-STREAM_EVENTS_SECONDS and the browser's EventSource reconnects by itself.
+The view is async: a waiting viewer is a coroutine asleep until its stream changes, never
+a server thread. `stream_fanout` wakes it (Redis pub/sub with REDIS_URL, else one poll
+per process); it then asks the pin table one indexed question ("changes after N"). The
+connection ends after STREAM_EVENTS_SECONDS and the browser's EventSource reconnects.
 
 Served under WSGI (today's `manage.py serve`), each answer ends after one look at the
 table (see `stream_events`): a short-polling fallback that holds no thread while waiting.
@@ -28,6 +28,7 @@ from django.core.handlers.asgi import ASGIRequest
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 
+from trunkshow.campaigns.stream_fanout import watch
 from trunkshow.campaigns.streams import (
     PinChange,
     pinned_products,
@@ -38,7 +39,6 @@ from trunkshow.campaigns.streams import (
 )
 from trunkshow.common.api_errors import ApiError, resolve_market_and_locale
 
-POLL_SECONDS = 0.5
 HEARTBEAT_SECONDS = 15.0
 
 
@@ -74,6 +74,9 @@ async def _events(
     stream_id: int, *, after: int, status: str, market: str, locale: str, base: str, once: bool
 ) -> AsyncIterator[bytes]:
     await _read(viewer_joined)(stream_id)
+    fanout = None if once else watch()
+    if fanout is not None:
+        fanout.joined(stream_id)
     try:
         yield b"retry: 1000\n\n"
         yield event("status", {"status": status})
@@ -82,25 +85,29 @@ async def _events(
         ends = loop.time() + float(getattr(settings, "STREAM_EVENTS_SECONDS", 300))
         beat = loop.time() + HEARTBEAT_SECONDS
         while True:
-            changes = await _read(pins_changed_after)(stream_id=stream_id, seq=seq)
-            if changes:
+            # Taken before the read: a change committed while reading still wakes us.
+            changed = fanout.next_change(stream_id) if fanout is not None else None
+            state = await _read(stream_state)(stream_id=stream_id)
+            if state is not None and state[1] > seq:
+                changes = await _read(pins_changed_after)(stream_id=stream_id, seq=seq)
                 for chunk in await _read(_changes_events)(
                     changes, market=market, locale=locale, base=base
                 ):
                     yield chunk
-                seq = changes[-1].seq
-            state = await _read(stream_state)(stream_id=stream_id)
+                seq = changes[-1].seq if changes else seq
             if state is not None and state[0] != status:
                 status = state[0]
                 yield event("status", {"status": status})
             now = loop.time()
-            if once or state is None or now >= ends:
+            if changed is None or state is None or now >= ends:
                 return
             if now >= beat:
                 beat = now + HEARTBEAT_SECONDS
                 yield b": keep-alive\n\n"  # a comment: keeps proxies from closing the line
-            await asyncio.sleep(POLL_SECONDS)
+            await asyncio.wait({changed}, timeout=min(beat, ends) - now)
     finally:
+        if fanout is not None:
+            fanout.left(stream_id)
         await _read(viewer_left)(stream_id)
 
 

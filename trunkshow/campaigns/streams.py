@@ -13,6 +13,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from django.core.cache import cache
@@ -22,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from trunkshow.campaigns.models import CampaignWindow, StaffApiToken, Stream, StreamPin
+from trunkshow.campaigns.stream_fanout import announce_change
 from trunkshow.catalog.selectors import offers_by_sku, sellable_skus
 from trunkshow.common.errors import Conflict, Invalid, NotFound
 from trunkshow.common.locales import localized, to_django
@@ -72,6 +74,7 @@ def stream_pin(*, stream_id: int, sku: str, now: datetime | None = None) -> Stre
         current = stream.pins.filter(sku=sku, unpinned_at__isnull=True).first()
         if current is not None:
             return current
+        transaction.on_commit(partial(announce_change, stream.pk))
         return StreamPin.objects.create(
             stream=stream, sku=sku, pinned_at=now, changed_seq=_next_seq(stream)
         )
@@ -88,6 +91,7 @@ def stream_unpin(*, stream_id: int, sku: str, now: datetime | None = None) -> St
         pin.unpinned_at = now
         pin.changed_seq = _next_seq(stream)
         pin.save(update_fields=["unpinned_at", "changed_seq"])
+        transaction.on_commit(partial(announce_change, stream.pk))
         return pin
 
 
@@ -105,6 +109,7 @@ def stream_set_status(*, stream_id: int, status: str, now: datetime | None = Non
             stream.ended_at = now
             stream.pins.filter(unpinned_at__isnull=True).update(unpinned_at=now)
         stream.save()
+        transaction.on_commit(partial(announce_change, stream.pk))
         return stream
 
 
