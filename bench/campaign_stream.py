@@ -18,6 +18,7 @@ Another script may call run(...) and read the dict it returns.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import signal
 import socket
@@ -63,24 +64,29 @@ def _percentile(values: list[float], q: float) -> float:
 
 def _pins(audience: Audience, base: str, token: str, stream: int, skus: list[str], pins: int):
     latencies: list[float] = []
-    missed = 0
+    missed = refused = 0
     for i in range(pins):
         sku = skus[i % len(skus)]
         sent = time.time()
-        _staff_call(
-            base, token, "POST", f"/api/v1/streams/{stream}/pins", f'{{"sku": "{sku}"}}'.encode()
-        )
+        body = f'{{"sku": "{sku}"}}'.encode()
+        try:
+            _staff_call(base, token, "POST", f"/api/v1/streams/{stream}/pins", body)
+        except OSError:  # a server too busy to take the pin (a timeout, a 5xx)
+            refused += 1
+            missed += audience.count
+            continue
         deadline = time.monotonic() + 10
         while len(audience.arrivals(sku)) < audience.count and time.monotonic() < deadline:
             time.sleep(0.05)
         arrived = [a for a in audience.arrivals(sku) if a >= sent]
         missed += audience.count - len(arrived)
         latencies.extend((a - sent) * 1000 for a in arrived)
-        _staff_call(base, token, "DELETE", f"/api/v1/streams/{stream}/pins/{sku}")
+        with contextlib.suppress(OSError):
+            _staff_call(base, token, "DELETE", f"/api/v1/streams/{stream}/pins/{sku}")
         for viewer in audience.viewers:
             viewer.pins.pop(sku, None)
         time.sleep(1.0)
-    return latencies, missed
+    return latencies, missed, refused
 
 
 def measure(
@@ -110,7 +116,9 @@ def measure(
             time.sleep(5)
             out["cpu_hold_per_s"] = (cpu_seconds(pids) - cpu) / (time.monotonic() - started)
             cpu = cpu_seconds(pids)
-            latencies, missed = _pins(audience, base, token, stream, list(setup["skus"]), pins)
+            latencies, missed, refused = _pins(
+                audience, base, token, stream, list(setup["skus"]), pins
+            )
             out["cpu_per_pin_s"] = (cpu_seconds(pids) - cpu) / pins
             out["viewer_errors"] = float(sum(v.errors for v in audience.viewers))
         out["p50_ms"] = _percentile(latencies, 0.5)
@@ -118,6 +126,7 @@ def measure(
         out["max_ms"] = max(latencies) if latencies else float("nan")
         out["mean_ms"] = statistics.fmean(latencies) if latencies else float("nan")
         out["missed"] = float(missed)
+        out["pins_refused"] = float(refused)
         out["kb_per_viewer"] = (out["rss_mb"] - out["rss_0_mb"]) * 1024 / viewers
     finally:
         os.killpg(proc.pid, signal.SIGINT)
@@ -133,7 +142,8 @@ def measure(
 def _line(label: str, r: dict[str, float]) -> str:
     return (
         f"{label:28s} {r['viewers']:4.0f} viewers  pin-to-screen p50 {r['p50_ms']:7.1f} ms  "
-        f"p99 {r['p99_ms']:7.1f} ms  missed {r['missed']:.0f}  RSS {r['rss_0_mb']:.0f} -> "
+        f"p99 {r['p99_ms']:7.1f} ms  missed {r['missed']:.0f} (pins refused "
+        f"{r['pins_refused']:.0f})  RSS {r['rss_0_mb']:.0f} -> "
         f"{r['rss_mb']:.0f} MB ({r['kb_per_viewer']:.1f} KB/viewer)  CPU holding "
         f"{r['cpu_hold_per_s']:.2f} s/s, {r['cpu_per_pin_s']:.2f} s/pin"
     )

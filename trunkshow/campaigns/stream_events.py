@@ -28,7 +28,7 @@ from django.core.handlers.asgi import ASGIRequest
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 
-from trunkshow.campaigns.stream_fanout import watch
+from trunkshow.campaigns.stream_fanout import Watch, watch
 from trunkshow.campaigns.streams import (
     PinChange,
     pinned_products,
@@ -40,6 +40,9 @@ from trunkshow.campaigns.streams import (
 from trunkshow.common.api_errors import ApiError, resolve_market_and_locale
 
 HEARTBEAT_SECONDS = 15.0
+# How long viewers of one stream share a read of its state when nothing woke them (a
+# heartbeat, a new viewer); a change wakes them with fresh reads at once.
+SHARED_SECONDS = 0.5
 
 
 def _read(fn: Any) -> Any:
@@ -64,10 +67,20 @@ def _change_event(change: PinChange, *, market: str, locale: str, base: str) -> 
     return event("pin", data, seq=change.seq)
 
 
-def _changes_events(
-    changes: list[PinChange], *, market: str, locale: str, base: str
-) -> list[bytes]:
-    return [_change_event(c, market=market, locale=locale, base=base) for c in changes]
+def _changes_after(
+    stream_id: int, *, seq: int, market: str, locale: str, base: str
+) -> tuple[list[bytes], int]:
+    """The events of the stream's changes after `seq`, and the last sequence among them."""
+    changes = pins_changed_after(stream_id=stream_id, seq=seq)
+    events = [_change_event(c, market=market, locale=locale, base=base) for c in changes]
+    return events, changes[-1].seq if changes else seq
+
+
+async def _shared(fanout: Watch | None, key: tuple[Any, ...], read: Any) -> Any:
+    # A short answer (WSGI) has no watch: it reads for itself.
+    if fanout is None:
+        return await read()
+    return await fanout.shared(key, read, max_age=SHARED_SECONDS)
 
 
 async def _events(
@@ -87,14 +100,20 @@ async def _events(
         while True:
             # Taken before the read: a change committed while reading still wakes us.
             changed = fanout.next_change(stream_id) if fanout is not None else None
-            state = await _read(stream_state)(stream_id=stream_id)
+            state = await _shared(
+                fanout, (stream_id, "state", fanout.generation(stream_id) if fanout else 0),
+                lambda: _read(stream_state)(stream_id=stream_id),
+            )  # fmt: skip
             if state is not None and state[1] > seq:
-                changes = await _read(pins_changed_after)(stream_id=stream_id, seq=seq)
-                for chunk in await _read(_changes_events)(
-                    changes, market=market, locale=locale, base=base
-                ):
+                chunks, last = await _shared(
+                    fanout, (stream_id, "changes", state, seq, market, locale, base),
+                    lambda s=seq: _read(_changes_after)(
+                        stream_id, seq=s, market=market, locale=locale, base=base
+                    ),
+                )  # fmt: skip
+                for chunk in chunks:
                     yield chunk
-                seq = changes[-1].seq if changes else seq
+                seq = max(seq, last)
             if state is not None and state[0] != status:
                 status = state[0]
                 yield event("status", {"status": status})

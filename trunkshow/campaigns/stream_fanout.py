@@ -19,7 +19,8 @@ import asyncio
 import contextlib
 import logging
 import weakref
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar, cast
 
 import redis
 import redis.asyncio as aioredis
@@ -32,6 +33,8 @@ CHANNEL = "trunkshow:stream-changed:"
 POLL_SECONDS = 0.5
 SAFETY_SECONDS = 15.0
 RETRY_SECONDS = 1.0
+
+T = TypeVar("T")
 
 _publisher: redis.Redis | None = None
 
@@ -60,6 +63,8 @@ class Watch:
         self._next: dict[int, asyncio.Future[None]] = {}
         self._viewers: dict[int, int] = {}
         self._task: asyncio.Task[None] | None = None
+        self._generation: dict[int, int] = {}
+        self._shared: dict[tuple[Any, ...], tuple[float, asyncio.Future[Any]]] = {}
 
     @property
     def pubsub(self) -> bool:
@@ -90,7 +95,32 @@ class Watch:
             future = self._next[stream_id] = self.loop.create_future()
         return future
 
+    def generation(self, stream_id: int) -> int:
+        return self._generation.get(stream_id, 0)
+
+    async def shared(
+        self, key: tuple[Any, ...], read: Callable[[], Awaitable[T]], *, max_age: float
+    ) -> T:
+        """Read once for every viewer asking the same (`key[0]` is the stream) within
+        `max_age` seconds or until the stream's next change: 500 viewers woken by one pin
+        make one read, not 500."""
+        now = self.loop.time()
+        found = self._shared.get(key)
+        if (
+            found is None
+            or now - found[0] > max_age
+            or (found[1].done() and found[1].exception() is not None)
+        ):
+            if len(self._shared) > 1000:
+                self._shared = {k: v for k, v in self._shared.items() if now - v[0] <= 5.0}
+            found = (now, asyncio.ensure_future(read()))
+            self._shared[key] = found
+        # Shielded: a viewer leaving does not cancel the read the others wait for.
+        return cast(T, await asyncio.shield(found[1]))
+
     def wake(self, stream_id: int) -> None:
+        self._generation[stream_id] = self._generation.get(stream_id, 0) + 1
+        self._shared = {k: v for k, v in self._shared.items() if k[0] != stream_id}
         future = self._next.pop(stream_id, None)
         if future is not None and not future.done():
             future.set_result(None)
