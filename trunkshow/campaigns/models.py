@@ -197,6 +197,11 @@ class Stream(models.Model):
         LIVE = "live", _("Live")
         ENDED = "ended", _("Ended")
 
+    class RecordingStatus(models.TextChoices):
+        PACKAGING = "packaging", _("Being packaged as HLS")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="streams")
     titles = models.JSONField(default=dict, blank=True, help_text=_("Title per locale."))
     scheduled_at = models.DateTimeField(help_text=_("When the stream is announced to start."))
@@ -218,6 +223,15 @@ class Stream(models.Model):
         blank=True,
         validators=[FileExtensionValidator(["jpg", "jpeg", "png", "webp"])],
     )
+    recording = models.FileField(
+        upload_to="streams/recordings/",
+        blank=True,
+        help_text=_("Or a video file: checked by its content, then served as HLS by the site."),
+    )
+    recording_status = models.CharField(
+        max_length=12, choices=RecordingStatus.choices, blank=True, editable=False
+    )
+    recording_error = models.CharField(max_length=300, blank=True, editable=False)
 
     class Meta:
         ordering = ["scheduled_at", "pk"]

@@ -1,10 +1,10 @@
-"""Request bodies under ASGI: read up to the limit for the path, then handed to Django.
+"""Request bodies under ASGI: no more than the limit for the path is read.
 
 Django's ASGI handler spools a whole body (to disk past FILE_UPLOAD_MAX_MEMORY_SIZE)
 before any check of its size; a client could fill the disk with one endless chunked
-POST. This reads at most `limit(path)` bytes, answers 413 past that (as `wsgi_body`
-does under WSGI), and hands what it read to the app as one message. A body sent without
-a Content-Length (chunked, HTTP/2) arrives here whole, so Django reads it like any other.
+POST. This lets Django read at most `limit(path)` bytes and answers 413 past that, as
+`wsgi_body` does under WSGI. A body sent without a Content-Length (chunked, HTTP/2)
+is read whole by Django's handler, so a view reads it like any other.
 """
 
 from __future__ import annotations
@@ -22,10 +22,17 @@ Send = Callable[[Message], Awaitable[None]]
 AsgiApp = Callable[[dict[str, Any], Receive, Send], Awaitable[None]]
 
 
+# The admin takes video files: designer clips and livestream recordings (checked there).
+ADMIN_UPLOAD_MAX_BYTES = 2 * 1024 * 1024 * 1024
+
+
 def largest_body(path: str) -> int:
-    """The most a view at `path` takes: the API's JSON, or a workshop photo with its form."""
+    """The most a view at `path` takes: the API's JSON, a workshop photo with its form, or a
+    video uploaded in the admin."""
     if path.startswith("/api/"):
         return int(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+    if path.startswith("/admin/"):
+        return ADMIN_UPLOAD_MAX_BYTES
     return max(int(settings.DATA_UPLOAD_MAX_MEMORY_SIZE), int(settings.ATELIER_PHOTO_MAX_BYTES)) + (
         256 * 1024
     )
@@ -60,24 +67,22 @@ def with_body_limit(app: AsgiApp, *, limit: Callable[[str], int]) -> AsgiApp:
         if declared.isdigit() and int(declared) > most:
             await _too_large(send, most)
             return
-        chunks, size = [], 0
-        while True:
+        size, too_large = 0, False
+
+        async def counted() -> Message:
+            # Django spools what it is handed (to disk past FILE_UPLOAD_MAX_MEMORY_SIZE); past
+            # the limit it is told the client left, so it stops reading and answers nothing.
+            nonlocal size, too_large
             message = await receive()
-            if message["type"] == "http.disconnect":
-                return
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > most:
-                await _too_large(send, most)
-                return
-            chunks.append(chunk)
-            if not message.get("more_body", False):
-                break
-        whole: list[Message] = [{"type": "http.request", "body": b"".join(chunks)}]
+            if message["type"] == "http.request":
+                size += len(message.get("body", b""))
+                if size > most:
+                    too_large = True
+                    return {"type": "http.disconnect"}
+            return message
 
-        async def replay() -> Message:
-            return whole.pop() if whole else await receive()
-
-        await app(scope, replay, send)
+        await app(scope, counted, send)
+        if too_large:
+            await _too_large(send, most)
 
     return application
