@@ -279,3 +279,25 @@ class StaffApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.user})"
+
+
+class StreamAudience(models.Model):
+    """How many viewers one web process holds on a stream's events, as it last reported.
+
+    Each process writes its own row every few seconds while it has viewers; the count
+    staff see is the sum of the rows reported lately, so a process that died stops
+    counting by itself.
+    """
+
+    stream = models.ForeignKey(Stream, on_delete=models.CASCADE, related_name="+")
+    process = models.CharField(max_length=100)
+    viewers = models.PositiveIntegerField(default=0)
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["stream", "process"], name="stream_audience_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.viewers} on stream {self.stream_id} ({self.process})"

@@ -34,8 +34,6 @@ from trunkshow.campaigns.streams import (
     pinned_products,
     pins_changed_after,
     stream_state,
-    viewer_joined,
-    viewer_left,
 )
 from trunkshow.common.api_errors import ApiError, resolve_market_and_locale
 
@@ -86,7 +84,6 @@ async def _shared(fanout: Watch | None, key: tuple[Any, ...], read: Any) -> Any:
 async def _events(
     stream_id: int, *, after: int, status: str, market: str, locale: str, base: str, once: bool
 ) -> AsyncIterator[bytes]:
-    await _read(viewer_joined)(stream_id)
     fanout = None if once else watch()
     if fanout is not None:
         fanout.joined(stream_id)
@@ -127,7 +124,6 @@ async def _events(
     finally:
         if fanout is not None:
             fanout.left(stream_id)
-        await _read(viewer_left)(stream_id)
 
 
 def _error(exc: ApiError) -> HttpResponse:

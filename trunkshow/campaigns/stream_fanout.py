@@ -18,6 +18,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
+import socket
 import weakref
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar, cast
@@ -26,6 +28,7 @@ import redis
 import redis.asyncio as aioredis
 from asgiref.sync import sync_to_async
 from django.conf import settings
+from django.db import DatabaseError
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +36,9 @@ CHANNEL = "trunkshow:stream-changed:"
 POLL_SECONDS = 0.5
 SAFETY_SECONDS = 15.0
 RETRY_SECONDS = 1.0
+REPORT_SECONDS = 2.0
+REFRESH_SECONDS = 10.0
+PROCESS = f"{socket.gethostname()}:{os.getpid()}"
 
 T = TypeVar("T")
 
@@ -64,6 +70,7 @@ class Watch:
         self._viewers: dict[int, int] = {}
         self._task: asyncio.Task[None] | None = None
         self._generation: dict[int, int] = {}
+        self._reporter: asyncio.Task[None] | None = None
         self._shared: dict[tuple[Any, ...], tuple[float, asyncio.Future[Any]]] = {}
 
     @property
@@ -78,6 +85,8 @@ class Watch:
         if self._task is None or self._task.done():
             run = self._listen() if self.pubsub else self._poll()
             self._task = self.loop.create_task(run)
+        if self._reporter is None or self._reporter.done():
+            self._reporter = self.loop.create_task(self._report())
 
     def left(self, stream_id: int) -> None:
         count = self._viewers.get(stream_id, 0) - 1
@@ -138,6 +147,27 @@ class Watch:
                     self.wake(stream_id)
                 seen[stream_id] = state
             await asyncio.sleep(POLL_SECONDS)
+
+    async def _report(self) -> None:
+        """Write this process's viewer counts for staff to see, when they change and every
+        REFRESH_SECONDS (a row not refreshed stops counting: the process is gone)."""
+        from trunkshow.campaigns.streams import stream_audience_report
+
+        write = sync_to_async(stream_audience_report, thread_sensitive=False)
+        sent: dict[int, int] = {}
+        last = 0.0
+        while True:
+            counts = dict(self._viewers)
+            if counts != sent or self.loop.time() - last > REFRESH_SECONDS:
+                try:
+                    await write(process=PROCESS, counts={**dict.fromkeys(sent, 0), **counts})
+                except DatabaseError:
+                    log.warning("Could not report the viewer counts", exc_info=True)
+                else:
+                    sent, last = counts, self.loop.time()
+            if not sent:
+                return
+            await asyncio.sleep(REPORT_SECONDS)
 
     async def _listen(self) -> None:
         while self._viewers:
