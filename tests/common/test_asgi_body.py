@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 from trunkshow.common.asgi_body import with_body_limit
 
@@ -19,7 +20,10 @@ def call(app, *, method="POST", headers=(), messages=()):
         sent.append(message)
 
     scope = {"type": "http", "method": method, "path": "/api/v1/x", "headers": list(headers)}
-    asyncio.run(app(scope, receive, send))
+    # In a thread of its own: Playwright keeps an event loop in the main thread when the
+    # browser tests ran earlier in the session, and asyncio.run refuses such a thread.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, app(scope, receive, send)).result()
     return sent, reads["n"]
 
 
