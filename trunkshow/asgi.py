@@ -1,6 +1,10 @@
+"""The application `manage.py serve` runs (Granian, ASGI): async views wait without a thread."""
+
 import os
 
 from django.core.asgi import get_asgi_application
 
+from trunkshow.common.asgi_body import largest_body, with_body_limit
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trunkshow.settings")
-application = get_asgi_application()
+application = with_body_limit(get_asgi_application(), limit=largest_body)

@@ -198,6 +198,11 @@ class Stream(models.Model):
         LIVE = "live", _("Live")
         ENDED = "ended", _("Ended")
 
+    class RecordingStatus(models.TextChoices):
+        PACKAGING = "packaging", _("Being packaged as HLS")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="streams")
     titles = models.JSONField(default=dict, blank=True, help_text=_("Title per locale."))
     scheduled_at = models.DateTimeField(help_text=_("When the stream is announced to start."))
@@ -219,6 +224,15 @@ class Stream(models.Model):
         blank=True,
         validators=[FileExtensionValidator(["jpg", "jpeg", "png", "webp"])],
     )
+    recording = models.FileField(
+        upload_to="streams/recordings/",
+        blank=True,
+        help_text=_("Or a video file: checked by its content, then served as HLS by the site."),
+    )
+    recording_status = models.CharField(
+        max_length=12, choices=RecordingStatus.choices, blank=True, editable=False
+    )
+    recording_error = models.CharField(max_length=300, blank=True, editable=False)
 
     class Meta:
         ordering = ["scheduled_at", "pk"]
@@ -282,3 +296,25 @@ class ReminderSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.signup} for drop {self.drop_id}"
+
+
+class StreamAudience(models.Model):
+    """How many viewers one web process holds on a stream's events, as it last reported.
+
+    Each process writes its own row every few seconds while it has viewers; the count
+    staff see is the sum of the rows reported lately, so a process that died stops
+    counting by itself.
+    """
+
+    stream = models.ForeignKey(Stream, on_delete=models.CASCADE, related_name="+")
+    process = models.CharField(max_length=100)
+    viewers = models.PositiveIntegerField(default=0)
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["stream", "process"], name="stream_audience_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.viewers} on stream {self.stream_id} ({self.process})"

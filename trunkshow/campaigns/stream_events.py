@@ -6,10 +6,10 @@ image_url, product_url}}`) and `event: unpin` (`{sku, pinned_at, unpinned_at}`),
 with `id:` the stream's change sequence, so a reconnecting EventSource (which sends
 `Last-Event-ID`) gets only what it missed.
 
-The view is async: a waiting viewer is a coroutine sleeping between polls, never a
-server thread. Pins reach it by polling the pin table every POLL_SECONDS with one indexed
-query ("changes after N"); no broker or machinery of our own. The connection ends after
-STREAM_EVENTS_SECONDS and the browser's EventSource reconnects by itself.
+The view is async: a waiting viewer is a coroutine asleep until its stream changes, never
+a server thread. `stream_fanout` wakes it (Redis pub/sub with REDIS_URL, else one poll
+per process); it then asks the pin table one indexed question ("changes after N"). The
+connection ends after STREAM_EVENTS_SECONDS and the browser's EventSource reconnects.
 
 Served under WSGI (today's `manage.py serve`), each answer ends after one look at the
 table (see `stream_events`): a short-polling fallback that holds no thread while waiting.
@@ -28,18 +28,19 @@ from django.core.handlers.asgi import ASGIRequest
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 
+from trunkshow.campaigns.stream_fanout import Watch, watch
 from trunkshow.campaigns.streams import (
     PinChange,
     pinned_products,
     pins_changed_after,
     stream_state,
-    viewer_joined,
-    viewer_left,
 )
 from trunkshow.common.api_errors import ApiError, resolve_market_and_locale
 
-POLL_SECONDS = 0.5
 HEARTBEAT_SECONDS = 15.0
+# How long viewers of one stream share a read of its state when nothing woke them (a
+# heartbeat, a new viewer); a change wakes them with fresh reads at once.
+SHARED_SECONDS = 0.5
 
 
 def _read(fn: Any) -> Any:
@@ -64,16 +65,28 @@ def _change_event(change: PinChange, *, market: str, locale: str, base: str) -> 
     return event("pin", data, seq=change.seq)
 
 
-def _changes_events(
-    changes: list[PinChange], *, market: str, locale: str, base: str
-) -> list[bytes]:
-    return [_change_event(c, market=market, locale=locale, base=base) for c in changes]
+def _changes_after(
+    stream_id: int, *, seq: int, market: str, locale: str, base: str
+) -> tuple[list[bytes], int]:
+    """The events of the stream's changes after `seq`, and the last sequence among them."""
+    changes = pins_changed_after(stream_id=stream_id, seq=seq)
+    events = [_change_event(c, market=market, locale=locale, base=base) for c in changes]
+    return events, changes[-1].seq if changes else seq
+
+
+async def _shared(fanout: Watch | None, key: tuple[Any, ...], read: Any) -> Any:
+    # A short answer (WSGI) has no watch: it reads for itself.
+    if fanout is None:
+        return await read()
+    return await fanout.shared(key, read, max_age=SHARED_SECONDS)
 
 
 async def _events(
     stream_id: int, *, after: int, status: str, market: str, locale: str, base: str, once: bool
 ) -> AsyncIterator[bytes]:
-    await _read(viewer_joined)(stream_id)
+    fanout = None if once else watch()
+    if fanout is not None:
+        fanout.joined(stream_id)
     try:
         yield b"retry: 1000\n\n"
         yield event("status", {"status": status})
@@ -82,26 +95,35 @@ async def _events(
         ends = loop.time() + float(getattr(settings, "STREAM_EVENTS_SECONDS", 300))
         beat = loop.time() + HEARTBEAT_SECONDS
         while True:
-            changes = await _read(pins_changed_after)(stream_id=stream_id, seq=seq)
-            if changes:
-                for chunk in await _read(_changes_events)(
-                    changes, market=market, locale=locale, base=base
-                ):
+            # Taken before the read: a change committed while reading still wakes us.
+            changed = fanout.next_change(stream_id) if fanout is not None else None
+            state = await _shared(
+                fanout, (stream_id, "state", fanout.generation(stream_id) if fanout else 0),
+                lambda: _read(stream_state)(stream_id=stream_id),
+            )  # fmt: skip
+            if state is not None and state[1] > seq:
+                chunks, last = await _shared(
+                    fanout, (stream_id, "changes", state, seq, market, locale, base),
+                    lambda s=seq: _read(_changes_after)(
+                        stream_id, seq=s, market=market, locale=locale, base=base
+                    ),
+                )  # fmt: skip
+                for chunk in chunks:
                     yield chunk
-                seq = changes[-1].seq
-            state = await _read(stream_state)(stream_id=stream_id)
+                seq = max(seq, last)
             if state is not None and state[0] != status:
                 status = state[0]
                 yield event("status", {"status": status})
             now = loop.time()
-            if once or state is None or now >= ends:
+            if changed is None or state is None or now >= ends:
                 return
             if now >= beat:
                 beat = now + HEARTBEAT_SECONDS
                 yield b": keep-alive\n\n"  # a comment: keeps proxies from closing the line
-            await asyncio.sleep(POLL_SECONDS)
+            await asyncio.wait({changed}, timeout=min(beat, ends) - now)
     finally:
-        await _read(viewer_left)(stream_id)
+        if fanout is not None:
+            fanout.left(stream_id)
 
 
 def _error(exc: ApiError) -> HttpResponse:

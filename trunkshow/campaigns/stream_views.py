@@ -73,6 +73,7 @@ def stream_control(request: HttpRequest, stream_id: int) -> HttpResponse:
             "stream": shown,
             "campaign_slug": stream.campaign.slug,
             "viewers": viewer_count(stream.pk),
+            "status_label": Stream.Status(shown["status"]).label,
             "products": products,
             "error": error,
         },

@@ -8,20 +8,26 @@ viewer's event stream asks one indexed question: "what changed after N?".
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
-from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Sum
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from trunkshow.campaigns.models import CampaignWindow, StaffApiToken, Stream, StreamPin
+from trunkshow.campaigns.models import (
+    CampaignWindow,
+    StaffApiToken,
+    Stream,
+    StreamAudience,
+    StreamPin,
+)
+from trunkshow.campaigns.stream_fanout import announce_change
 from trunkshow.catalog.selectors import offers_by_sku, sellable_skus
 from trunkshow.common.errors import Conflict, Invalid, NotFound
 from trunkshow.common.locales import localized, to_django
@@ -72,6 +78,7 @@ def stream_pin(*, stream_id: int, sku: str, now: datetime | None = None) -> Stre
         current = stream.pins.filter(sku=sku, unpinned_at__isnull=True).first()
         if current is not None:
             return current
+        transaction.on_commit(partial(announce_change, stream.pk))
         return StreamPin.objects.create(
             stream=stream, sku=sku, pinned_at=now, changed_seq=_next_seq(stream)
         )
@@ -88,6 +95,7 @@ def stream_unpin(*, stream_id: int, sku: str, now: datetime | None = None) -> St
         pin.unpinned_at = now
         pin.changed_seq = _next_seq(stream)
         pin.save(update_fields=["unpinned_at", "changed_seq"])
+        transaction.on_commit(partial(announce_change, stream.pk))
         return pin
 
 
@@ -105,6 +113,7 @@ def stream_set_status(*, stream_id: int, status: str, now: datetime | None = Non
             stream.ended_at = now
             stream.pins.filter(unpinned_at__isnull=True).update(unpinned_at=now)
         stream.save()
+        transaction.on_commit(partial(announce_change, stream.pk))
         return stream
 
 
@@ -238,24 +247,33 @@ def pins_changed_after(*, stream_id: int, seq: int) -> list[PinChange]:
     ]
 
 
-# --- viewers: counted in the shared cache -------------------------------------
+# --- viewers: each web process reports its own count -------------------------
+
+# A process that has not reported for this long is taken to have no viewers (it died).
+AUDIENCE_FRESH_SECONDS = 30
 
 
-def _viewers_key(stream_id: int) -> str:
-    return f"stream-viewers:{stream_id}"
-
-
-def viewer_joined(stream_id: int) -> None:
-    key = _viewers_key(stream_id)
-    cache.add(key, 0, timeout=None)
-    cache.incr(key)
-
-
-def viewer_left(stream_id: int) -> None:
-    # The cache may have forgotten the key (a restart): nothing to take away then.
-    with contextlib.suppress(ValueError):
-        cache.decr(_viewers_key(stream_id))
+def stream_audience_report(*, process: str, counts: dict[int, int]) -> None:
+    """Record how many viewers `process` holds on each stream (0 removes its row)."""
+    now = timezone.now()
+    with transaction.atomic():
+        StreamAudience.objects.filter(
+            process=process, stream_id__in=[k for k, v in counts.items() if v <= 0]
+        ).delete()
+        live = {k: v for k, v in counts.items() if v > 0}
+        existing = set(Stream.objects.filter(pk__in=live).values_list("pk", flat=True))
+        for stream_id, viewers in live.items():
+            if stream_id in existing:
+                StreamAudience.objects.update_or_create(
+                    stream_id=stream_id, process=process,
+                    defaults={"viewers": viewers, "seen_at": now},
+                )  # fmt: skip
 
 
 def viewer_count(stream_id: int) -> int:
-    return max(0, int(cache.get(_viewers_key(stream_id), 0)))
+    """Viewers following the stream's events now, over every web process."""
+    fresh = timezone.now() - timedelta(seconds=AUDIENCE_FRESH_SECONDS)
+    total = StreamAudience.objects.filter(stream_id=stream_id, seen_at__gte=fresh).aggregate(
+        n=Sum("viewers")
+    )["n"]
+    return int(total or 0)

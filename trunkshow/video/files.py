@@ -25,3 +25,10 @@ def message_dir(token: str) -> Path:
 
 def relative(path: Path) -> str:
     return path.relative_to(media_root()).as_posix()
+
+
+def stream_dir(key: str) -> Path:
+    """Where a livestream recording's HLS package lives (made whole by the packager)."""
+    path = media_root() / "video" / "streams"
+    path.mkdir(parents=True, exist_ok=True)
+    return path / key

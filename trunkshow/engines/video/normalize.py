@@ -35,7 +35,7 @@ def cover(image: Image.Image, fmt: HouseFormat = HOUSE) -> Image.Image:
     return resized.crop((left, top, left + fmt.width, top + fmt.height))
 
 
-def check_video(path: Path) -> float:
+def check_video(path: Path, *, max_seconds: int = MAX_SECONDS) -> float:
     """Return the clip's length in seconds, or raise NotAVideo naming the problem."""
     try:
         with av.open(str(path)) as container:
@@ -49,8 +49,8 @@ def check_video(path: Path) -> float:
             seconds = duration / 1_000_000 if duration else 0.0
     except av.FFmpegError as exc:
         raise NotAVideo("the file is not a video we can read") from exc
-    if seconds > MAX_SECONDS:
-        raise NotAVideo(f"the clip is longer than {MAX_SECONDS} seconds")
+    if seconds > max_seconds:
+        raise NotAVideo(f"the clip is longer than {max_seconds} seconds")
     return seconds
 
 

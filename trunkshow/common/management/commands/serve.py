@@ -61,7 +61,19 @@ class Command(BaseCommand):
         parser.add_argument(
             "--web-workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2"))
         )
-        parser.add_argument("--threads", type=int, default=int(os.environ.get("WEB_THREADS", "4")))
+        parser.add_argument(
+            "--interface",
+            choices=["asgi", "wsgi"],
+            default=os.environ.get("WEB_INTERFACE", "asgi"),
+            help="asgi (default): event streams and other waiting views hold no thread; "
+            "wsgi: the previous setup, where they answer at once (bench/serve_interface.py).",
+        )
+        parser.add_argument(
+            "--threads",
+            type=int,
+            default=int(os.environ.get("WEB_THREADS", "4")),
+            help="Request threads per web process under --interface wsgi.",
+        )
         parser.add_argument(
             "--job-workers",
             type=int,
@@ -73,15 +85,22 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         python = sys.executable
+        if options["interface"] == "asgi":
+            # Django has no ASGI lifespan; "asginl" is Granian's ASGI without it. Sync views
+            # run in Django's own threads; the event stream waits as a coroutine.
+            app = ["--interface", "asginl", "trunkshow.asgi:application"]
+        else:
+            app = ["--interface", "wsgi", "--blocking-threads", str(options["threads"]),
+                   "trunkshow.wsgi:application"]  # fmt: skip
         web_cmd = [
             python, "-m", "granian",
-            "--interface", "wsgi",
             "--host", options["host"],
             "--port", str(options["port"]),
             "--workers", str(options["web_workers"]),
-            "--blocking-threads", str(options["threads"]),
+            # Open event streams must not keep a stopping server up past the launcher's grace.
+            "--workers-kill-timeout", str(STOP_GRACE_SECONDS // 2),
             "--no-ws",
-            "trunkshow.wsgi:application",
+            *app,
         ]  # fmt: skip
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "trunkshow.settings"}
 

@@ -33,6 +33,7 @@ from trunkshow.demo.catalog_data import (
     stock_for,
 )
 from trunkshow.demo.clips import load_demo_clips
+from trunkshow.demo.stream import ensure_demo_stream
 from trunkshow.demo.templates_data import (
     ARTISANS,
     SURCHARGES,
@@ -135,6 +136,7 @@ class Command(BaseCommand):
         self._ensure_campaign_drop()
         palette = self._ensure_kit_palette()
         clips_made = load_demo_clips()
+        ensure_demo_stream(campaign_slug=campaign_data.SLUG)
         self._ensure_admin()
         self._ensure_workshop_logins()
         self.stdout.write(
