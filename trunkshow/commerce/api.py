@@ -27,6 +27,7 @@ from trunkshow.common.errors import DomainError, Invalid
 from trunkshow.common.http_hygiene import bearer_token
 from trunkshow.common.locales import normalize_locale
 from trunkshow.common.ratelimits import client_ip
+from trunkshow.common.visitors import visitor_id
 from trunkshow.studio.selectors import design_by_public_id
 
 logger = logging.getLogger(__name__)
@@ -129,6 +130,7 @@ def create_cart(request: HttpRequest, payload: CartIn) -> Status[dict[str, Any]]
         locale=locale,
         session_key=_session_key(request),
         client_address=client_ip(request),
+        visitor_id=visitor_id(request),
     )
     return Status(201, selectors.cart_payload(cart, locale=locale))
 

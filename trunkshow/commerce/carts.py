@@ -38,13 +38,19 @@ class CartClosed(Conflict):
 
 
 def cart_create(
-    *, market: Market, locale: str = "", session_key: str = "", client_address: str = ""
+    *,
+    market: Market,
+    locale: str = "",
+    session_key: str = "",
+    client_address: str = "",
+    visitor_id: str = "",
 ) -> Cart:
     return Cart.objects.create(
         market=market,
         locale=locale,
         session_key=session_key,
         client_address=client_address[:64],
+        visitor_id=visitor_id[:32],
     )
 
 

@@ -32,6 +32,8 @@ class Cart(models.Model):
     session_key = models.CharField(max_length=64, blank=True, db_index=True)
     # The address the cart was started from: caps on what one client holds count it.
     client_address = models.CharField(max_length=64, blank=True, db_index=True)
+    # The browser that started it: how a privacy request finds its carts.
+    visitor_id = models.CharField(max_length=32, blank=True, db_index=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -87,3 +87,27 @@ class TransitionRecord(models.Model):
     class Meta:
         abstract = True
         ordering = ["at", "pk"]
+
+
+class ConsentRecord(models.Model):
+    """One consent choice a visitor made; the newest row is the one in force.
+
+    Rows are never updated, so the history a shopper may export (PIPL art. 14,
+    GDPR art. 7(1): the controller must be able to show consent) is the table.
+    """
+
+    visitor_id = models.CharField(max_length=32, db_index=True)
+    analytics = models.BooleanField(default=False)
+    personalisation = models.BooleanField(default=False)
+    # Where it was given: "banner", "privacy page", "api".
+    source = models.CharField(max_length=32, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["visitor_id", "-created_at", "-pk"]
+        get_latest_by = "created_at"
+
+    def __str__(self) -> str:
+        return (
+            f"{self.visitor_id}: analytics={self.analytics} personalisation={self.personalisation}"
+        )

@@ -27,6 +27,7 @@ from trunkshow.common.errors import DomainError
 from trunkshow.common.locales import current_locale
 from trunkshow.common.middleware import request_market
 from trunkshow.common.ratelimits import client_ip
+from trunkshow.common.visitors import visitor_id
 from trunkshow.inventory.reservations import InsufficientStock, Shortage, reservation_minutes
 from trunkshow.studio.selectors import design_by_public_id
 
@@ -58,6 +59,7 @@ def session_cart(request: HttpRequest, *, create: bool = False) -> Cart | None:
             locale=current_locale(),
             session_key=_session_key(request),
             client_address=client_ip(request),
+            visitor_id=visitor_id(request),
         )
         request.session[SESSION_CART] = cart.public_id
     return cart
