@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from trunkshow.privacy import services
+from trunkshow.privacy import retention, services
 
 
 @task()
@@ -15,3 +15,9 @@ def sweep_privacy_requests() -> dict[str, int]:
         "resumed": services.privacy_requests_resume(),
         "export_files_purged": services.export_files_purge(),
     }
+
+
+@task()
+def apply_retention() -> dict[str, int]:
+    """Remove what shoppers left without buying, past PERSONAL_DATA_RETENTION_DAYS."""
+    return retention.retention_apply()
