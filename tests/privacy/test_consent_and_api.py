@@ -108,3 +108,15 @@ def test_asking_is_rate_limited_per_email_and_per_address(client, settings):
         for i in range(70)
     ]  # fmt: skip
     assert 429 in same_address
+
+
+def test_staff_start_a_request_from_the_admin_and_see_the_log(admin_client):
+    response = admin_client.post(
+        "/admin/privacy/privacyrequest/add/",
+        {"kind": "export", "email": EMAIL, "locale": "zh-Hans"},
+    )
+    assert response.status_code == 302
+    made = PrivacyRequest.objects.get()
+    assert (made.kind, made.email, made.requested_by) == ("export", EMAIL, "admin")
+    log = admin_client.get("/admin/privacy/privacyrequest/").content.decode()
+    assert "admin" in log and "Requested" in log

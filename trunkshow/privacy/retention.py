@@ -58,6 +58,7 @@ def _quiz_results(cutoff: datetime) -> int:
     old = (
         QuizResult.objects.filter(created_at__lt=cutoff)
         .exclude(visitor_id__in=buyers)
+        .order_by("visitor_id")
         .values_list("visitor_id", flat=True)
         .distinct()[:RETENTION_BATCH]
     )
