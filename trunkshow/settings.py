@@ -205,14 +205,21 @@ else:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
         # Rate-limit counts must be one count for every web process on the
-        # machine: files under var/ are shared without a database write lock
-        # (the SQLite writer is the checkout's, not the counters').
+        # machine, and exact: diskcache keeps them in SQLite files of their own
+        # under var/ (so they never take the shop database's write lock), and
+        # its add and incr are atomic transactions across processes. Django's
+        # file and database caches read then write, so concurrent requests
+        # could each see the count below the limit.
         "ratelimit": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "diskcache.DjangoCache",
             "LOCATION": str(
                 Path(os.environ.get("RATELIMIT_CACHE_DIR") or VAR_DIR / "cache" / "ratelimit")
             ),
-            "OPTIONS": {"MAX_ENTRIES": 50_000, "CULL_FREQUENCY": 4},
+            "SHARDS": 4,
+            # Seconds one shard's lock is waited for before retrying; a count
+            # (add, incr) retries until it lands, a read gives up and counts.
+            "DATABASE_TIMEOUT": 0.05,
+            "OPTIONS": {"size_limit": 2**28},
         },
     }
 RATELIMIT_USE_CACHE = "ratelimit"
@@ -248,6 +255,10 @@ for _name in RATE_LIMITS:
 # Counted over live holds (unexpired, cart not yet ordered); past one: 409 hold_limit.
 HOLD_MAX_UNITS_PER_CART = int(os.environ.get("HOLD_MAX_UNITS_PER_CART", "10"))
 HOLD_MAX_CARTS_PER_SESSION = int(os.environ.get("HOLD_MAX_CARTS_PER_SESSION", "2"))
+# Per e-mail (a cart takes the e-mail given at its checkout): open carts with holds
+# and unpaid orders together, whatever address or session each cart came from.
+HOLD_MAX_CARTS_PER_EMAIL = int(os.environ.get("HOLD_MAX_CARTS_PER_EMAIL", "2"))
+HOLD_MAX_UNITS_PER_EMAIL = int(os.environ.get("HOLD_MAX_UNITS_PER_EMAIL", "20"))
 # One client address may be a carrier's gateway for many shoppers: sized for that.
 HOLD_MAX_CARTS_PER_ADDRESS = int(os.environ.get("HOLD_MAX_CARTS_PER_ADDRESS", "40"))
 HOLD_MAX_UNITS_PER_ADDRESS = int(os.environ.get("HOLD_MAX_UNITS_PER_ADDRESS", "80"))

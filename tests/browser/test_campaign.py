@@ -38,7 +38,8 @@ def test_a_chinese_phone_sees_the_teaser_count_to_zero_and_the_campaign_go_live(
     wait_until(page, "document.querySelector('.campaign')?.dataset.status === 'live'")
     # Then the campaign is live, counting down to its end, with the featured quiz
     assert page.locator(".campaign-status").text_content() == "正在进行"
-    assert page.locator(".countdown-label").inner_text() == "距结束还有"
+    # counting down to the demo's drop, five minutes after the start
+    assert page.locator(".countdown-label").inner_text() == "距下次发售还有"
     assert page.get_by_role("link", name="问问设计师").first.is_visible()
     # and the store's shelves are still there below it
     assert page.locator("h2#featured-h").inner_text() == "标志手袋"
@@ -92,14 +93,14 @@ def test_a_phone_waits_in_the_drops_queue_is_admitted_and_buys_the_bag(
     page = phone
     # Given the demo's campaign live and a drop opening in a few seconds, one shopper a batch
     campaign_shift(slug=SLUG, start_at=timezone.now() - timedelta(minutes=1))
-    drop_add(
+    drop = drop_add(
         campaign=Campaign.objects.get(slug=SLUG), titles={"en": "Black tote", "zh-Hans": "黑色托特包"},
         opens_at=timezone.now() + timedelta(seconds=3), skus=["TOTE-BLK"], quantity=2,
         per_shopper_limit=2, batch_size=1, batch_seconds=5,
     )  # fmt: skip
     page.goto(live_server.url + "/zh-hans/")
     # When they join the queue
-    page.get_by_role("button", name="加入排队").click()
+    page.locator(f"#drop-{drop.pk}").get_by_role("button", name="加入排队").click()
     page.wait_for_load_state("load")
     # Then they see their place, and the page passes the accessibility checks
     assert "你在队列中排第 1 位" in page.locator(".drop-place").inner_text()

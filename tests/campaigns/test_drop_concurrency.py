@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
@@ -15,7 +16,7 @@ from django.utils import timezone
 from tests.commerce.conftest import checkout_body
 from tests.factories import campaign
 from trunkshow.campaigns.services import drop_add
-from trunkshow.commerce.models import Order
+from trunkshow.commerce.models import CartLine, Order
 from trunkshow.inventory.models import StockItem
 
 SHOPPERS = 300
@@ -48,14 +49,15 @@ def shop(drop_id: int, shopper: int, start: threading.Event) -> tuple[int, int]:
 
 @pytest.mark.django_db(transaction=True)
 def test_five_units_three_hundred_admitted_shoppers_exactly_five_sold(store):
-    # Given a drop of 5 units, open now, whose waiting room admits everyone at once
+    # Given a warehouse with 50 totes and a drop releasing 5 of them, open now, whose
+    # waiting room admits everyone at once
+    StockItem.objects.filter(sku="TOTE-1", market_id="CN").update(on_hand=50)
     now = timezone.now()
     c = campaign(windows={"CN": (now - timedelta(minutes=5), now + timedelta(hours=1))})
     drop = drop_add(
         campaign=c, titles={"en": "Red"}, opens_at=now - timedelta(seconds=1), skus=["TOTE-1"],
         quantity=UNITS, per_shopper_limit=1, batch_size=SHOPPERS, batch_seconds=10,
     )  # fmt: skip
-    StockItem.objects.filter(sku="TOTE-1", market_id="CN").update(on_hand=UNITS)
     # When 300 shoppers with admitted tickets add the bag and pay at once
     start = threading.Event()
     with ThreadPoolExecutor(max_workers=THREADS) as pool:
@@ -68,7 +70,7 @@ def test_five_units_three_hundred_admitted_shoppers_exactly_five_sold(store):
     assert all(code in (201, 409) for code in added), set(added)
     assert [p for a, p in results if a == 201] == [201] * UNITS
     item = StockItem.objects.get(sku="TOTE-1", market_id="CN")
-    assert item.allocated == UNITS == item.on_hand
+    assert item.allocated == UNITS == item.on_hand  # the shelf was the drop's release
     assert Order.objects.filter(status="paid").count() == UNITS
 
 
@@ -92,10 +94,11 @@ def test_one_shoppers_carts_checking_out_at_once_keep_the_per_shopper_limit(stor
         campaign=c, titles={"en": "Red"}, opens_at=now - timedelta(seconds=1), skus=["TOTE-1"],
         quantity=3, per_shopper_limit=1, waiting_room=False,
     )  # fmt: skip
-    # And one shopper with the bag in two carts (two tabs, or an app and the site)
-    client = Client()
+    # And one shopper with the bag in two carts on two devices (an app and the site: two
+    # visitor ids, so only the email they check out with tells it is one shopper)
     carts = []
     for _ in range(2):
+        client = Client()
         cart = client.post("/api/v1/carts", json.dumps({"market": "CN"}),
                            content_type="application/json").json()["id"]  # fmt: skip
         added = client.post(f"/api/v1/carts/{cart}/lines",
@@ -110,3 +113,53 @@ def test_one_shoppers_carts_checking_out_at_once_keep_the_per_shopper_limit(stor
     # Then one bag is sold to them, the other checkout is told the limit
     assert codes == [201, 409]
     assert Order.objects.filter(status="paid", email="lin@example.com").count() == 1
+
+
+def add_until(cart: str, stop: float, shopper: int) -> list[tuple[int, str]]:
+    """Add the drop bag to `cart` again and again until the monotonic `stop`; each answer's
+    status and code."""
+    client = Client(REMOTE_ADDR=f"127.1.0.{shopper + 1}")
+    answers = []
+    try:
+        while time.monotonic() < stop:
+            response = client.post(f"/api/v1/carts/{cart}/lines",
+                                   json.dumps({"sku": "TOTE-1", "quantity": 1}),
+                                   content_type="application/json")  # fmt: skip
+            answers.append((response.status_code, response.json().get("code", "")))
+            if response.status_code == 201:
+                break
+    finally:
+        connection.close()
+    return answers
+
+
+@pytest.mark.django_db(transaction=True)
+def test_shoppers_hammering_the_drop_get_nothing_before_the_release_second(store):
+    # Given shoppers with carts, and a drop opening at the next whole second but one
+    now = timezone.now()
+    c = campaign(windows={"CN": (now - timedelta(minutes=5), now + timedelta(hours=1))})
+    shoppers = 6
+    carts = [
+        Client(REMOTE_ADDR=f"127.1.0.{n + 1}")
+        .post("/api/v1/carts", json.dumps({"market": "CN"}), content_type="application/json")
+        .json()["id"]
+        for n in range(shoppers)
+    ]
+    opens_at = timezone.now().replace(microsecond=0) + timedelta(seconds=2)
+    drop_add(
+        campaign=c, titles={"en": "Red"}, opens_at=opens_at, skus=["TOTE-1"],
+        quantity=3, per_shopper_limit=1, waiting_room=False,
+    )  # fmt: skip
+    # When shoppers on real threads ask for the bag over and over until a second after it
+    stop = time.monotonic() + (opens_at - timezone.now()).total_seconds() + 1.5
+    with ThreadPoolExecutor(max_workers=shoppers) as pool:
+        answers = list(pool.map(lambda n: add_until(carts[n], stop, n), range(shoppers)))
+    # Then every refusal before the release said drop_not_open, three shoppers got one each,
+    # and no bag went into a cart before the release instant by the server's clock
+    codes = [a for shopper in answers for a in shopper]
+    assert (409, "drop_not_open") in codes
+    assert sum(1 for status, _code in codes if status == 201) == 3
+    assert {c for s, c in codes if s != 201} <= {"drop_not_open", "insufficient_stock"}
+    lines = CartLine.objects.filter(sku="TOTE-1")
+    assert lines.count() == 3
+    assert all(line.added_at >= opens_at for line in lines)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.test import Client
 
 from tests.factories import campaign
-from trunkshow.campaigns.services import drop_add
+from trunkshow.campaigns.models import Drop
+from trunkshow.campaigns.services import drop_add, drop_apply_limits
 from trunkshow.common.errors import Invalid
-from trunkshow.inventory.models import Reservation
+from trunkshow.inventory.models import Reservation, StockItem
 
 pytestmark = pytest.mark.django_db
 
@@ -134,8 +136,8 @@ def test_staff_add_a_drop_in_the_admin_and_its_limit_reaches_the_stock(
         {
             "campaign": c.pk,
             "titles": '{"en": "Red", "zh-Hans": "红"}',
-            "opens_at_0": "2030-01-01",
-            "opens_at_1": "10:00:00",
+            "opens_market": "CN",
+            "opens_local": "2030-01-01T10:00",
             "quantity": "5",
             "per_shopper_limit": "2",
             "waiting_room": "on",
@@ -150,4 +152,57 @@ def test_staff_add_a_drop_in_the_admin_and_its_limit_reaches_the_stock(
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
-    assert StockItem.objects.get(sku="TOTE-1", market_id="CN").per_shopper_limit == 2
+    item = StockItem.objects.get(sku="TOTE-1", market_id="CN")
+    assert item.per_shopper_limit == 2
+    assert item.on_hand - item.allocated == 5
+    # The opening was written on Shanghai's clock and is stored as the UTC instant
+    drop = Drop.objects.get()
+    assert drop.opens_at == datetime(2030, 1, 1, 2, 0, tzinfo=UTC)
+    # and staff read it back on the market's clock, in the list and in the form
+    listing = admin_client.get("/admin/campaigns/drop/").content.decode()
+    assert "CN 2030-01-01 10:00:00 (Asia/Shanghai)" in listing
+    form = admin_client.get(f"/admin/campaigns/drop/{drop.pk}/change/").content.decode()
+    assert 'value="2030-01-01T10:00"' in form
+
+
+def test_the_drop_releases_its_quantity_not_the_whole_warehouse(store, clock):
+    # Given a warehouse with 3 totes and a drop releasing 2, open now
+    c = campaign(windows={"CN": (clock.now - timedelta(minutes=5), clock.now + timedelta(hours=5))})
+    drop = drop_add(
+        campaign=c, titles={"en": "Red"}, opens_at=clock.now, skus=["TOTE-1"],
+        quantity=2, per_shopper_limit=1, waiting_room=False,
+    )  # fmt: skip
+    # Then two shoppers get one each and the third is told it is sold out
+    shoppers = [Client(REMOTE_ADDR=f"10.0.0.{n}") for n in range(1, 4)]
+    codes = [add(s, new_cart(s), "TOTE-1").status_code for s in shoppers]
+    assert codes == [201, 201, 409]
+    body = Client().get("/api/v1/campaigns/current", {"market": "CN"}).json()
+    assert body["drops"][0]["status"] == "sold_out"
+    # When staff release one more unit, the shelf moves by the difference only
+    drop.quantity = 3
+    drop.save()
+    drop_apply_limits(drop=drop)
+    late = Client(REMOTE_ADDR="10.0.0.9")
+    assert add(late, new_cart(late), "TOTE-1").status_code == 201
+    assert StockItem.objects.get(sku="TOTE-1", market_id="CN").on_hand == 3
+
+
+def test_a_sold_out_drop_says_so_and_offers_the_next_drop_and_the_studio(store, clock):
+    # Given a drop of one tote, open, and a second drop opening tomorrow
+    c = campaign(windows={"CN": (clock.now - timedelta(minutes=5), clock.now + timedelta(days=2))})
+    drop_add(campaign=c, titles={"en": "Red", "zh-Hans": "红色"}, opens_at=clock.now,
+             skus=["TOTE-1"], quantity=1, per_shopper_limit=1, waiting_room=False)  # fmt: skip
+    drop_add(campaign=c, titles={"en": "Clutch", "zh-Hans": "手拿包"},
+             opens_at=clock.now + timedelta(days=1), skus=["CLUTCH-1"], quantity=1,
+             per_shopper_limit=1, waiting_room=False)  # fmt: skip
+    # When the one tote is taken
+    buyer = Client(REMOTE_ADDR="10.0.0.1")
+    assert add(buyer, new_cart(buyer), "TOTE-1").status_code == 201
+    # Then the API and the page say sold out at once, and the page offers the next drop
+    # and the studio, in Chinese
+    api = Client().get("/api/v1/campaigns/current", {"market": "CN", "locale": "zh-Hans"}).json()
+    assert [d["status"] for d in api["drops"]] == ["sold_out", "upcoming"]
+    page = Client().get(f"/zh-hans/campaigns/{c.slug}/").content.decode()
+    assert "已售罄" in page or "售罄" in page
+    assert "下一场限量发售：手拿包" in page
+    assert 'href="/zh-hans/studio/"' in page

@@ -241,14 +241,60 @@ class DropItemInline(admin.TabularInline[DropItem, Drop]):
     extra = 1
 
 
+class DropForm(forms.ModelForm[Drop]):
+    """The opening as one market's clock shows it (the campaign's first market unless
+    staff pick another); stored as a UTC instant, the same moment in every market."""
+
+    opens_market = forms.ModelChoiceField(
+        queryset=Market.objects.filter(is_active=True),
+        label=_("Market whose clock the opening is written in"),
+    )
+    opens_local = forms.DateTimeField(
+        label=_("Opens (that market's local time)"),
+        widget=LocalDateTimeInput(),
+        input_formats=[LOCAL_INPUT, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
+    )
+
+    class Meta:
+        model = Drop
+        fields = ["campaign", "titles", "quantity", "per_shopper_limit", "waiting_room",
+                  "batch_size", "batch_seconds", "ticket_minutes"]  # fmt: skip
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            window = self.instance.campaign.windows.select_related("market").first()
+            if window is not None:
+                self.initial["opens_market"] = window.market
+                self.initial["opens_local"] = utc_to_local(
+                    self.instance.opens_at, window.market.time_zone
+                ).replace(tzinfo=None)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        opens_at = _to_utc(data.get("opens_local"), data.get("opens_market"), "opens_local")
+        if opens_at is not None:
+            self.instance.opens_at = opens_at
+        return data
+
+
 @admin.register(Drop)
 class DropAdmin(admin.ModelAdmin[Drop]):
-    """A drop's SKUs cannot be added to a cart before `opens_at` (UTC); saving writes its
-    per-shopper limit into the stock of its SKUs in the campaign's markets."""
+    """Saving writes the drop's per-shopper limit and released quantity into the stock of
+    its SKUs in the campaign's markets, and enqueues its reminders."""
 
-    list_display = ["__str__", "campaign", "opens_at", "quantity", "per_shopper_limit"]
+    form = DropForm
+    list_display = ["__str__", "campaign", "opens_summary", "quantity", "per_shopper_limit"]
     list_filter = ["campaign"]
     inlines = [DropItemInline]
+
+    @admin.display(description=_("Opens (local time)"))
+    def opens_summary(self, obj: Drop) -> str:
+        return "; ".join(
+            f"{w.market_id} {utc_to_local(obj.opens_at, w.market.time_zone):%Y-%m-%d %H:%M:%S}"
+            f" ({w.market.time_zone})"
+            for w in obj.campaign.windows.select_related("market")
+        )
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)

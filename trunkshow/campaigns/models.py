@@ -115,7 +115,7 @@ class CampaignWindow(models.Model):
 
 
 class ReminderSignup(models.Model):
-    """A shopper asked to be reminded; nothing is sent yet (drops will, through the queue)."""
+    """A shopper asked to be reminded: mailed by a job when each drop opens, nothing before."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="reminders")
     market = models.ForeignKey(Market, on_delete=models.CASCADE, related_name="+")
@@ -168,7 +168,8 @@ class Drop(models.Model):
         ordering = ["opens_at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.campaign.slug} drop at {self.opens_at:%Y-%m-%d %H:%M} UTC"
+        title = next(iter(self.titles.values()), "") if isinstance(self.titles, dict) else ""
+        return f"{self.campaign.slug}: {title or self.pk}"
 
 
 class DropItem(models.Model):
@@ -276,3 +277,19 @@ class StaffApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.user})"
+
+
+class ReminderSent(models.Model):
+    """One reminder mailed for one drop: the job may run twice, the shopper hears once."""
+
+    signup = models.ForeignKey(ReminderSignup, on_delete=models.CASCADE, related_name="sent")
+    drop = models.ForeignKey(Drop, on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["signup", "drop"], name="one_reminder_per_drop")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.signup} for drop {self.drop_id}"

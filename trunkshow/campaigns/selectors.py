@@ -126,6 +126,11 @@ class CampaignView:
         return shown
 
     @property
+    def next_drop(self) -> dict[str, Any] | None:
+        """The first drop still to open: what a sold-out drop offers instead."""
+        return next((d for d in self.drops_shown if d["status"] == "upcoming"), None)
+
+    @property
     def takes_over(self) -> bool:
         """The home page becomes the campaign page while teasing and live, not after."""
         return self.status in (Status.TEASER, Status.LIVE)

@@ -20,13 +20,15 @@ from trunkshow.campaigns.models import (
     DropItem,
     ReminderSignup,
 )
+from trunkshow.campaigns.reminders import drop_reminders_schedule
 from trunkshow.campaigns.selectors import window_conflicts
 from trunkshow.catalog.selectors import sellable_skus
+from trunkshow.commerce.selectors import units_sold_since
 from trunkshow.common.errors import Invalid, NotFound
 from trunkshow.common.local_cache import forget
 from trunkshow.common.models import Market
 from trunkshow.common.services import sync_row
-from trunkshow.inventory.services import stock_set_per_shopper_limit
+from trunkshow.inventory.services import stock_set_per_shopper_limit, stock_set_shelf
 from trunkshow.quiz.models import Quiz
 
 EMAIL_MAX = 254
@@ -103,10 +105,16 @@ def campaign_shift(*, slug: str, start_at: datetime) -> list[CampaignWindow]:
     if not rows:
         raise Invalid.field("slug", f"Campaign {slug!r} has no window in any market to move.")
     offset: timedelta = start_at - min(r.starts_at for r in rows)
-    return campaign_schedule(
+    moved = campaign_schedule(
         campaign=campaign,
         windows={r.market_id: (r.starts_at + offset, r.ends_at + offset) for r in rows},
     )
+    # Drops move with their campaign, so a rehearsal counts down to them as on the day.
+    for drop in Drop.objects.select_for_update().filter(campaign=campaign):
+        drop.opens_at += offset
+        drop.save(update_fields=["opens_at"])
+        drop_apply_limits(drop=drop)
+    return moved
 
 
 @transaction.atomic
@@ -216,9 +224,15 @@ def drop_add(
 
 @transaction.atomic
 def drop_apply_limits(*, drop: Drop) -> None:
-    """Write the drop's per-shopper limit into the stock of its SKUs in every campaign market
-    (inventory enforces it on every hold; a limit is inventory data)."""
+    """Write the drop into the stock of its SKUs in every campaign market: its per-shopper
+    limit, and its released quantity as what can be sold (less what the drop already
+    sold, so editing the quantity after the opening moves the shelf by the difference).
+    Inventory enforces both on every hold and allocation. The "remind me" mails are
+    enqueued for the opening instant."""
     markets = list(drop.campaign.windows.values_list("market_id", flat=True))
     for sku in drop.items.values_list("sku", flat=True):
         for market in markets:
             stock_set_per_shopper_limit(sku=sku, market_code=market, limit=drop.per_shopper_limit)
+            sold = units_sold_since(sku=sku, market_code=market, since=drop.opens_at)
+            stock_set_shelf(sku=sku, market_code=market, units=drop.quantity - sold)
+    drop_reminders_schedule(drop=drop)

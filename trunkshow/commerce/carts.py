@@ -10,6 +10,7 @@ from trunkshow.catalog.selectors import sellable_skus
 from trunkshow.commerce import line_rules
 from trunkshow.commerce.holds import holds_check
 from trunkshow.commerce.models import Cart, CartLine, LineMode
+from trunkshow.commerce.shoppers import held_or_bought_elsewhere
 from trunkshow.common.errors import Conflict, Invalid
 from trunkshow.common.models import Market
 from trunkshow.inventory.reservations import (
@@ -154,6 +155,7 @@ def _line_set(
             holder=cart.public_id,
             market_code=cart.market_id,
             lines=[(sku, others + max(0, new_quantity))],
+            elsewhere=lambda skus: held_or_bought_elsewhere(cart, skus),
         )
         if new_quantity <= 0:
             if line is not None:

@@ -25,13 +25,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trunkshow.catalog.selectors import Offer, offers_by_sku
 from trunkshow.commerce.addresses import clean_address
 from trunkshow.commerce.checkout_rules import checkout_problems
+from trunkshow.commerce.holds import email_holds_check
 from trunkshow.commerce.models import Cart, CartLine, Order, OrderEvent, OrderLine, ShippingMethod
 from trunkshow.commerce.orders import (
     CHARGE_LEASE,
@@ -42,10 +42,16 @@ from trunkshow.commerce.orders import (
 )
 from trunkshow.commerce.payments import PaymentError, UnknownToken, payment_provider
 from trunkshow.commerce.pricing import order_totals
+from trunkshow.commerce.shoppers import bought_by
 from trunkshow.common.errors import Conflict, Invalid, PaymentDeclined, Unavailable
 from trunkshow.common.locales import localized
 from trunkshow.common.money import amount_str
-from trunkshow.inventory.reservations import InsufficientStock, Shortage, stock_allocate
+from trunkshow.inventory.reservations import (
+    InsufficientStock,
+    ShopperLimit,
+    Shortage,
+    stock_allocate,
+)
 from trunkshow.inventory.selectors import per_shopper_limits
 
 
@@ -106,31 +112,27 @@ def _validate(*, cart: Cart, payload: dict[str, Any]) -> _Plan:
     email = str(payload["email"]).strip().lower()
     offers = offers_by_sku(skus=list(units), market_code=cart.market_id, locale=locale, live=True)
     short = [Shortage(sku, quantity, 0) for sku, quantity in units.items() if sku not in offers]
-    short += _limit_shortages(email=email, market_code=cart.market_id, units=units)
     if short:
         raise InsufficientStock(short)
+    _limit_check(cart=cart, email=email, units=units)
     return _Plan(
         locale=locale, email=email, name=str(payload["name"]).strip(), address=address,
         method=method, lines=cart_lines, units=units, offers=offers,
     )  # fmt: skip
 
 
-def _limit_shortages(*, email: str, market_code: str, units: dict[str, int]) -> list[Shortage]:
-    """Campaign limits count what this email already bought, not only this cart."""
-    limits = per_shopper_limits(skus=list(units), market_code=market_code)
-    short = []
-    for sku, limit in limits.items():
-        bought = (
-            OrderLine.objects.filter(
-                sku=sku, order__email__iexact=email, order__market_id=market_code
-            )
-            .exclude(order__status__in=[Order.Status.CANCELLED, Order.Status.REFUNDED])
-            .aggregate(total=Sum("quantity"))["total"]
-            or 0
-        )
-        if bought + units[sku] > limit:
-            short.append(Shortage(sku, units[sku], max(0, limit - bought), limit, "limit"))
-    return short
+def _limit_check(*, cart: Cart, email: str, units: dict[str, int]) -> None:
+    """Campaign limits count what this shopper already bought, by this email or from
+    their other carts, not only this cart: ShopperLimit naming `email` past one."""
+    limits = per_shopper_limits(skus=list(units), market_code=cart.market_id)
+    if not limits:
+        return
+    bought = bought_by(cart=cart, email=email, skus=sorted(limits))
+    for sku, limit in sorted(limits.items()):
+        have = bought.get(sku, 0)
+        if have + units[sku] > limit:
+            short = Shortage(sku, units[sku], max(0, limit - have), limit, "limit")
+            raise ShopperLimit([short], field="email", have=have)
 
 
 def _unit_price(line: CartLine, offers: dict[str, Offer]) -> Decimal:
@@ -185,9 +187,8 @@ def _write_pending_order(*, cart: Cart, plan: _Plan, session_key: str) -> Order:
     # The step-1 limit check was a plain read: two carts of one shopper checking out at
     # once both passed it. Now that this transaction holds the SKUs' stock rows, every
     # other checkout of them waits, so counting what the email bought again is exact.
-    short = _limit_shortages(email=plan.email, market_code=cart.market_id, units=plan.units)
-    if short:
-        raise InsufficientStock(short)
+    _limit_check(cart=cart, email=plan.email, units=plan.units)
+    email_holds_check(cart=cart, email=plan.email, units=sum(plan.units.values()))
     subtotal = sum(
         (_unit_price(line, plan.offers) * line.quantity for line in plan.lines), Decimal("0")
     )
@@ -225,7 +226,9 @@ def _write_pending_order(*, cart: Cart, plan: _Plan, session_key: str) -> Order:
         for line in plan.lines
     )
     OrderEvent.objects.create(order=order, to_status=order.status, actor="shopper")
-    Cart.objects.filter(pk=cart.pk).update(status=Cart.Status.ORDERED)
+    # The cart keeps the e-mail: if the payment fails it reopens, and what it holds
+    # from then on counts against the e-mail's caps too (commerce/holds.py).
+    Cart.objects.filter(pk=cart.pk).update(status=Cart.Status.ORDERED, email=plan.email)
     return order
 
 

@@ -30,10 +30,14 @@ class Cart(models.Model):
     market = models.ForeignKey(Market, on_delete=models.PROTECT, related_name="+")
     locale = models.CharField(max_length=16, blank=True)
     session_key = models.CharField(max_length=64, blank=True, db_index=True)
+    # The browser or API client's visitor id (common/visitors.py): with the session it is
+    # the shopper a drop's per-shopper limit counts across carts and tabs.
+    visitor_id = models.CharField(max_length=32, blank=True, db_index=True)
     # The address the cart was started from: caps on what one client holds count it.
     client_address = models.CharField(max_length=64, blank=True, db_index=True)
-    # The browser that started it: how a privacy request finds its carts.
-    visitor_id = models.CharField(max_length=32, blank=True, db_index=True)
+    # The e-mail last given at this cart's checkout: holds are also capped per e-mail,
+    # so carts opened from many addresses under one e-mail count together.
+    email = models.EmailField(blank=True, db_index=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

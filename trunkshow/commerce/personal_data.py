@@ -25,9 +25,10 @@ from trunkshow.common.personal_data import ExportPart, Subject, not_personal, re
 
 
 def collect(subject: Subject) -> None:
-    carts = list(
-        Cart.objects.filter(visitor_id__in=subject.visitor_ids).values_list("public_id", flat=True)
-    )
+    mine = Q(visitor_id__in=subject.visitor_ids)
+    if subject.email:
+        mine |= Q(email__iexact=subject.email)
+    carts = list(Cart.objects.filter(mine).values_list("public_id", flat=True))
     found = Q(cart__public_id__in=carts)
     if subject.email:
         found |= Q(email__iexact=subject.email)
@@ -57,6 +58,7 @@ def export(subject: Subject) -> ExportPart:
                     "id": c.public_id,
                     "market": c.market_id,
                     "status": c.status,
+                    "email": c.email,
                     "created_at": c.created_at,
                     "lines": [
                         {"sku": line.sku, "quantity": line.quantity} for line in c.lines.all()
@@ -93,7 +95,7 @@ def erase(subject: Subject) -> None:
         email="", name="", address={}, session_key=""
     )
     Cart.objects.filter(public_id__in=subject.get("carts")).update(
-        visitor_id="", session_key="", client_address=""
+        visitor_id="", session_key="", client_address="", email=""
     )
 
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Callable
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -11,7 +12,7 @@ from django.http import HttpRequest
 from trunkshow.catalog.selectors import offers_by_sku
 from trunkshow.commerce.addresses import address_lines
 from trunkshow.commerce.events import line_details
-from trunkshow.commerce.models import Cart, Order, ShippingMethod
+from trunkshow.commerce.models import Cart, Order, OrderLine, ShippingMethod
 from trunkshow.commerce.pricing import order_totals, tax_convention
 from trunkshow.common.locales import localized
 from trunkshow.common.money import amount_str, format_price
@@ -24,6 +25,18 @@ def cart_by_public_id(public_id: str) -> Cart | None:
     if not 10 <= len(public_id) <= 32:
         return None
     return Cart.objects.select_related("market").filter(public_id=public_id).first()
+
+
+def units_sold_since(*, sku: str, market_code: str, since: datetime) -> int:
+    """Units of a SKU ordered in a market since an instant (cancelled and refunded not)."""
+    total = (
+        OrderLine.objects.filter(
+            sku=sku, order__market_id=market_code, order__created_at__gte=since
+        )
+        .exclude(order__status__in=[Order.Status.CANCELLED, Order.Status.REFUNDED])
+        .aggregate(total=Sum("quantity"))["total"]
+    )
+    return int(total or 0)
 
 
 def units_in_cart(cart: Cart, *, sku: str) -> int:

@@ -21,3 +21,10 @@ TEXTS = {
         "and paint a signature bag of your own.",
     ),
 }
+
+# One limited drop a few minutes after the start, so a newcomer sees its countdown at once.
+DROP_AFTER_START = timedelta(minutes=5)
+DROP_TITLES = {"zh-Hans": "红色都市手提包 · 限量发售", "en": "The red Metro satchel · limited drop"}
+DROP_SKUS = ["SATC-RED"]
+DROP_QUANTITY = 20  # released in each market
+DROP_PER_SHOPPER_LIMIT = 1

@@ -14,7 +14,7 @@ are the last guard whatever code writes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -24,6 +24,7 @@ from django.db import transaction
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from trunkshow.common.errors import Conflict
 from trunkshow.inventory.models import Reservation, StockItem
@@ -70,6 +71,32 @@ class InsufficientStock(Conflict):
 
     def __str__(self) -> str:
         return ", ".join(f"{s.sku}: {s.requested} > {s.available}" for s in self.shortages)
+
+
+class ShopperLimit(InsufficientStock):
+    """A per-shopper limit counted across the shopper's carts and orders, not the shelf.
+
+    `field` names the input that identifies the excess: the quantity asked for
+    when adding to a cart, the email at checkout.
+    """
+
+    code = "per_shopper_limit"
+
+    def __init__(self, shortages: Sequence[Shortage], *, field: str, have: int) -> None:
+        super().__init__(shortages)
+        first = self.shortages[0]
+        self.message = _(
+            "One shopper may have at most %(limit)s of %(sku)s; you already have %(have)s "
+            "in another bag or order."
+        ) % {"limit": first.limit, "sku": first.sku, "have": have}
+        self.extra["field"] = field
+        self.extra["have"] = have
+
+
+# Given the limited SKUs, return how many units of each the same shopper already has
+# outside this holder (their other carts' live holds, their orders). Called with the
+# stock rows locked, so what it reads cannot change until the caller commits.
+Elsewhere = Callable[[list[str]], dict[str, int]]
 
 
 def reservation_minutes() -> float:
@@ -141,13 +168,35 @@ def _shortages(items: dict[str, StockItem], wanted: dict[str, int]) -> list[Shor
     return short
 
 
+def _limit_elsewhere(
+    items: dict[str, StockItem], wanted: dict[str, int], elsewhere: Elsewhere
+) -> None:
+    """Raise ShopperLimit if the shopper's units elsewhere plus `wanted` pass a SKU's limit."""
+    limited = sorted(s for s, q in wanted.items() if q > 0 and items[s].per_shopper_limit)
+    if not limited:
+        return
+    have = elsewhere(limited)
+    for sku in limited:
+        limit = int(items[sku].per_shopper_limit or 0)
+        if have.get(sku, 0) + wanted[sku] > limit:
+            left = max(0, limit - have.get(sku, 0))
+            short = Shortage(sku, wanted[sku], left, limit, "limit")
+            raise ShopperLimit([short], field="quantity", have=have.get(sku, 0))
+
+
 def reservation_set(
-    *, holder: str, market_code: str, lines: Iterable[tuple[str, int]], minutes: float | None = None
+    *,
+    holder: str,
+    market_code: str,
+    lines: Iterable[tuple[str, int]],
+    minutes: float | None = None,
+    elsewhere: Elsewhere | None = None,
 ) -> None:
     """Hold exactly these quantities for `holder` (a cart), replacing what it held.
 
     Raises InsufficientStock listing every line that cannot be held (nothing
-    changes then). A quantity of 0 releases that SKU.
+    changes then), ShopperLimit when `elsewhere` says the same shopper already
+    has a limited SKU in another cart or order. A quantity of 0 releases that SKU.
     """
     wanted = _merge(lines)
     until = timezone.now() + timedelta(minutes=minutes or reservation_minutes())
@@ -167,6 +216,10 @@ def reservation_set(
         short = _shortages(items, {s: q for s, q in wanted.items() if q > 0})
         if short:
             raise InsufficientStock(short)
+        if elsewhere is not None:
+            # Under the row lock: two tabs of one shopper adding at once queue here, and
+            # the second one's read sees the first one's hold.
+            _limit_elsewhere(items, wanted, elsewhere)
         for sku, quantity in wanted.items():
             if quantity <= 0:
                 Reservation.objects.filter(holder=holder, sku=sku, market_id=market_code).delete()

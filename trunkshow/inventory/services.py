@@ -24,3 +24,18 @@ def stock_set_per_shopper_limit(*, sku: str, market_code: str, limit: int | None
         values={"per_shopper_limit": limit},
     )
     return item
+
+
+@transaction.atomic
+def stock_set_shelf(*, sku: str, market_code: str, units: int) -> StockItem:
+    """Make exactly `units` sellable (on hand = allocated + units): a drop's release is
+    what can be sold, whatever else the warehouse counts. The row is locked first, so a
+    checkout allocating at the same moment is counted, not overwritten."""
+    item = StockItem.objects.select_for_update().filter(sku=sku, market_id=market_code).first()
+    if item is None:
+        return StockItem.objects.create(sku=sku, market_id=market_code, on_hand=max(0, units))
+    on_hand = item.allocated + max(0, units)
+    if item.on_hand != on_hand:
+        item.on_hand = on_hand
+        item.save(update_fields=["on_hand", "updated_at"])
+    return item

@@ -15,8 +15,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from trunkshow.atelier.models import Artisan
+from trunkshow.campaigns.models import Campaign, Drop
 from trunkshow.campaigns.selectors import campaign_showing, windows_of
-from trunkshow.campaigns.services import campaign_sync
+from trunkshow.campaigns.services import campaign_sync, drop_add, drop_apply_limits
 from trunkshow.catalog import services as catalog
 from trunkshow.commerce.models import ShippingMethod
 from trunkshow.common.services import market_upsert, sync_row
@@ -94,11 +95,12 @@ class Command(BaseCommand):
                         catalog.price_set(
                             variant=variant, market=market, amount=price_of(spec, market.code)
                         )
-                        stock_set_on_hand(
-                            sku=sku,
-                            market_code=market.code,
-                            on_hand=stock_for(sku_index, market.code),
-                        )
+                        if sku not in campaign_data.DROP_SKUS:  # the drop's release is its stock
+                            stock_set_on_hand(
+                                sku=sku,
+                                market_code=market.code,
+                                on_hand=stock_for(sku_index, market.code),
+                            )
                     sku_index += 1
             for market in markets:
                 for position, method in enumerate(SHIPPING.get(market.code, [])):
@@ -130,6 +132,7 @@ class Command(BaseCommand):
                 )
             quiz_version, _created = quiz_import(source=DEMO_QUIZ.read_text(encoding="utf-8"))
         self._ensure_campaign_live()
+        self._ensure_campaign_drop()
         palette = self._ensure_kit_palette()
         clips_made = load_demo_clips()
         self._ensure_admin()
@@ -161,6 +164,30 @@ class Command(BaseCommand):
             windows=existing or dict.fromkeys(spec.MARKETS, (start, start + spec.LENGTH)),
             hero_image=("super-brand-day.webp", draw_bag("tote", spec.HERO_COLOUR)),
         )
+
+    def _ensure_campaign_drop(self) -> None:
+        """One drop opening a few minutes after the campaign's start (moving with it when the
+        campaign starts again); re-applied each run, since the catalog above rewrote stock."""
+        spec = campaign_data
+        campaign = Campaign.objects.get(slug=spec.SLUG)
+        opens_at = min(w.starts_at for w in campaign.windows.all()) + spec.DROP_AFTER_START
+        drop = Drop.objects.filter(campaign=campaign, items__sku__in=spec.DROP_SKUS).first()
+        if drop is None:
+            drop_add(
+                campaign=campaign, titles=spec.DROP_TITLES, opens_at=opens_at,
+                skus=spec.DROP_SKUS, quantity=spec.DROP_QUANTITY,
+                per_shopper_limit=spec.DROP_PER_SHOPPER_LIMIT,
+            )  # fmt: skip
+            return
+        sync_row(
+            Drop,
+            lookup={"pk": drop.pk},
+            values={"titles": spec.DROP_TITLES, "opens_at": opens_at,
+                    "quantity": spec.DROP_QUANTITY,
+                    "per_shopper_limit": spec.DROP_PER_SHOPPER_LIMIT},
+        )  # fmt: skip
+        drop.refresh_from_db()
+        drop_apply_limits(drop=drop)
 
     def _ensure_kit_palette(self) -> PaletteVersion:
         """Fit the demo kit's card once (a fraction of a second); re-runs keep that version."""

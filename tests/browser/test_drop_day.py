@@ -1,0 +1,109 @@
+"""Campaign day end to end on a phone: the drop's countdown reaches zero, the shopper queues,
+is admitted, buys the drop bag through checkout, and sees staff pin a bag on the livestream."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from tests.browser.a11y import assert_accessible
+from tests.browser.conftest import wait_until
+from trunkshow.campaigns.models import Campaign, Drop, Stream
+from trunkshow.campaigns.services import campaign_shift, drop_apply_limits
+from trunkshow.campaigns.streams import stream_set_status
+from trunkshow.commerce.models import Order
+
+pytestmark = pytest.mark.browser
+
+SLUG = "super-brand-day"
+CN_SHOPPER = {"region": "上海市", "city": "上海市", "district": "黄浦区",
+              "line1": "南京东路 1 号", "postal_code": "200001", "phone": "13800138000"}  # fmt: skip
+
+
+def test_a_phone_counts_down_to_the_drop_queues_buys_it_and_sees_a_pin_live(
+    phone, browser, live_server, demo_shop
+):
+    # Given the demo's campaign live, its red satchel drop opening in a few seconds,
+    # and a stream on air
+    campaign_shift(slug=SLUG, start_at=timezone.now() - timedelta(minutes=5))
+    drop = Drop.objects.get(campaign__slug=SLUG, items__sku="SATC-RED")
+    drop.opens_at = timezone.now() + timedelta(seconds=6)
+    drop.save(update_fields=["opens_at"])
+    drop_apply_limits(drop=drop)
+    stream = Stream.objects.create(
+        campaign=Campaign.objects.get(slug=SLUG),
+        titles={"en": "Live from the studio", "zh-Hans": "工作室直播"},
+        scheduled_at=timezone.now(),
+        hls_path="streams/none/index.m3u8",
+    )
+    stream_set_status(stream_id=stream.pk, status="live")
+    get_user_model().objects.create_user("host", password="pw-host-12345", is_staff=True)
+    page = phone
+    campaign_url = live_server.url + f"/zh-hans/campaigns/{SLUG}/"
+    # When a Chinese phone opens the campaign page
+    page.goto(campaign_url)
+    card = page.locator(f"#drop-{drop.pk}")
+    # Then it counts down to the drop, which cannot be bought yet
+    assert page.locator(".countdown-label").inner_text() == "距下次发售还有"
+    assert card.get_attribute("data-drop-status") == "upcoming"
+    assert card.locator(".drop-add").count() == 0
+    assert_accessible(page, where="the campaign page before the drop in Chinese")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    # And the countdown reaches zero in the page, which then asks the server again
+    wait_until(page, "document.querySelector('[data-countdown]')?.dataset.left === '0'")
+    wait_until(
+        page,
+        f"document.querySelector('#drop-{drop.pk}')?.dataset.dropStatus === 'open'",
+        timeout_ms=20_000,
+    )
+    assert "正在发售" in card.locator(".drop-when").inner_text()
+    # When they join the drop's queue, by keyboard
+    card.get_by_role("button", name="加入排队").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_load_state("load")
+    # Then they are admitted (first in the queue) and may add the satchel
+    wait_until(page, f"!!document.querySelector('#drop-{drop.pk} .drop-add')", timeout_ms=30_000)
+    assert "轮到你了" in card.locator(".drop-place").inner_text()
+    assert_accessible(page, where="the admitted drop in Chinese")
+    card.locator(".drop-add button").click()
+    page.wait_for_url(re.compile(r"/zh-hans/cart/"))
+    assert "都市" in page.locator("main").inner_text()
+    # And they pay for it at checkout
+    page.goto(live_server.url + "/zh-hans/checkout/")
+    page.fill("#f-email", "mei@example.com")
+    page.fill("#f-name", "王美")
+    for name, value in CN_SHOPPER.items():
+        page.fill(f"#f-{name}", value)
+    page.locator("label.choice", has=page.locator("input[value=sandbox-ok]")).click()
+    page.locator("[data-pay]").click()
+    page.wait_for_url(re.compile(r"/zh-hans/orders/"))
+    order = Order.objects.get(email="mei@example.com")
+    assert order.status == "paid"
+    assert [line.sku for line in order.lines.all()] == ["SATC-RED"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+
+    # When they are back on the campaign page, watching the stream
+    page.goto(campaign_url)
+    assert page.locator(".stream-pin").count() == 0
+    # and staff, signed in on a second page, pin the black tote
+    context = browser.new_context(viewport={"width": 375, "height": 800}, locale="zh-CN")
+    staff = context.new_page()
+    staff.goto(live_server.url + f"/zh-hans/streams/{stream.pk}/control/")
+    staff.fill("input[name=username]", "host")
+    staff.fill("input[name=password]", "pw-host-12345")
+    staff.keyboard.press("Enter")
+    staff.wait_for_url(lambda url: urlsplit(url).path.endswith(f"/streams/{stream.pk}/control/"))
+    staff.wait_for_load_state()
+    staff.locator("li", has_text="TOTE-BLK").get_by_role("button", name="置顶").click()
+    staff.wait_for_load_state()
+    # Then the phone shows the pinned bag with its price and 'add to bag', without reload
+    wait_until(page, "document.querySelector('.stream-pin')?.dataset.sku === 'TOTE-BLK'")
+    pinned = page.locator(".stream-pin")
+    assert "¥" in pinned.locator("[data-price]").inner_text()
+    assert pinned.get_by_role("button", name="加入购物袋").is_visible()
+    context.close()
