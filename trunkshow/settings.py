@@ -187,6 +187,27 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The test database lives in memory shared across threads; a file keeps
     # the browser tests' live server and the test on one database.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Campaign day: each web process keeps a pool of connections (psycopg 3's
+    # pool, Django's OPTIONS["pool"]) instead of one per thread, so hundreds of
+    # processes fit under max_connections. DATABASE_POOL=false with PgBouncer in
+    # transaction mode in front instead: then no persistent connection and no
+    # server-side cursors (a cursor cannot outlive PgBouncer's transaction).
+    if env_bool("DATABASE_POOL", True):
+        DATABASES["default"]["CONN_MAX_AGE"] = 0  # Django refuses pool + persistent
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": int(os.environ.get("DATABASE_POOL_MIN_SIZE", "2")),
+            "max_size": int(os.environ.get("DATABASE_POOL_MAX_SIZE", "8")),
+            # Seconds a request waits for a free connection before it fails
+            # (a 503 with Retry-After, never a hung request).
+            "timeout": float(os.environ.get("DATABASE_POOL_TIMEOUT", "5")),
+        }
+        # With a pool, CONN_HEALTH_CHECKS (on above) makes Django check each
+        # connection as it leaves the pool: one the server dropped (restart,
+        # failover) is replaced there, not found by a request's error.
+    else:
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and rate limits -------------------------------------------------
@@ -201,6 +222,9 @@ if REDIS_URL:
         }
     }
     CACHES["ratelimit"] = {**CACHES["default"], "KEY_PREFIX": "trunkshow-rl"}
+    # Sessions read from Redis, written through to the database, so a Redis
+    # restart on campaign day signs nobody out and empties no bag.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
@@ -289,6 +313,37 @@ JOB_QUEUE_WORKERS = {
     "previews": 1,
     "video": max(1, int(os.environ.get("JOB_WORKERS", "1"))),
 }
+# Jobs a retry can redo that come in floods on campaign day (video renders,
+# design previews, e-mails) go to RQ on Redis when REDIS_URL is set, through
+# django-tasks-rq; trunkshow.common.jobs.enqueue_bulk sends them to
+# BULK_TASKS_BACKEND. Jobs that must commit with an order (a payment's
+# follow-up, work orders, kits) stay on the database queue above: only it
+# joins the order's transaction.
+BULK_TASKS_BACKEND = "default"
+RQ_QUEUES: dict[str, dict[str, object]] = {}
+# Like JOB_QUEUE_WORKERS, for RQ workers (`manage.py rqworker`) started by serve.
+RQ_QUEUE_WORKERS: dict[str, int] = {}
+if REDIS_URL:
+    INSTALLED_APPS.append("django_rq")
+    BULK_TASKS_BACKEND = "bulk"
+    TASKS["bulk"] = {
+        "BACKEND": "django_tasks_rq.RQBackend",
+        "QUEUES": ["video", "previews", "emails"],
+    }
+    RQ_QUEUES = {
+        # A render of a long film may take minutes; RQ stops a job past its timeout.
+        "video": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 900},
+        "previews": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 180},
+        "emails": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 180},
+    }
+    # The database worker also takes the periodic video sweeps (queued by
+    # serve on the database queue) and any bulk job Redis refused.
+    JOB_QUEUE_WORKERS = {"orders,default,video,previews": 1}
+    # An RQ worker takes its queues in the order named: e-mails before previews.
+    RQ_QUEUE_WORKERS = {
+        "emails,previews": 1,
+        "video": max(1, int(os.environ.get("JOB_WORKERS", "1"))),
+    }
 # Personal video renders per client (address, and session when there is one)
 # per window; past it a result still answers, with the nameless card that
 # shoppers with the same picks share (video.status "limited").
