@@ -24,7 +24,7 @@ class MarketFactory(factory.django.DjangoModelFactory):
 def cn_market() -> Market:
     return MarketFactory(
         code="CN", names={"en": "China mainland", "zh-Hans": "中国大陆"}, currency="CNY",
-        default_locale="zh-Hans", time_zone="Asia/Shanghai", position=0,
+        default_locale="zh-Hans", time_zone="Asia/Shanghai", position=0, prices_include_tax=True,
     )  # fmt: skip
 
 

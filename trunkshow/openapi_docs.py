@@ -64,9 +64,13 @@ OPERATIONS: dict[tuple[str, str], tuple[dict[str, Any] | None, tuple[int, ...]]]
     ("delete", "/streams/{stream_id}/pins/{sku}"): (None, (401, 403, *READ_ONE, 429)),
     ("post", "/streams/{stream_id}/status"): (None, (401, 403, 404, *WRITE)),
     ("get", "/streams/{stream_id}/viewers"): (None, (401, 403, *READ_ONE, 429)),
+    # The same 202 whether or not the address is known; 429 per address and per e-mail.
+    ("post", "/privacy/requests"): (ref("PrivacyAccepted"), WRITE),
+    # A used or expired link: 410; not a link we signed: 404.
+    ("post", "/privacy/requests/{token}/confirm"): (ref("PrivacyConfirmed"), (404, 410, 429)),
 }
 # Writes that take no body: the statuses of a body (400, 413, 415) cannot occur.
-BODILESS = {("post", "/drops/{drop_id}/tickets")}
+BODILESS = {("post", "/drops/{drop_id}/tickets"), ("post", "/privacy/requests/{token}/confirm")}
 
 # Operations only a party holding a secret may call, and how it proves it.
 SECURITY_SCHEMES = {
@@ -130,6 +134,7 @@ DESCRIPTIONS = {
     404: "No such resource.",
     409: "The state it meets refuses it: short stock (`lines`), `hold_limit` (`limit`), "
     "`cart_already_ordered`, `request_in_progress`.",
+    410: "The link was already used, has expired, or its shopper's data was erased.",
     413: "The body is larger than the server takes.",
     415: "The body is not `application/json`.",
     422: "A field is invalid (`detail` names each); `design_too_costly` for a drawing past "

@@ -51,6 +51,8 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     "HoldLimit": obj({"code": STR, "message": STR}, {"limit": INT}),
     "Money": MONEY,
     "Ping": obj({"status": STR}),
+    "PrivacyAccepted": obj({"status": STR}, {"token": STR, "link": URL}),
+    "PrivacyConfirmed": obj({"status": STR, "kind": STR}),
     "Video": obj(
         {
             "id": STR,

@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "trunkshow.atelier",
     "trunkshow.campaigns",
     "trunkshow.storefront",
+    "trunkshow.privacy",
     "trunkshow.demo",
 ]
 
@@ -147,6 +148,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "trunkshow.common.context_processors.market",
                 "trunkshow.storefront.context_processors.bag",
+                "trunkshow.privacy.context_processors.consent",
             ],
         },
     },
@@ -356,8 +358,20 @@ PERIODIC_TASKS = [
     "trunkshow.video.tasks.sweep_video_renders",
     "trunkshow.video.tasks.expire_video_messages",
     "trunkshow.commerce.tasks.reconcile_orders",
+    "trunkshow.privacy.tasks.sweep_privacy_requests",
+    "trunkshow.privacy.tasks.apply_retention",
 ]
 PERIODIC_TASK_SECONDS = float(os.environ.get("PERIODIC_TASK_SECONDS", "60"))
+
+# --- Privacy requests (trunkshow/privacy) -------------------------------------
+# How long an e-mailed export/erase link works (a day), and how often one
+# e-mail address may ask (the address is counted, known or not).
+PRIVACY_LINK_SECONDS = int(os.environ.get("PRIVACY_LINK_SECONDS", str(24 * 3600)))
+PRIVACY_EMAIL_RATE = os.environ.get("PRIVACY_EMAIL_RATE", "5/h")
+# Open carts, quiz results of visitors who never ordered (with their videos)
+# and designs in no cart or order are removed after this many days
+# (trunkshow/privacy/retention.py; README lists it).
+PERSONAL_DATA_RETENTION_DAYS = float(os.environ.get("PERSONAL_DATA_RETENTION_DAYS", "180"))
 
 # --- Auth ---------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

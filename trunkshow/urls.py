@@ -8,6 +8,7 @@ from trunkshow.api import api, api_not_found
 from trunkshow.atelier import views as atelier_views
 from trunkshow.campaigns import stream_events, stream_views
 from trunkshow.campaigns import views as campaign_views
+from trunkshow.privacy import views as privacy_views
 from trunkshow.quiz import views as quiz_views
 from trunkshow.storefront import shop_views, views
 from trunkshow.studio import views as studio_views
@@ -52,6 +53,15 @@ urlpatterns += i18n_patterns(
         "campaigns/<slug:slug>/calendar.ics",
         campaign_views.campaign_calendar,
         name="campaign-calendar",
+    ),
+    path("privacy/", privacy_views.privacy_page, name="privacy"),
+    path("privacy/consent/", privacy_views.consent_save, name="privacy-consent"),
+    path("privacy/requests/", privacy_views.request_create, name="privacy-request"),
+    path("privacy/requests/<str:token>/", privacy_views.request_page, name="privacy-request-page"),
+    path(
+        "privacy/requests/<str:token>/download/",
+        privacy_views.request_download,
+        name="privacy-download",
     ),
     path("quiz/<slug:slug>/", quiz_views.quiz_page, name="quiz"),
     path("quiz/result/<str:public_id>/", quiz_views.result_page, name="quiz-result"),

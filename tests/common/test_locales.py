@@ -39,6 +39,7 @@ def test_prices_are_written_as_each_locale_writes_its_currency():
     assert format_price(Decimal("498"), "USD", "zh-Hans") == "US$498.00"
 
 
-def test_api_amounts_are_two_decimal_strings():
-    assert amount_str(Decimal("1234")) == "1234.00"
-    assert amount_str(Decimal("0.5")) == "0.50"
+def test_api_amounts_have_their_currencys_minor_units():
+    assert amount_str(Decimal("1234"), "CNY") == "1234.00"
+    assert amount_str(Decimal("0.5"), "USD") == "0.50"
+    assert amount_str(Decimal("18000.00"), "JPY") == "18000"

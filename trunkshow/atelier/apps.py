@@ -8,6 +8,9 @@ class AtelierConfig(AppConfig):
     verbose_name = _("Atelier")
 
     def ready(self) -> None:
+        from trunkshow.atelier import personal_data
+
+        personal_data.register_handler()
         # Commerce and the studio sit below the atelier: they are told, not imported.
         from trunkshow.atelier import selectors, services
         from trunkshow.commerce import events

@@ -8,6 +8,9 @@ class CampaignsConfig(AppConfig):
     verbose_name = _("Campaigns")
 
     def ready(self) -> None:
+        from trunkshow.campaigns import personal_data
+
+        personal_data.register_handler()
         # Commerce sits below campaigns: it is given the drop rule, never imports it.
         from trunkshow.campaigns.drops import drop_rule
         from trunkshow.commerce import line_rules

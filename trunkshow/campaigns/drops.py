@@ -79,7 +79,7 @@ def drops_of(
                 "product_slug": offers[item.sku].product_slug,
                 "image_url": offers[item.sku].image_url,
                 "price": {
-                    "amount": amount_str(offers[item.sku].amount),
+                    "amount": amount_str(offers[item.sku].amount, offers[item.sku].currency),
                     "currency": offers[item.sku].currency,
                 },
                 "available": available.get(item.sku, 0),

@@ -13,6 +13,12 @@ from django.utils.translation import gettext_lazy as _
 from trunkshow.common.models import Market, validate_locale
 
 
+class CampaignManager(models.Manager["Campaign"]):
+    def get_by_natural_key(self, slug: str) -> Campaign:
+        """A campaign by its slug: a new market's windows are data naming the campaign."""
+        return self.get(slug=slug)
+
+
 class Campaign(models.Model):
     slug = models.SlugField(unique=True, max_length=60)
     quiz = models.ForeignKey(
@@ -42,11 +48,16 @@ class Campaign(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = CampaignManager()
+
     class Meta:
         ordering = ["-created_at", "slug"]
 
     def __str__(self) -> str:
         return self.slug
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
 
     @property
     def teaser(self) -> timedelta:

@@ -157,7 +157,7 @@ def pin_product(*, sku: str, market_code: str, locale: str) -> dict[str, Any] | 
         return None
     return {
         "title": offer.title,
-        "price": {"amount": amount_str(offer.amount), "currency": offer.currency},
+        "price": {"amount": amount_str(offer.amount, offer.currency), "currency": offer.currency},
         "image_url": offer.image_url,
         "product_slug": offer.product_slug,
     }

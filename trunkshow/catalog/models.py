@@ -76,6 +76,12 @@ class ProductTranslation(models.Model):
         return f"{self.product.slug} [{self.locale}]"
 
 
+class VariantManager(models.Manager["Variant"]):
+    def get_by_natural_key(self, sku: str) -> Variant:
+        """A variant by its SKU: fixtures of a new market's prices name bags, not row ids."""
+        return self.get(sku=sku)
+
+
 class Variant(models.Model):
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="variants")
     sku = models.CharField(
@@ -93,11 +99,16 @@ class Variant(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
     is_active = models.BooleanField(default=True)
 
+    objects = VariantManager()
+
     class Meta:
         ordering = ["product", "position", "sku"]
 
     def __str__(self) -> str:
         return self.sku
+
+    def natural_key(self) -> tuple[str]:
+        return (self.sku,)
 
     def color_name(self, locale: str) -> str:
         return localized(self.color_names, locale)

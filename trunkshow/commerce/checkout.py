@@ -45,6 +45,7 @@ from trunkshow.commerce.pricing import order_totals
 from trunkshow.commerce.shoppers import bought_by
 from trunkshow.common.errors import Conflict, Invalid, PaymentDeclined, Unavailable
 from trunkshow.common.locales import localized
+from trunkshow.common.money import amount_str
 from trunkshow.inventory.reservations import (
     InsufficientStock,
     ShopperLimit,
@@ -266,5 +267,5 @@ def order_body(order: Order) -> dict[str, Any]:
         "number": order.number,
         "access_token": order.access_token,
         "status": order.status,
-        "total": {"amount": str(order.total), "currency": order.currency},
+        "total": {"amount": amount_str(order.total, order.currency), "currency": order.currency},
     }

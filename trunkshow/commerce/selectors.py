@@ -48,7 +48,7 @@ def units_in_cart(cart: Cart, *, sku: str) -> int:
 
 def _money(amount: Decimal, currency: str, locale: str) -> dict[str, str]:
     return {
-        "amount": amount_str(amount),
+        "amount": amount_str(amount, currency),
         "currency": currency,
         "display": format_price(amount, currency, locale),
     }

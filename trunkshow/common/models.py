@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 import zoneinfo
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -40,6 +41,12 @@ class Market(models.Model):
     )
     default_locale = models.CharField(max_length=16, validators=[validate_locale])
     time_zone = models.CharField(max_length=64, validators=[validate_time_zone])
+    # How the market's sales tax works: included in the prices shown (CN VAT,
+    # JP consumption tax), or `tax_rate` added at checkout on goods and shipping.
+    prices_include_tax = models.BooleanField(default=False)
+    tax_rate = models.DecimalField(
+        max_digits=5, decimal_places=4, default=Decimal("0"), validators=[MinValueValidator(0)]
+    )
     position = models.PositiveSmallIntegerField(default=0)
     is_active = models.BooleanField(default=True)
 
@@ -87,3 +94,27 @@ class TransitionRecord(models.Model):
     class Meta:
         abstract = True
         ordering = ["at", "pk"]
+
+
+class ConsentRecord(models.Model):
+    """One consent choice a visitor made; the newest row is the one in force.
+
+    Rows are never updated, so the history a shopper may export (PIPL art. 14,
+    GDPR art. 7(1): the controller must be able to show consent) is the table.
+    """
+
+    visitor_id = models.CharField(max_length=32, db_index=True)
+    analytics = models.BooleanField(default=False)
+    personalisation = models.BooleanField(default=False)
+    # Where it was given: "banner", "privacy page", "api".
+    source = models.CharField(max_length=32, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["visitor_id", "-created_at", "-pk"]
+        get_latest_by = "created_at"
+
+    def __str__(self) -> str:
+        return (
+            f"{self.visitor_id}: analytics={self.analytics} personalisation={self.personalisation}"
+        )

@@ -226,3 +226,16 @@ class RateLimitMiddleware:
         if verdict.limited:
             return limited_response(request, verdict.retry_after)
         return self.get_response(request)
+
+
+def count_key(request: HttpRequest, *, group: str, key: str, rate: str) -> int:
+    """Count one use of `key` in `group`; return seconds to wait when past `rate`, else 0.
+
+    For limits keyed on something the path does not carry (an e-mail address
+    in a body), checked by the view that parsed it.
+    """
+    counted: dict[str, Any] = {"group": group, "key": lambda _g, _r: key, "rate": rate}
+    usage = get_usage(request, **counted, increment=True)
+    if usage is None or not usage["should_limit"]:
+        return 0
+    return int(usage["time_left"]) + 1

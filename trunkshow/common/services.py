@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.db import models, transaction
@@ -45,6 +46,8 @@ def market_upsert(
     default_locale: str,
     time_zone: str,
     position: int = 0,
+    prices_include_tax: bool = False,
+    tax_rate: Decimal = Decimal("0"),
 ) -> Market:
     market, _changed = sync_row(
         Market,
@@ -55,6 +58,8 @@ def market_upsert(
             "default_locale": default_locale,
             "time_zone": time_zone,
             "position": position,
+            "prices_include_tax": prices_include_tax,
+            "tax_rate": tax_rate,
             "is_active": True,
         },
     )

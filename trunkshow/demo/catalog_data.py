@@ -12,6 +12,7 @@ MARKETS: list[dict[str, Any]] = [
         "currency": "CNY",
         "default_locale": "zh-Hans",
         "time_zone": "Asia/Shanghai",
+        "prices_include_tax": True,
         "position": 0,
     },
     {

@@ -8,7 +8,9 @@ from ninja import Field, Router, Schema
 
 from trunkshow.common.api_errors import ApiError, resolve_market, unknown_locale_message
 from trunkshow.common.clients import client_keys
+from trunkshow.common.consent import consent_allows
 from trunkshow.common.locales import accepted_locale, normalize_locale, supported_locales
+from trunkshow.common.visitors import visitor_id
 from trunkshow.engines.quiz import AnswerError
 from trunkshow.quiz import selectors, services
 from trunkshow.quiz.presentation import quiz_for_locale
@@ -139,8 +141,9 @@ def create_result(request: HttpRequest, slug: str, payload: ResultIn) -> dict[st
             name=payload.name or "",
             locale=locale,
             market=market,
-            personalised=payload.personalised,
+            personalised=payload.personalised and consent_allows(request, "personalisation"),
             clients=client_keys(request),
+            visitor_id=visitor_id(request),
         )
     except AnswerError as exc:
         raise ApiError.unprocessable(

@@ -281,7 +281,10 @@ def _result_payload(
                 "sku": card.sku,
                 "title": card.title,
                 "color": card.color_name,
-                "price": {"amount": amount_str(card.amount), "currency": card.currency},
+                "price": {
+                    "amount": amount_str(card.amount, card.currency),
+                    "currency": card.currency,
+                },
                 "image_url": absolute(card.image_url) if card.image_url else "",
                 "product_url": product_url(card.slug, card.sku),
                 "in_stock": card.in_stock,

@@ -122,6 +122,7 @@ def quiz_result_create(
     market: Market,
     personalised: bool,
     clients: Sequence[str] = (),
+    visitor_id: str = "",
 ) -> QuizResult:
     """Score a shopper's answers, pick their bags, and keep the result.
 
@@ -144,6 +145,7 @@ def quiz_result_create(
             market=market,
             locale=locale,
             name=clean_name,
+            visitor_id=visitor_id[:32],
             answers=outcome.answers,
             personalised=personalised,
             profile_key=outcome.profile_key,

@@ -9,8 +9,10 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from trunkshow.common.clients import client_keys
+from trunkshow.common.consent import consent_allows
 from trunkshow.common.locales import current_locale, localized
 from trunkshow.common.middleware import request_market
+from trunkshow.common.visitors import visitor_id
 from trunkshow.engines.quiz import AnswerError, QuizDefinition
 from trunkshow.quiz import selectors, services
 from trunkshow.quiz.definitions import definition_of
@@ -62,7 +64,9 @@ def quiz_page(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404("No such quiz.")
     _version, definition = found
     if request.method == "GET":
-        return render(request, "quiz/quiz.html", _quiz_context(definition, {}, {}))
+        context = _quiz_context(definition, {}, {})
+        context["personalised"] = consent_allows(request, "personalisation")
+        return render(request, "quiz/quiz.html", context)
 
     chosen = {
         key[len(ANSWER_PREFIX) :]: request.POST.get(key, "")[:40]
@@ -70,7 +74,10 @@ def quiz_page(request: HttpRequest, slug: str) -> HttpResponse:
         if key.startswith(ANSWER_PREFIX)
     }
     name = request.POST.get("name", "")
-    personalised = request.POST.get("personalised") == "1"
+    # The banner's refusal wins over the form's box (PIPL art. 24).
+    personalised = request.POST.get("personalised") == "1" and consent_allows(
+        request, "personalisation"
+    )
     try:
         result = services.quiz_result_create(
             slug=slug,
@@ -80,6 +87,7 @@ def quiz_page(request: HttpRequest, slug: str) -> HttpResponse:
             market=market,
             personalised=personalised,
             clients=client_keys(request),
+            visitor_id=visitor_id(request),
         )
     except AnswerError as exc:
         # Keep every answer and the name, so nothing the shopper did is lost.

@@ -54,7 +54,10 @@ def list_products(
             "sku": item.lead.sku,
             "slug": item.product.slug,
             "title": item.product.title,
-            "price": {"amount": amount_str(item.lead.amount), "currency": item.lead.currency},
+            "price": {
+                "amount": amount_str(item.lead.amount, item.lead.currency),
+                "currency": item.lead.currency,
+            },
             "image_url": request.build_absolute_uri(item.lead.image_url)
             if item.lead.image_url
             else "",
@@ -66,7 +69,7 @@ def list_products(
                     "sku": v.sku,
                     "color": v.color_name,
                     "color_hex": v.color_hex,
-                    "price": {"amount": amount_str(v.amount), "currency": v.currency},
+                    "price": {"amount": amount_str(v.amount, v.currency), "currency": v.currency},
                     "in_stock": item.available.get(v.sku, 0) > 0,
                 }
                 for v in item.product.variants

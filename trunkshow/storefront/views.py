@@ -125,10 +125,13 @@ def choose_region(request: HttpRequest) -> HttpResponse:
     ):
         next_url = "/"
     locale = normalize_locale(request.POST.get("language", "")[:35])
+    market = market_by_code(request.POST.get("market", "")[:16])
+    if not locale and market is not None and request.POST.get("language"):
+        # A language the shop does not speak (ja): the market's own fallback.
+        locale = market.default_locale
     if locale:
         next_url = translate_url(next_url, to_django(locale))
     response = HttpResponseRedirect(next_url)
-    market = market_by_code(request.POST.get("market", "")[:16])
     if market is not None:
         response.set_cookie(
             MARKET_COOKIE, market.code, max_age=ONE_YEAR, samesite="Lax",

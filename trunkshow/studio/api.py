@@ -12,6 +12,7 @@ from pydantic import StrictInt, StrictStr
 
 from trunkshow.common.api_errors import ApiError, api_json_body, resolve_market
 from trunkshow.common.locales import current_locale, to_django
+from trunkshow.common.visitors import visitor_id
 from trunkshow.engines.paint import PALETTES, PaintError, mix, solve
 from trunkshow.engines.paint.amounts import amounts
 from trunkshow.studio import selectors, services
@@ -134,7 +135,7 @@ def create_design(request: HttpRequest) -> Status[dict[str, Any]]:
         market_code if isinstance(market_code, str) else "", None, where="body"
     )
     with override(_language(data.get("locale"))):
-        design = services.design_create(data=data, market=market)
+        design = services.design_create(data=data, market=market, visitor_id=visitor_id(request))
         return Status(201, selectors.design_payload(design, absolute=request.build_absolute_uri))
 
 

@@ -145,7 +145,10 @@ def design_payload(design: Design, *, absolute: Callable[[str], str]) -> dict[st
         "palette_version": (
             palette_of(design.palette_version_id)[0].version if design.palette_version_id else None
         ),
-        "price": {"amount": amount_str(design.amount), "currency": design.currency},
+        "price": {
+            "amount": amount_str(design.amount, design.currency),
+            "currency": design.currency,
+        },
         "price_parts": design.price_parts,
         "document": design.document,
         "lead_time_days": (

@@ -162,7 +162,7 @@ def palette_calibrate(*, card_data: dict[str, Any], with_leave_one_out: bool = T
     return version, result, loo
 
 
-def design_create(*, data: dict[str, Any], market: Market) -> Design:
+def design_create(*, data: dict[str, Any], market: Market, visitor_id: str = "") -> Design:
     """Check, price and keep a design; raise StudioError naming what is wrong.
 
     The design is kept whatever the stock: a blank sold out now may be back
@@ -257,6 +257,7 @@ def design_create(*, data: dict[str, Any], market: Market) -> Design:
             market=market,
             blank_sku=offer.sku,
             document=doc.as_document(),
+            visitor_id=visitor_id[:32],
             content_hash=digest,
             paints=paints,
             palette_version_id=version_id,

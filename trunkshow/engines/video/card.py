@@ -9,7 +9,8 @@ gold frame runs round the edge.
 The text is drawn literally: "%{localtime}" or "<b>" is shown as those
 characters, nothing is interpreted. Control and bidirectional-override
 characters are dropped (see `trunkshow.engines.text.clean_display_name`), and
-characters the font lacks (emoji, Arabic, ...) draw as boxes, never an error.
+emoji are drawn in colour (OpenMoji, see emoji.py); other characters the font
+lacks (Arabic, ...) draw as boxes, never an error.
 A name that is too wide shrinks, down to a minimum size; then it is set on two
 balanced lines (broken at a space, or between characters in Chinese), which
 shrink again, so every name within the shop's limit (40 characters, see
@@ -30,6 +31,7 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageColor, ImageDraw
 
+from trunkshow.engines.video.emoji import draw_line, has_emoji
 from trunkshow.engines.video.text_fit import (
     ELLIPSIS,
     _clean,
@@ -94,6 +96,9 @@ class _Layer:
     duration: float
     rise: int
     grow: bool = False  # reveal from the centre outwards instead of fading
+    # A picture to show through the mask instead of the flat colour (a name
+    # with emoji in their own colours).
+    picture: Image.Image | None = None
 
     def paint(self, frame: Image.Image, t: float) -> None:
         eased = _ease_out((t - self.start) / self.duration)
@@ -111,7 +116,8 @@ class _Layer:
         alpha = round(255 * eased)
         mask = self.mask if alpha >= 255 else self.mask.point(_alpha_table(alpha))
         top = self.y + round(self.rise * (1.0 - eased))
-        frame.paste(self.colour, (self.x, top, self.x + width, top + height), mask)
+        fill = self.picture if self.picture is not None else self.colour
+        frame.paste(fill, (self.x, top, self.x + width, top + height), mask)
 
 
 class _Card:
@@ -227,13 +233,24 @@ class _Card:
         # Lines centred on the box's middle; the box clips whatever the text is.
         step = round(font.size * _LINE_SPACING)
         first_y = box_height / 2 - step * (len(lines) - 1) / 2
-        for index, line in enumerate(lines):
-            draw.text((text_width / 2, first_y + index * step), line, font=font, fill=255,
-                      anchor="mm")  # fmt: skip
+        picture = None
+        if has_emoji(text):
+            # In colour: the name is drawn on a transparent picture whose alpha
+            # is the layer's mask, the emoji keeping their own colours.
+            drawn = Image.new("RGBA", (text_width, box_height), (*_rgb(INK), 0))
+            for index, line in enumerate(lines):
+                draw_line(drawn, (text_width / 2, first_y + index * step), line, font,
+                          (*_rgb(INK), 255))  # fmt: skip
+            mask = drawn.getchannel("A")
+            picture = drawn.convert("RGB")
+        else:
+            for index, line in enumerate(lines):
+                draw.text((text_width / 2, first_y + index * step), line, font=font, fill=255,
+                          anchor="mm")  # fmt: skip
         start, duration, rise = _NAME_IN
         self.layers.append(
             _Layer(mask, _rgb(INK), margin, centre - box_height // 2, start, duration,
-                   max(1, round(rise * scale)))
+                   max(1, round(rise * scale)), picture=picture)
         )  # fmt: skip
 
     def settled(self) -> Image.Image:
