@@ -185,6 +185,27 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The test database lives in memory shared across threads; a file keeps
     # the browser tests' live server and the test on one database.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Campaign day: each web process keeps a pool of connections (psycopg 3's
+    # pool, Django's OPTIONS["pool"]) instead of one per thread, so hundreds of
+    # processes fit under max_connections. DATABASE_POOL=false with PgBouncer in
+    # transaction mode in front instead: then no persistent connection and no
+    # server-side cursors (a cursor cannot outlive PgBouncer's transaction).
+    if env_bool("DATABASE_POOL", True):
+        DATABASES["default"]["CONN_MAX_AGE"] = 0  # Django refuses pool + persistent
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": int(os.environ.get("DATABASE_POOL_MIN_SIZE", "2")),
+            "max_size": int(os.environ.get("DATABASE_POOL_MAX_SIZE", "8")),
+            # Seconds a request waits for a free connection before it fails
+            # (a 503 with Retry-After, never a hung request).
+            "timeout": float(os.environ.get("DATABASE_POOL_TIMEOUT", "5")),
+        }
+        # With a pool, CONN_HEALTH_CHECKS (on above) makes Django check each
+        # connection as it leaves the pool: one the server dropped (restart,
+        # failover) is replaced there, not found by a request's error.
+    else:
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and rate limits -------------------------------------------------
@@ -199,18 +220,28 @@ if REDIS_URL:
         }
     }
     CACHES["ratelimit"] = {**CACHES["default"], "KEY_PREFIX": "trunkshow-rl"}
+    # Sessions read from Redis, written through to the database, so a Redis
+    # restart on campaign day signs nobody out and empties no bag.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
         # Rate-limit counts must be one count for every web process on the
-        # machine: files under var/ are shared without a database write lock
-        # (the SQLite writer is the checkout's, not the counters').
+        # machine, and exact: diskcache keeps them in SQLite files of their own
+        # under var/ (so they never take the shop database's write lock), and
+        # its add and incr are atomic transactions across processes. Django's
+        # file and database caches read then write, so concurrent requests
+        # could each see the count below the limit.
         "ratelimit": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "diskcache.DjangoCache",
             "LOCATION": str(
                 Path(os.environ.get("RATELIMIT_CACHE_DIR") or VAR_DIR / "cache" / "ratelimit")
             ),
-            "OPTIONS": {"MAX_ENTRIES": 50_000, "CULL_FREQUENCY": 4},
+            "SHARDS": 4,
+            # Seconds one shard's lock is waited for before retrying; a count
+            # (add, incr) retries until it lands, a read gives up and counts.
+            "DATABASE_TIMEOUT": 0.05,
+            "OPTIONS": {"size_limit": 2**28},
         },
     }
 RATELIMIT_USE_CACHE = "ratelimit"
@@ -246,6 +277,10 @@ for _name in RATE_LIMITS:
 # Counted over live holds (unexpired, cart not yet ordered); past one: 409 hold_limit.
 HOLD_MAX_UNITS_PER_CART = int(os.environ.get("HOLD_MAX_UNITS_PER_CART", "10"))
 HOLD_MAX_CARTS_PER_SESSION = int(os.environ.get("HOLD_MAX_CARTS_PER_SESSION", "2"))
+# Per e-mail (a cart takes the e-mail given at its checkout): open carts with holds
+# and unpaid orders together, whatever address or session each cart came from.
+HOLD_MAX_CARTS_PER_EMAIL = int(os.environ.get("HOLD_MAX_CARTS_PER_EMAIL", "2"))
+HOLD_MAX_UNITS_PER_EMAIL = int(os.environ.get("HOLD_MAX_UNITS_PER_EMAIL", "20"))
 # One client address may be a carrier's gateway for many shoppers: sized for that.
 HOLD_MAX_CARTS_PER_ADDRESS = int(os.environ.get("HOLD_MAX_CARTS_PER_ADDRESS", "40"))
 HOLD_MAX_UNITS_PER_ADDRESS = int(os.environ.get("HOLD_MAX_UNITS_PER_ADDRESS", "80"))
@@ -276,6 +311,37 @@ JOB_QUEUE_WORKERS = {
     "previews": 1,
     "video": max(1, int(os.environ.get("JOB_WORKERS", "1"))),
 }
+# Jobs a retry can redo that come in floods on campaign day (video renders,
+# design previews, e-mails) go to RQ on Redis when REDIS_URL is set, through
+# django-tasks-rq; trunkshow.common.jobs.enqueue_bulk sends them to
+# BULK_TASKS_BACKEND. Jobs that must commit with an order (a payment's
+# follow-up, work orders, kits) stay on the database queue above: only it
+# joins the order's transaction.
+BULK_TASKS_BACKEND = "default"
+RQ_QUEUES: dict[str, dict[str, object]] = {}
+# Like JOB_QUEUE_WORKERS, for RQ workers (`manage.py rqworker`) started by serve.
+RQ_QUEUE_WORKERS: dict[str, int] = {}
+if REDIS_URL:
+    INSTALLED_APPS.append("django_rq")
+    BULK_TASKS_BACKEND = "bulk"
+    TASKS["bulk"] = {
+        "BACKEND": "django_tasks_rq.RQBackend",
+        "QUEUES": ["video", "previews", "emails"],
+    }
+    RQ_QUEUES = {
+        # A render of a long film may take minutes; RQ stops a job past its timeout.
+        "video": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 900},
+        "previews": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 180},
+        "emails": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 180},
+    }
+    # The database worker also takes the periodic video sweeps (queued by
+    # serve on the database queue) and any bulk job Redis refused.
+    JOB_QUEUE_WORKERS = {"orders,default,video,previews": 1}
+    # An RQ worker takes its queues in the order named: e-mails before previews.
+    RQ_QUEUE_WORKERS = {
+        "emails,previews": 1,
+        "video": max(1, int(os.environ.get("JOB_WORKERS", "1"))),
+    }
 # Personal video renders per client (address, and session when there is one)
 # per window; past it a result still answers, with the nameless card that
 # shoppers with the same picks share (video.status "limited").

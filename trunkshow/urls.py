@@ -92,3 +92,6 @@ urlpatterns += i18n_patterns(
     ),
     path("atelier/kits/<int:pk>/packed/", atelier_views.kit_packed, name="atelier-kit-packed"),
 )
+
+# A database or Redis that is down answers 503 with Retry-After (common/unavailable.py).
+handler500 = "trunkshow.common.unavailable.server_error"

@@ -20,7 +20,8 @@ UNITS = 4
 def buy(
     results: list[int], errors: list[BaseException], start: threading.Barrier, n: int = 0
 ) -> None:
-    # Distinct shoppers come from distinct addresses: one address's holds are capped.
+    # Distinct shoppers come from distinct addresses with distinct e-mails: holds are
+    # capped per address and per e-mail.
     client = Client(REMOTE_ADDR=f"127.0.0.{n + 2}")
     try:
         cart = client.post("/api/v1/carts", json.dumps({"market": "CN"}),
@@ -32,7 +33,7 @@ def buy(
         if added.status_code != 201:
             results.append(added.status_code)
             return
-        paid = client.post(f"/api/v1/carts/{cart}/checkout", json.dumps(checkout_body()),
+        paid = client.post(f"/api/v1/carts/{cart}/checkout", json.dumps(checkout_body(email=f"buyer{n}@example.com")),
                            content_type="application/json", HTTP_IDEMPOTENCY_KEY=cart)  # fmt: skip
         results.append(paid.status_code)
     except BaseException as exc:

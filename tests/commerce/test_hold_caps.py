@@ -147,3 +147,91 @@ def test_the_bag_page_says_why_a_hold_is_refused_in_the_shoppers_language(shelf,
     client.post("/zh-hans/cart/add/", {"sku": "BAG-0", "quantity": "1"})
     page = client.post("/zh-hans/cart/add/", {"sku": "BAG-1", "quantity": "1"}, follow=True)
     assert "您保留的商品已达每位顾客的上限" in page.content.decode()
+
+
+@pytest.fixture
+def shipping(shelf):
+    from trunkshow.commerce.models import ShippingMethod
+
+    ShippingMethod.objects.create(market_id="CN", code="standard", amount=0,
+                                  names={"en": "Standard", "zh-Hans": "标准"}, is_default=True)  # fmt: skip
+
+
+@pytest.fixture
+def provider_down(monkeypatch):
+    """The payment provider does not answer: each checkout leaves an unpaid order
+    whose units stay allocated until reconciliation."""
+    from trunkshow.commerce.payments import PaymentError, SandboxProvider
+
+    def no_answer(self, **kwargs):
+        raise PaymentError("timeout")
+
+    monkeypatch.setattr(SandboxProvider, "authorize", no_answer)
+
+
+def cart_from(address: str, lines: dict[str, int]) -> tuple[Client, str]:
+    """A cart opened from its own address and browser session, holding `lines`."""
+    client = Client(REMOTE_ADDR=address)
+    cart = new_cart(client)
+    for sku, quantity in lines.items():
+        added = post(client, f"/api/v1/carts/{cart}/lines", {"sku": sku, "quantity": quantity})
+        assert added.status_code == 201, added.json()
+    return client, cart
+
+
+def checkout(client: Client, cart: str, email: str, token: str = "sandbox-ok"):  # noqa: S107
+    from tests.commerce.conftest import checkout_body
+
+    return post(client, f"/api/v1/carts/{cart}/checkout", checkout_body(token, email=email))
+
+
+def test_one_email_cannot_keep_unpaid_orders_from_carts_of_many_addresses(
+    shelf, shipping, provider_down
+):
+    # Given one shopper's e-mail, whose carts come from three addresses and sessions,
+    # and two of them already waiting for the payment (their units allocated)
+    carts = [cart_from(f"127.0.1.{n}", {SKUS[n]: 3}) for n in range(3)]
+    for client, cart in carts[:2]:
+        assert checkout(client, cart, "Lin@Example.com").json()["code"] == "payment_unavailable"
+
+    # When the third cart checks out under the same e-mail
+    client, cart = carts[2]
+    refused = checkout(client, cart, "lin@example.com")
+
+    # Then it is refused, saying the cap, and nothing more is allocated to that e-mail
+    assert refused.status_code == 409
+    assert refused.json()["code"] == "hold_limit" and refused.json()["limit"] == 2
+    assert refused.json()["field"] == "email" and refused.json()["message"]
+    left = available_by_sku(skus=SKUS[:3], market_code="CN")
+    assert left == {SKUS[0]: 9, SKUS[1]: 9, SKUS[2]: 9}  # the third still only held
+    # While another shopper's e-mail checks out the same bag from the same address
+    other_client, other = cart_from("127.0.1.2", {SKUS[5]: 1})
+    assert checkout(other_client, other, "mei@example.com").status_code == 503
+
+
+def test_a_cart_that_checked_out_once_counts_its_holds_against_the_email(shelf, shipping, settings):
+    # Given two carts of one e-mail, from two addresses, whose cards were declined
+    # (each reopens, keeping the e-mail it was checked out with)
+    settings.HOLD_MAX_UNITS_PER_EMAIL = 5
+    first, second = cart_from("127.0.2.1", {"BAG-0": 1}), cart_from("127.0.2.2", {"BAG-1": 1})
+    for client, cart in (first, second):
+        assert checkout(client, cart, "lin@example.com", "sandbox-decline").status_code == 402
+    # And the first holding 3 units again
+    client, cart = first
+    raised = client.patch(f"/api/v1/carts/{cart}/lines/BAG-0", json.dumps({"quantity": 3}),
+                          content_type="application/json")  # fmt: skip
+    assert raised.status_code == 200, raised.json()
+
+    # When the second asks for more than the e-mail may still hold (1 + 3 more)
+    client, cart = second
+    refused = post(client, f"/api/v1/carts/{cart}/lines", {"sku": "BAG-1", "quantity": 3})
+
+    # Then it is refused with the e-mail's cap, and what it can still hold it may
+    assert refused.status_code == 409 and refused.json()["limit"] == 5
+    assert refused.json()["code"] == "hold_limit"
+    assert (
+        post(client, f"/api/v1/carts/{cart}/lines", {"sku": "BAG-1", "quantity": 1}).status_code
+        == 201
+    )
+    # And a cart of another shopper from the same address is not counted with them
+    assert cart_from("127.0.2.2", {"BAG-2": 3})

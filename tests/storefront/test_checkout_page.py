@@ -249,3 +249,20 @@ def test_what_was_typed_is_kept_when_a_stock_problem_sends_the_shopper_to_the_ba
     assert again["district"][0]["value"] == CN_ADDRESS["district"]
     assert again["email"][0]["value"] == "lin@example.com"
     assert {r["value"] for r in again["shipping_method"] if "checked" in r} == {"express"}
+
+
+def test_an_email_past_its_hold_cap_is_told_beside_the_email_in_its_language(store, settings):
+    # Given an e-mail whose other bag (checked out once, its card declined) holds
+    # as much as one shopper may
+    settings.HOLD_MAX_UNITS_PER_EMAIL = 2
+    elsewhere = shopper_with_a_bag()
+    elsewhere.post("/zh-hans/checkout/", form_of(checkout_body(token="sandbox-decline")))
+    elsewhere.post("/zh-hans/cart/add/", {"sku": "TOTE-1", "quantity": "1"})  # holds 2 again
+
+    # When a bag from another browser checks out under the same e-mail
+    page = shopper_with_a_bag().post("/zh-hans/checkout/", form_of(checkout_body()))
+
+    # Then the page says so beside the e-mail, in Chinese, and nothing is ordered
+    assert page.status_code == 409
+    assert "此邮箱下的其他购物袋" in text_of(page.content.decode(), "e-email")
+    assert not Order.objects.filter(status="paid").exists()

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from trunkshow.catalog.selectors import Offer, offers_by_sku
 from trunkshow.commerce.addresses import clean_address
 from trunkshow.commerce.checkout_rules import checkout_problems
+from trunkshow.commerce.holds import email_holds_check
 from trunkshow.commerce.models import Cart, CartLine, Order, OrderEvent, OrderLine, ShippingMethod
 from trunkshow.commerce.orders import (
     CHARGE_LEASE,
@@ -186,6 +187,7 @@ def _write_pending_order(*, cart: Cart, plan: _Plan, session_key: str) -> Order:
     # once both passed it. Now that this transaction holds the SKUs' stock rows, every
     # other checkout of them waits, so counting what the email bought again is exact.
     _limit_check(cart=cart, email=plan.email, units=plan.units)
+    email_holds_check(cart=cart, email=plan.email, units=sum(plan.units.values()))
     subtotal = sum(
         (_unit_price(line, plan.offers) * line.quantity for line in plan.lines), Decimal("0")
     )
@@ -223,7 +225,9 @@ def _write_pending_order(*, cart: Cart, plan: _Plan, session_key: str) -> Order:
         for line in plan.lines
     )
     OrderEvent.objects.create(order=order, to_status=order.status, actor="shopper")
-    Cart.objects.filter(pk=cart.pk).update(status=Cart.Status.ORDERED)
+    # The cart keeps the e-mail: if the payment fails it reopens, and what it holds
+    # from then on counts against the e-mail's caps too (commerce/holds.py).
+    Cart.objects.filter(pk=cart.pk).update(status=Cart.Status.ORDERED, email=plan.email)
     return order
 
 

@@ -15,6 +15,12 @@ sized for a carrier's gateway that many shoppers share:
   always HOLD_MIN_SKU_UNITS_PER_ADDRESS units (one shopper may buy the last
   three of a bag).
 
+A cart takes the e-mail given at its checkout. From then on its holds also
+count per e-mail, whichever address or session each cart came from: the
+e-mail's open carts with holds and its unpaid orders together keep at most
+HOLD_MAX_CARTS_PER_EMAIL carts and HOLD_MAX_UNITS_PER_EMAIL units, checked
+when a line is added and again at checkout (`email_holds_check`).
+
 Past a cap the request changes nothing and raises HoldLimit (the API's 409
 `{code: "hold_limit", limit}`). Lowering a quantity is never refused.
 """
@@ -28,7 +34,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from trunkshow.commerce.models import Cart
+from trunkshow.commerce.models import Cart, Order, OrderLine
 from trunkshow.common.errors import Conflict
 from trunkshow.inventory.models import Reservation, StockItem
 
@@ -77,6 +83,10 @@ def holds_check(*, cart: Cart, sku: str, units: int) -> None:
         )
         if holding >= session_cap:
             raise _refuse(session_cap, "session")
+    if cart.email and not holding_already:
+        _email_cap(cart=cart, email=cart.email, units=0, new_holder=True)
+    if cart.email:
+        _email_cap(cart=cart, email=cart.email, units=_units(mine.exclude(sku=sku)) + units)
     if not cart.client_address:
         return
     neighbours = Cart.objects.filter(client_address=cart.client_address, status=Cart.Status.OPEN)
@@ -96,3 +106,49 @@ def holds_check(*, cart: Cart, sku: str, units: int) -> None:
     )
     if _units(others.filter(sku=sku)) + units > sku_cap:
         raise _refuse(sku_cap, "address")
+
+
+def _email_holding(*, cart: Cart, email: str) -> tuple[int, int]:
+    """(carts, units) this e-mail holds apart from `cart`: its other open carts with
+    live holds, and its orders allocated but not yet paid."""
+    live = Reservation.objects.filter(reserved_until__gt=timezone.now(), market_id=cart.market_id)
+    carts = Cart.objects.filter(email=email, status=Cart.Status.OPEN).exclude(pk=cart.pk)
+    held = live.filter(holder__in=carts.values("public_id"))
+    unpaid = Order.objects.filter(
+        email=email, market_id=cart.market_id, status=Order.Status.PENDING_PAYMENT
+    ).exclude(cart=cart)
+    count = held.values("holder").distinct().count() + unpaid.count()
+    units = _units(held) + _units(OrderLine.objects.filter(order__in=unpaid))
+    return count, units
+
+
+def _email_cap(*, cart: Cart, email: str, units: int, new_holder: bool = False) -> None:
+    others, held = _email_holding(cart=cart, email=email)
+    if new_holder:
+        carts_cap = int(settings.HOLD_MAX_CARTS_PER_EMAIL)
+        if others >= carts_cap:
+            raise _refuse_email(carts_cap)
+        return
+    units_cap = int(settings.HOLD_MAX_UNITS_PER_EMAIL)
+    if held + units > units_cap:
+        raise _refuse_email(units_cap)
+
+
+def _refuse_email(limit: int) -> HoldLimit:
+    return HoldLimit(
+        _(
+            "Your other bags under this e-mail already hold as much as one shopper "
+            "may (%(limit)s). Check out or empty them first."
+        )
+        % {"limit": limit},
+        limit=limit,
+        scope="email",
+        field="email",
+    )
+
+
+def email_holds_check(*, cart: Cart, email: str, units: int) -> None:
+    """At checkout, with `cart` locked: raise HoldLimit if this e-mail's other carts
+    and unpaid orders, with this cart's `units`, pass the e-mail's caps."""
+    _email_cap(cart=cart, email=email, units=0, new_holder=True)
+    _email_cap(cart=cart, email=email, units=units)

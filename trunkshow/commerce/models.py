@@ -35,6 +35,9 @@ class Cart(models.Model):
     visitor_id = models.CharField(max_length=32, blank=True, db_index=True)
     # The address the cart was started from: caps on what one client holds count it.
     client_address = models.CharField(max_length=64, blank=True, db_index=True)
+    # The e-mail last given at this cart's checkout: holds are also capped per e-mail,
+    # so carts opened from many addresses under one e-mail count together.
+    email = models.EmailField(blank=True, db_index=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

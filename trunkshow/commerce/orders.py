@@ -15,6 +15,7 @@ from trunkshow.commerce import events
 from trunkshow.commerce.emails import send_order_confirmation
 from trunkshow.commerce.models import Cart, Order, OrderEvent, Payment
 from trunkshow.commerce.payments import Charge, PaymentError, payment_provider
+from trunkshow.common.jobs import enqueue_bulk
 from trunkshow.common.transitions import Transitions
 from trunkshow.inventory.reservations import stock_deallocate, stock_ship
 
@@ -95,7 +96,7 @@ def order_paid_follow_up(order_id: int, attempt: int = 1) -> dict[str, int]:
         later = timezone.now() + timedelta(seconds=30 * 2**attempt)
         order_paid_follow_up.using(run_after=later).enqueue(order_id, attempt + 1)
         return {"failed": failed, "retry": attempt + 1}
-    send_order_confirmation.enqueue(order_id)
+    enqueue_bulk(send_order_confirmation, order_id, queue_name="emails")
     return {"failed": failed, "retry": 0}
 
 

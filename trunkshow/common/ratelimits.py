@@ -5,10 +5,10 @@ settings.RATE_LIMITS; a matching request is counted twice, per client
 address ("per_address", sized for a carrier's gateway many shoppers share)
 and per client ("per_client": the cart in the path, else the browser
 session, else the address again). Counts live in the "ratelimit" cache,
-which every web process shares (Redis with REDIS_URL, files under var/
-otherwise). Past a limit the API answers 429 in its one error shape with
-`retry_after` and a `Retry-After` header; a page answers a translated 429
-page.
+which every web process shares and counts atomically (Redis with REDIS_URL,
+diskcache's SQLite files under var/ otherwise). Past a limit the API answers
+429 in its one error shape with `retry_after` and a `Retry-After` header; a
+page answers a translated 429 page.
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ from trunkshow.engines.quiz import DefinitionError, QuizDefinition, SchemaIssue,
 from trunkshow.quiz.models import QuizVersion
 
 MAX_SOURCE_BYTES = 256 * 1024
+SAFE_LOADER = yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader
 
 _parsed: dict[tuple[int, str], QuizDefinition] = {}
 _lock = threading.Lock()
@@ -26,13 +27,17 @@ def parse_source(source: str) -> QuizDefinition:
     if len(source.encode("utf-8")) > MAX_SOURCE_BYTES:
         raise DefinitionError([SchemaIssue("(file)", f"is larger than {MAX_SOURCE_BYTES} bytes")])
     try:
-        # safe_load builds only plain data: no Python objects from a quiz file.
-        data: Any = yaml.safe_load(source)
+        # A safe loader builds only plain data: no Python objects from a quiz
+        # file. libyaml's (C) refuses "[[[[..." thousands deep in a millisecond,
+        # where PyYAML's own parser recurses for seconds first.
+        data: Any = yaml.load(source, Loader=SAFE_LOADER)  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "(file)"
         problem = getattr(exc, "problem", None) or str(exc)
         raise DefinitionError([SchemaIssue(where, f"is not valid YAML: {problem}")]) from exc
+    except RecursionError as exc:  # deep nesting, where PyYAML has no libyaml
+        raise DefinitionError([SchemaIssue("(file)", "is nested too deeply")]) from exc
     return parse_definition(data)
 
 

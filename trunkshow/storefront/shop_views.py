@@ -320,6 +320,8 @@ def checkout_page(request: HttpRequest) -> HttpResponse:
         request.session.pop(SESSION_CART, None)
         messages.info(request, _("This bag was already ordered; here is the order."))
         return HttpResponseRedirect(reverse("order", args=[answer["order_id"]]))
+    elif code == "hold_limit":
+        errors["email"] = str(answer.get("message", ""))
     elif code == "payment_declined":
         # Beside the card the shopper chose, which stays chosen.
         errors["payment_token"] = _(

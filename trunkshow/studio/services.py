@@ -13,6 +13,7 @@ from django_tasks import task
 
 from trunkshow.catalog.selectors import offers_by_sku
 from trunkshow.common.errors import Invalid
+from trunkshow.common.jobs import enqueue_bulk
 from trunkshow.common.models import Market
 from trunkshow.engines.design.cost import MAX_COST, design_cost
 from trunkshow.engines.design.pricing import mode_fee
@@ -247,7 +248,8 @@ def design_create(*, data: dict[str, Any], market: Market) -> Design:
     fee = mode_fee(doc, surcharge)
     digest = content_hash(template, doc)
     # The preview is drawn by a job (the "previews" queue), never in the
-    # request: the design and its job commit together, so none is lost.
+    # request: the design and its job commit together (on RQ the job is sent
+    # at the commit, see common.jobs), so none is lost.
     with transaction.atomic():
         design = Design.objects.create(
             template=template,
@@ -263,5 +265,5 @@ def design_create(*, data: dict[str, Any], market: Market) -> Design:
             currency=market.currency,
         )
         if not preview_path(digest).exists():
-            render_design_preview.enqueue(design.pk)
+            enqueue_bulk(render_design_preview, design.pk)
     return design

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from trunkshow.common.jobs import enqueue_bulk
 from trunkshow.engines.video.normalize import NotAVideo, check_video
 from trunkshow.video.models import DesignerClip, VideoMessage
 
@@ -64,7 +65,7 @@ class DesignerClipAdmin(admin.ModelAdmin[DesignerClip]):
         super().save_model(request, obj, form, change)
         from trunkshow.video.tasks import normalize_designer_clip
 
-        transaction.on_commit(lambda: normalize_designer_clip.enqueue(obj.pk))
+        transaction.on_commit(lambda: enqueue_bulk(normalize_designer_clip, obj.pk))
 
 
 @admin.register(VideoMessage)

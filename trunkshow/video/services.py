@@ -15,6 +15,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django_tasks import task
 
+from trunkshow.common.jobs import enqueue_bulk
 from trunkshow.common.local_cache import forget
 from trunkshow.common.locales import supported_locales
 from trunkshow.engines.text import chinese_punctuation, clean_display_name
@@ -173,9 +174,9 @@ def message_request(
         name=name, locale=locale, profile_key=profile_key, card_title=card_title,
         card_subtitle=card_subtitle, product_slugs=product_slugs, card_titles=card_titles,
     )  # fmt: skip
-    # The message and its render job (a row on the database queue) commit
-    # together or not at all. get_or_create tries the insert in a savepoint,
-    # so two shoppers racing for one composition share it.
+    # The message and its render job commit together or not at all (on RQ
+    # the job is sent at the commit, see common.jobs). get_or_create tries
+    # the insert in a savepoint, so two shoppers racing for one composition share it.
     with transaction.atomic():
         stored, created = VideoMessage.objects.get_or_create(
             composition_key=message.composition_key,
@@ -191,7 +192,7 @@ def message_request(
 
 
 def _enqueue(message_id: int) -> None:
-    render_video_message.enqueue(message_id)
+    enqueue_bulk(render_video_message, message_id)
 
 
 def message_claim(*, message_id: int) -> bool:

@@ -169,15 +169,19 @@ def overlaps(windows: Sequence[Window]) -> list[tuple[Window, Window]]:
 def local_to_utc(local: datetime, zone: str) -> datetime:
     """Return the UTC instant of a wall-clock time in `zone`.
 
-    A time the clocks skip (02:30 on a spring-forward night in New York) raises
-    NonexistentLocalTime; a time they show twice (01:30 on a fall-back night)
-    is its first occurrence, the one still on daylight saving time.
+    A time the clocks skip (02:30 on a spring-forward night in New York), or
+    one whose instant is past the calendar's end, raises NonexistentLocalTime;
+    a time they show twice (01:30 on a fall-back night) is its first
+    occurrence, the one still on daylight saving time.
     """
     if local.tzinfo is not None:
         raise ValueError("Give the wall-clock time without a time zone.")
     tz = ZoneInfo(zone)
     aware = local.replace(tzinfo=tz, fold=0)
-    instant = aware.astimezone(UTC)
+    try:
+        instant = aware.astimezone(UTC)
+    except OverflowError as exc:  # 9999-12-31 23:59 west of Greenwich: past datetime's range
+        raise NonexistentLocalTime(f"{local:%Y-%m-%d %H:%M} is out of range in {zone}.") from exc
     if instant.astimezone(tz).replace(tzinfo=None) != local.replace(fold=0):
         raise NonexistentLocalTime(f"{local:%Y-%m-%d %H:%M} does not exist in {zone}.")
     return instant

@@ -40,6 +40,15 @@ def worker_commands(python: str, *, video: int | None = None) -> list[tuple[str,
                 python, "-m", "django", "db_worker", "--queue-name", queues, "--interval", "0.5",
             ]  # fmt: skip
             commands.append((f"worker {queues} {number}", command))
+    # With REDIS_URL, the jobs a retry can redo are RQ's (settings.RQ_QUEUE_WORKERS).
+    for queues, count in settings.RQ_QUEUE_WORKERS.items():
+        wanted = video if video is not None and queues == "video" else count
+        for number in range(1, max(1, int(wanted)) + 1):
+            command = [
+                python, "-m", "django", "rqworker", "--job-class", "django_tasks_rq.Job",
+                "--with-scheduler", *queues.split(","),
+            ]  # fmt: skip
+            commands.append((f"rq worker {queues} {number}", command))
     return commands
 
 
@@ -91,8 +100,11 @@ class Command(BaseCommand):
         children["web server"] = subprocess.Popen(web_cmd, env=env, start_new_session=True)  # noqa: S603
         if not options["no_worker"]:
             for name, worker_cmd in worker_commands(python, video=options["job_workers"]):
+                # An RQ worker runs each job in a forked process: a pool there
+                # would be opened and thrown away per job, so one connection.
+                worker_env = {**env, "DATABASE_POOL": "false"} if name.startswith("rq ") else env
                 children[name] = subprocess.Popen(  # noqa: S603
-                    worker_cmd, env=env, start_new_session=True
+                    worker_cmd, env=worker_env, start_new_session=True
                 )
             # A first job through the Tasks API: /healthz/worker shows when the
             # worker ran it, so an operator sees the queue is served.

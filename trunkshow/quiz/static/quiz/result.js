@@ -47,6 +47,18 @@ if (section) {
       shareVideo.disabled = false;
     };
   };
+  // preload="none": the page fetches no playlist or segment until the shopper
+  // asks (Lighthouse counted that fetch as blocking time on a phone). Chromium's
+  // own controls then ignore a tap on the picture (nothing is loaded to play),
+  // so a tap that left the video paused starts it; the tap's user activation
+  // still holds a task later, and a tap the controls did act on is left alone.
+  video.addEventListener("click", () => {
+    setTimeout(() => {
+      if (video.paused && video.readyState === HTMLMediaElement.HAVE_NOTHING && video.currentSrc) {
+        video.play().catch(() => { /* the controls' own play button remains */ });
+      }
+    }, 0);
+  });
   const native = !!video.canPlayType("application/vnd.apple.mpegurl");
   const ready = (body) => {
     if (body.poster_url) video.poster = body.poster_url;
