@@ -235,7 +235,7 @@ else:
         # file and database caches read then write, so concurrent requests
         # could each see the count below the limit.
         "ratelimit": {
-            "BACKEND": "diskcache.DjangoCache",
+            "BACKEND": "trunkshow.common.ratelimit_cache.RateLimitCache",
             "LOCATION": str(
                 Path(os.environ.get("RATELIMIT_CACHE_DIR") or VAR_DIR / "cache" / "ratelimit")
             ),

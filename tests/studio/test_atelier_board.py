@@ -122,6 +122,26 @@ def test_staff_sign_in_on_the_site_and_see_the_queue_by_due_date(client, work_or
     assert "evil" not in off_site.get("/en/atelier/").wsgi_request.path
 
 
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_admins_password_does_not_open_the_workshop(language):
+    # Given the admin's account
+    User.objects.create_superuser("boss", "boss@example.com", "right-password-1")
+    client = Client()
+    # When it signs in at the workshop with the right password
+    page = client.post(
+        f"/{language}/atelier/login/", {"username": "boss", "password": "right-password-1"}
+    )
+    # Then the page refuses, in its language, and nobody is signed in
+    assert page.status_code == 200
+    said = "cannot sign in to the workshop" if language == "en" else "无法登录工坊"
+    assert said in page.content.decode()
+    assert "_auth_user_id" not in client.session
+    # While the admin still signs in at the admin
+    admin = Client()
+    admin.post("/admin/login/", {"username": "boss", "password": "right-password-1"})
+    assert "_auth_user_id" in admin.session
+
+
 def test_guessing_a_staff_password_is_paused_after_ten_tries(client, workshop):
     staff_user("tess")
     for _ in range(10):

@@ -13,7 +13,9 @@ from functools import wraps
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView, redirect_to_login
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -33,6 +35,19 @@ UPLOAD_SLACK = 256 * 1024
 View = Callable[..., HttpResponseBase]
 
 
+class WorkshopSignInForm(AuthenticationForm):
+    """The site's staff sign-in (workshop, stream hosts) refuses the admin's
+    (superuser) account: it signs in at the admin alone, so its password has one
+    door, and a workshop phone never holds an admin session."""
+
+    def confirm_login_allowed(self, user: Any) -> None:
+        super().confirm_login_allowed(user)
+        if user.is_superuser:
+            raise ValidationError(
+                _("This account cannot sign in to the workshop."), code="not_workshop"
+            )
+
+
 class WorkshopSignIn(LoginView):
     """Staff sign in on the site. Wrong passwords are counted by django-axes in the
     database (one count for every web process, the admin's sign-in included);
@@ -40,6 +55,7 @@ class WorkshopSignIn(LoginView):
 
     template_name = "atelier/login.html"
     next_page = "atelier-board"
+    form_class = WorkshopSignInForm
 
 
 def staff_only(view: View) -> View:
