@@ -15,7 +15,8 @@ from tests.campaigns.test_streams import follow, off_loop
 from tests.factories import campaign
 from trunkshow.campaigns import stream_events
 from trunkshow.campaigns.models import Stream
-from trunkshow.campaigns.stream_fanout import CHANNEL, watch
+from trunkshow.campaigns.stream_announce import CHANNEL
+from trunkshow.campaigns.stream_fanout import watch
 from trunkshow.campaigns.streams import stream_pin, stream_set_status
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/1")

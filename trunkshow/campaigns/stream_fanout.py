@@ -30,9 +30,11 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import DatabaseError
 
+from trunkshow.campaigns.stream_announce import CHANNEL
+from trunkshow.campaigns.streams import stream_audience_report, stream_state
+
 log = logging.getLogger(__name__)
 
-CHANNEL = "trunkshow:stream-changed:"
 POLL_SECONDS = 0.5
 SAFETY_SECONDS = 15.0
 RETRY_SECONDS = 1.0
@@ -41,23 +43,6 @@ REFRESH_SECONDS = 10.0
 PROCESS = f"{socket.gethostname()}:{os.getpid()}"
 
 T = TypeVar("T")
-
-_publisher: redis.Redis | None = None
-
-
-def announce_change(stream_id: int) -> None:
-    """Tell every web process that the stream changed (after the commit; no-op without Redis)."""
-    global _publisher
-    url = getattr(settings, "REDIS_URL", "")
-    if not url:
-        return
-    try:
-        if _publisher is None:
-            _publisher = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
-        _publisher.publish(f"{CHANNEL}{stream_id}", b"")
-    except redis.RedisError:
-        # The pin is committed; viewers see it at their next look at the database.
-        log.warning("Could not announce a change of stream %s", stream_id, exc_info=True)
 
 
 class Watch:
@@ -135,9 +120,6 @@ class Watch:
             future.set_result(None)
 
     async def _poll(self) -> None:
-        # Here, not at the top: the services in `streams` import announce_change from here.
-        from trunkshow.campaigns.streams import stream_state
-
         seen: dict[int, Any] = {}
         read = sync_to_async(stream_state, thread_sensitive=False)
         while self._viewers:
@@ -151,8 +133,6 @@ class Watch:
     async def _report(self) -> None:
         """Write this process's viewer counts for staff to see, when they change and every
         REFRESH_SECONDS (a row not refreshed stops counting: the process is gone)."""
-        from trunkshow.campaigns.streams import stream_audience_report
-
         write = sync_to_async(stream_audience_report, thread_sensitive=False)
         sent: dict[int, int] = {}
         last = 0.0

@@ -12,6 +12,7 @@ import logging
 from pathlib import Path
 
 from django.db import transaction
+from django_tasks import task
 
 from trunkshow.campaigns.models import Stream
 from trunkshow.common.errors import NotFound
@@ -23,8 +24,6 @@ log = logging.getLogger(__name__)
 
 def stream_recording_queue(*, stream_id: int) -> None:
     """Mark the stream's new recording as being packaged and enqueue the job that does it."""
-    from trunkshow.campaigns.tasks import package_stream_recording
-
     with transaction.atomic():
         updated = (
             Stream.objects.filter(pk=stream_id)
@@ -59,3 +58,10 @@ def stream_recording_package(*, stream_id: int) -> Stream:
         Stream.objects.filter(pk=stream_id, recording=source).update(**fields)
     stream.refresh_from_db()
     return stream
+
+
+@task(queue_name="video")
+def package_stream_recording(stream_id: int) -> str:
+    """Job on the video queue: package one stream's recording (a long encode never waits
+    behind or in front of payments)."""
+    return stream_recording_package(stream_id=stream_id).recording_status

@@ -27,7 +27,7 @@ from trunkshow.campaigns.models import (
     StreamAudience,
     StreamPin,
 )
-from trunkshow.campaigns.stream_fanout import announce_change
+from trunkshow.campaigns.stream_announce import announce_change
 from trunkshow.catalog.selectors import offers_by_sku, sellable_skus
 from trunkshow.common.errors import Conflict, Invalid, NotFound
 from trunkshow.common.locales import localized, to_django

@@ -1,12 +1,5 @@
-"""Jobs of the campaigns app: each calls one service."""
+"""Jobs of the campaigns app; each is defined beside the service it calls."""
 
-from __future__ import annotations
+from trunkshow.campaigns.stream_recording import package_stream_recording
 
-from django_tasks import task
-
-from trunkshow.campaigns.stream_recording import stream_recording_package
-
-
-@task(queue_name="video")
-def package_stream_recording(stream_id: int) -> str:
-    return stream_recording_package(stream_id=stream_id).recording_status
+__all__ = ["package_stream_recording"]
