@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, re_path
 from django.views.generic import RedirectView
 
+from trunkshow.analytics import views as analytics_views
 from trunkshow.api import api, api_not_found
 from trunkshow.atelier import views as atelier_views
 from trunkshow.campaigns import stream_events, stream_views
@@ -25,6 +26,7 @@ urlpatterns = [
     ),
     path("api/v1/", api.urls),
     re_path(r"^api/(?P<rest>.*)$", api_not_found),
+    path("analytics/events/", analytics_views.beacon, name="analytics-beacon"),
     path("region/", views.choose_region, name="choose-region"),
     path("admin/", admin.site.urls),
     path("v/clips/<str:name>", video_views.clip_stream, name="video-clip"),

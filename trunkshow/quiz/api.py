@@ -12,6 +12,7 @@ from trunkshow.common.locales import accepted_locale, normalize_locale, supporte
 from trunkshow.engines.quiz import AnswerError
 from trunkshow.quiz import selectors, services
 from trunkshow.quiz.presentation import quiz_for_locale
+from trunkshow.quiz.tracking import completed_event, viewed_event
 from trunkshow.video.services import message_mark_opened
 
 router = Router(tags=["quiz"])
@@ -125,6 +126,7 @@ def get_quiz(request: HttpRequest, slug: str, locale: str | None = None) -> dict
     # names (en-GB is en, zh-CN is zh-Hans), else the quiz's own.
     asked = accepted_locale(request.META.get("HTTP_ACCEPT_LANGUAGE", ""))
     resolved = _locale_or_422(locale, asked or normalize_locale(definition.default_locale) or "en")
+    viewed_event(request, version, locale=resolved)
     return {**quiz_for_locale(definition, resolved), "version": version.number}
 
 
@@ -141,6 +143,7 @@ def create_result(request: HttpRequest, slug: str, payload: ResultIn) -> dict[st
             market=market,
             personalised=payload.personalised,
             clients=client_keys(request),
+            on_stored=lambda stored: completed_event(request, stored),
         )
     except AnswerError as exc:
         raise ApiError.unprocessable(

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -122,12 +122,15 @@ def quiz_result_create(
     market: Market,
     personalised: bool,
     clients: Sequence[str] = (),
+    on_stored: Callable[[QuizResult], object] | None = None,
 ) -> QuizResult:
     """Score a shopper's answers, pick their bags, and keep the result.
 
     A named video is rendered while `clients` (the request's address and
     session) are within the render limit; past it the result gets the
     nameless card (video/services.render_allowance_take).
+    `on_stored` is called with the result inside the transaction that stores
+    it (the caller records its analytics event there: one commit, not two).
     Raises QuizNotFound, or AnswerError naming every bad question/answer.
     """
     found = selectors.current_version(slug=slug)
@@ -178,4 +181,6 @@ def quiz_result_create(
         stored = compose()
         stored.video_message = message_request(**message_parts)
         stored.save(force_insert=True)
+        if on_stored is not None:
+            on_stored(stored)
     return stored

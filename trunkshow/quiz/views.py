@@ -15,6 +15,7 @@ from trunkshow.engines.quiz import AnswerError, QuizDefinition
 from trunkshow.quiz import selectors, services
 from trunkshow.quiz.definitions import definition_of
 from trunkshow.quiz.presentation import quiz_for_locale
+from trunkshow.quiz.tracking import completed_event, viewed_event
 from trunkshow.video.selectors import message_payload
 from trunkshow.video.services import message_mark_opened
 
@@ -60,9 +61,12 @@ def quiz_page(request: HttpRequest, slug: str) -> HttpResponse:
     market = request_market(request)
     if found is None or market is None:
         raise Http404("No such quiz.")
-    _version, definition = found
+    version, definition = found
     if request.method == "GET":
-        return render(request, "quiz/quiz.html", _quiz_context(definition, {}, {}))
+        viewed_event(request, version)
+        context = _quiz_context(definition, {}, {})
+        context["quiz_version"] = version.number
+        return render(request, "quiz/quiz.html", context)
 
     chosen = {
         key[len(ANSWER_PREFIX) :]: request.POST.get(key, "")[:40]
@@ -80,11 +84,13 @@ def quiz_page(request: HttpRequest, slug: str) -> HttpResponse:
             market=market,
             personalised=personalised,
             clients=client_keys(request),
+            on_stored=lambda stored: completed_event(request, stored),
         )
     except AnswerError as exc:
         # Keep every answer and the name, so nothing the shopper did is lost.
         context = _quiz_context(definition, chosen, {k: str(m) for k, m in exc.issues})
         context.update(name=name[:NAME_LIMIT], personalised=personalised, has_errors=True)
+        context["quiz_version"] = version.number
         return render(request, "quiz/quiz.html", context, status=422)
     return HttpResponseRedirect(reverse("quiz-result", args=[result.public_id]))
 
