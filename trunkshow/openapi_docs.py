@@ -64,6 +64,7 @@ OPERATIONS: dict[tuple[str, str], tuple[dict[str, Any] | None, tuple[int, ...]]]
     ("delete", "/streams/{stream_id}/pins/{sku}"): (None, (401, 403, *READ_ONE, 429)),
     ("post", "/streams/{stream_id}/status"): (None, (401, 403, 404, *WRITE)),
     ("get", "/streams/{stream_id}/viewers"): (None, (401, 403, *READ_ONE, 429)),
+    ("get", "/analytics/funnel"): (None, (401, 403, 422, 429)),
 }
 # Writes that take no body: the statuses of a body (400, 413, 415) cannot occur.
 BODILESS = {("post", "/drops/{drop_id}/tickets")}
@@ -91,6 +92,7 @@ SECURITY: dict[tuple[str, str], list[dict[str, list[str]]]] = {
     ("delete", "/streams/{stream_id}/pins/{sku}"): STAFF,
     ("post", "/streams/{stream_id}/status"): STAFF,
     ("get", "/streams/{stream_id}/viewers"): STAFF,
+    ("get", "/analytics/funnel"): STAFF,
 }
 
 REQUEST_BODIES = {

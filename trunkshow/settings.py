@@ -298,6 +298,7 @@ PERIODIC_TASKS = [
     "trunkshow.video.tasks.sweep_video_renders",
     "trunkshow.video.tasks.expire_video_messages",
     "trunkshow.commerce.tasks.reconcile_orders",
+    "trunkshow.storefront.tasks.rollup_analytics",
 ]
 PERIODIC_TASK_SECONDS = float(os.environ.get("PERIODIC_TASK_SECONDS", "60"))
 

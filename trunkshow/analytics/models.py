@@ -86,3 +86,73 @@ class ExchangeRate(models.Model):
 
     def __str__(self) -> str:
         return f"1 {self.currency} = {self.rate} {self.reporting_currency} ({self.valid_from})"
+
+
+class VisitorJourney(models.Model):
+    """A visitor's journey through one quiz so far (engines/analytics/journeys.py).
+
+    Kept by the roll-up so each new event changes the daily counts by what it
+    adds, instead of every report reading every event.
+    """
+
+    visitor_id = models.CharField(max_length=64)
+    quiz = models.CharField(max_length=40)
+    market = models.CharField(max_length=8, blank=True)
+    locale = models.CharField(max_length=16, blank=True)
+    quiz_version = models.PositiveIntegerField(null=True, blank=True)
+    variant = models.CharField(max_length=40, blank=True)
+    day = models.DateField()
+    state = models.JSONField(default=dict)
+    last_event = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["visitor_id", "quiz"], name="uniq_journey_per_quiz")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quiz} {self.visitor_id[:8]} {self.day}"
+
+
+class DailyCount(models.Model):
+    """Visitors (or orders, or cents) of one cohort day and slice: reports sum these."""
+
+    quiz = models.CharField(max_length=40)
+    day = models.DateField()
+    market = models.CharField(max_length=8, blank=True)
+    locale = models.CharField(max_length=16, blank=True)
+    quiz_version = models.PositiveIntegerField(default=0)  # 0: not known
+    variant = models.CharField(max_length=40, blank=True)
+    metric = models.CharField(max_length=24)
+    key = models.CharField(max_length=40, blank=True)
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "quiz",
+                    "day",
+                    "market",
+                    "locale",
+                    "quiz_version",
+                    "variant",
+                    "metric",
+                    "key",
+                ],
+                name="uniq_daily_count",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quiz} {self.day} {self.metric}:{self.key}={self.value}"
+
+
+class RollupMark(models.Model):
+    """How far the roll-up has read the events (one row)."""
+
+    last_event = models.BigIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"rolled up to event {self.last_event}"

@@ -24,7 +24,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import to_locale
 
-from trunkshow.analytics.models import Event, ExchangeRate, Kind
+from trunkshow.analytics.models import Event, ExchangeRate, Kind, VisitorJourney
 
 logger = logging.getLogger(__name__)
 
@@ -226,4 +226,5 @@ def visitor_events_anonymise(*, visitor_id: str) -> int:
         return 0
     stranger = "anon-" + secrets.token_hex(16)
     with transaction.atomic():
+        VisitorJourney.objects.filter(visitor_id=visitor_id).update(visitor_id=stranger)
         return Event.objects.filter(visitor_id=visitor_id).update(visitor_id=stranger, ref="")
