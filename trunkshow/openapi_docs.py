@@ -65,6 +65,7 @@ OPERATIONS: dict[tuple[str, str], tuple[dict[str, Any] | None, tuple[int, ...]]]
     ("post", "/streams/{stream_id}/status"): (None, (401, 403, 404, *WRITE)),
     ("get", "/streams/{stream_id}/viewers"): (None, (401, 403, *READ_ONE, 429)),
     ("get", "/analytics/funnel"): (None, (401, 403, 422, 429)),
+    ("get", "/experiments/{slug}"): (None, (401, 403, 404, 422, 429)),
 }
 # Writes that take no body: the statuses of a body (400, 413, 415) cannot occur.
 BODILESS = {("post", "/drops/{drop_id}/tickets")}
@@ -93,6 +94,7 @@ SECURITY: dict[tuple[str, str], list[dict[str, list[str]]]] = {
     ("post", "/streams/{stream_id}/status"): STAFF,
     ("get", "/streams/{stream_id}/viewers"): STAFF,
     ("get", "/analytics/funnel"): STAFF,
+    ("get", "/experiments/{slug}"): STAFF,
 }
 
 REQUEST_BODIES = {

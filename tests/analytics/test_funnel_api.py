@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 from django.contrib.auth import get_user_model
 
-from tests.factories import cn_market, us_market
-from trunkshow.analytics.services import record_event
 from trunkshow.campaigns.streams import staff_token_create
 
 pytestmark = pytest.mark.django_db
@@ -16,27 +14,6 @@ URL = "/api/v1/analytics/funnel"
 QUIZ = "ask-the-designer"
 # 2026-12-06 23:30 in Shanghai: a December 6 shopper in CN.
 LATE = datetime(2026, 12, 6, 15, 30, tzinfo=UTC)
-
-
-@pytest.fixture
-def history(demo_quiz):
-    cn_market(), us_market()
-    # Given three CN visitors and one US visitor on Dec 6 (local), and one CN
-    # visitor whose view is at 23:30 on Nov 30 in Shanghai (outside the range)
-    for n, (market, at, steps) in enumerate([
-        ("CN", LATE, ["quiz_viewed", "question_answered", "quiz_completed"]),
-        ("CN", LATE, ["quiz_viewed", "question_answered"]),
-        ("CN", LATE, ["quiz_viewed"]),
-        ("US", LATE, ["quiz_viewed", "question_answered"]),
-        ("CN", LATE - timedelta(days=6), ["quiz_viewed", "question_answered"]),
-    ]):  # fmt: skip
-        for i, kind in enumerate(steps):
-            extra = {"question": "shoes", "position": 1} if kind == "question_answered" else {}
-            record_event(kind=kind, visitor_id=f"v{n}", market=market, quiz=QUIZ,
-                         quiz_version=1, at=at + timedelta(minutes=i), profile="p", **extra)  # fmt: skip
-        if "question_answered" not in steps:
-            record_event(kind="question_shown", visitor_id=f"v{n}", market=market, quiz=QUIZ,
-                         at=at + timedelta(minutes=1), question="shoes", position=1)  # fmt: skip
 
 
 @pytest.fixture

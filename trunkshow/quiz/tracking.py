@@ -21,7 +21,7 @@ def viewed_event(request: HttpRequest, version: QuizVersion, **context: Any) -> 
     )
 
 
-def completed_event(request: HttpRequest, result: QuizResult) -> None:
+def completed_event(request: HttpRequest, result: QuizResult, variant: str = "") -> None:
     """The quiz-completed event, recorded in the transaction that stores the result."""
     record_request_event(
         request,
@@ -30,5 +30,6 @@ def completed_event(request: HttpRequest, result: QuizResult) -> None:
         locale=result.locale,
         quiz=result.version.quiz.slug,
         quiz_version=result.version.number,
+        variant=variant,
         profile=result.profile_key,
     )

@@ -18,14 +18,11 @@ from trunkshow.common.errors import Invalid
 from trunkshow.common.models import Market
 from trunkshow.engines.analytics import reports
 from trunkshow.engines.analytics.journeys import Counts
+from trunkshow.quiz.experiments import market_time_zones
 from trunkshow.quiz.models import Quiz
 
 MAX_DAYS = 366
 DEFAULT_DAYS = 14
-
-
-def market_time_zones() -> dict[str, str]:
-    return dict(Market.objects.values_list("code", "time_zone"))
 
 
 def report_cut(
@@ -64,7 +61,7 @@ def report_cut(
         problems.append(
             (
                 ("query", "to"),
-                _("The range from from to to is longer than %(n)s days.") % {"n": MAX_DAYS},
+                _("The range from 'from' to 'to' is longer than %(n)s days.") % {"n": MAX_DAYS},
             )
         )
     if problems:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django_tasks import task
 
 from trunkshow.analytics.rollup import analytics_rollup
-from trunkshow.storefront.insights import market_time_zones
+from trunkshow.quiz.experiments import market_time_zones
 
 ROLLUP_ROUNDS = 50  # a million events a minute at most; the rest next minute
 
