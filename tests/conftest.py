@@ -35,3 +35,9 @@ def fresh_rate_limits():
 
     caches["ratelimit"].clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def small_demo_history(settings: pytest.FixtureRequest) -> None:
+    """demo_brand's analytics history, small: tests that need the full one say so."""
+    settings.DEMO_ANALYTICS_VISITORS = 60  # type: ignore[attr-defined]

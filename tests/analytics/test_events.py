@@ -132,7 +132,8 @@ def test_the_beacon_stores_the_browsers_events_under_its_visitor(db, demo_quiz):
     # When the page reports a question shown, answered and the video's first quarter
     response = beacon(
         browser,
-        [SHOWN, {**SHOWN, "kind": "question_answered", "answer": "sneakers"},
+        [{**SHOWN, "variant": "wording:new"},
+         {**SHOWN, "kind": "question_answered", "answer": "sneakers"},
          {"kind": "video_progress", "quiz": "ask-the-designer", "progress": 25}],
         token,
     )  # fmt: skip
@@ -140,6 +141,7 @@ def test_the_beacon_stores_the_browsers_events_under_its_visitor(db, demo_quiz):
     assert response.status_code == 204
     assert kinds() == [Kind.QUESTION_SHOWN, Kind.QUESTION_ANSWERED, Kind.VIDEO_PROGRESS]
     assert Event.objects.get(kind=Kind.QUESTION_ANSWERED).answer == "sneakers"
+    assert Event.objects.get(kind=Kind.QUESTION_SHOWN).variant == "wording:new"
 
 
 def test_the_beacon_refuses_a_post_without_the_csrf_token(db):
@@ -153,6 +155,7 @@ def test_the_beacon_refuses_a_post_without_the_csrf_token(db):
     [
         ([{**SHOWN, "kind": "order_paid"}], "events[0].kind"),
         ([{**SHOWN, "position": 0}], "events[0].position"),
+        ([{**SHOWN, "variant": "no-colon"}], "events[0].variant"),
         ([{**SHOWN, "question": "x" * 41}], "events[0].question"),
         ([SHOWN, {**SHOWN, "visitor_id": "someone-else"}], "events[1].visitor_id"),
         ([{"kind": "video_progress", "quiz": "q", "progress": 33}], "events[0].progress"),

@@ -228,3 +228,18 @@ def visitor_events_anonymise(*, visitor_id: str) -> int:
     with transaction.atomic():
         VisitorJourney.objects.filter(visitor_id=visitor_id).update(visitor_id=stranger)
         return Event.objects.filter(visitor_id=visitor_id).update(visitor_id=stranger, ref="")
+
+
+def events_import(*, events: list[Event], batch_size: int = 2000) -> int:
+    """Store events made elsewhere (the demo's history, benchmarks) in bulk; return how many.
+
+    Amounts are converted to the reporting currency as record_event does.
+    """
+    for event in events:
+        if event.amount is not None and event.amount_reporting is None:
+            event.amount_reporting = to_reporting(
+                event.amount, event.currency, event.occurred_at.date()
+            )
+    with transaction.atomic():
+        Event.objects.bulk_create(events, batch_size=batch_size)
+    return len(events)

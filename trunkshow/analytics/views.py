@@ -22,6 +22,7 @@ MAX_BYTES = 8 * 1024
 MAX_EVENTS = 20
 _KEY = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 _REF = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+_VARIANT = re.compile(r"^[A-Za-z0-9_-]{1,24}:[A-Za-z0-9_-]{1,15}$")  # experiment:variant
 _CONTEXT = ("quiz", "quiz_version", "variant")
 ALLOWED: dict[str, tuple[str, ...]] = {
     Kind.QUESTION_SHOWN: (*_CONTEXT, "question", "position"),
@@ -87,6 +88,10 @@ def clean_event(raw: Any, where: str) -> dict[str, Any]:
             clean[name] = value
         elif name == "ref":
             clean[name] = _text(value, field, _REF)
+        elif name == "variant":
+            if not isinstance(value, str) or not _VARIANT.match(value):
+                raise BadEvent(field, "must be an experiment and a variant, 'experiment:key'")
+            clean[name] = value
         else:
             clean[name] = _text(value, field, _KEY)
     return clean

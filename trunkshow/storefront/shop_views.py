@@ -136,6 +136,10 @@ def cart_add(request: HttpRequest) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
         return _back(request, reverse("cart"))
+    if request.POST.get("pick") == "1":
+        # A pick bought straight from the quiz result is a click on it too,
+        # recorded here so it always comes before the add (a beacon may not).
+        record_request_event(request, Kind.PRODUCT_CLICKED, ref=sku)
     record_request_event(request, Kind.ADDED_TO_CART, ref=cart.public_id)
     messages.success(request, _("Added to your bag."))
     return HttpResponseRedirect(reverse("cart"))

@@ -29,6 +29,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 FUNNEL_STEPS = (
@@ -97,12 +98,17 @@ def _step_of(event: EventRow) -> int | None:
     return None
 
 
+@lru_cache(maxsize=64)
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
 def journey_start(event: EventRow, time_zone: str) -> Journey:
     """The journey a quiz view starts (the caller checks it is a view of a quiz)."""
     return Journey(
         visitor=event.visitor, quiz=event.quiz, market=event.market, locale=event.locale,
         quiz_version=event.quiz_version, variant=event.variant,
-        day=event.at.astimezone(ZoneInfo(time_zone)).date(), last_event=event.id,
+        day=event.at.astimezone(_zone(time_zone)).date(), last_event=event.id,
     )  # fmt: skip
 
 

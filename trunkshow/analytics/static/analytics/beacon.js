@@ -33,13 +33,15 @@ if (root) {
     }
   }
 
-  function track(kind, fields, once = "") {
+  // Questions are sent in batches; the video's marks and a pick's click at
+  // once, so they reach the server before the next page's add to bag does.
+  function track(kind, fields, once = "", now = false) {
     if (once) {
       if (sent.has(once)) return;
       sent.add(once);
     }
     queue.push({ kind, ...context, ...fields });
-    if (queue.length >= 10) flush();
+    if (now || queue.length >= 10) flush();
     else if (!timer) timer = setTimeout(flush, 1500);
   }
 
@@ -49,7 +51,7 @@ if (root) {
   });
 
   // The quiz: a question counts as shown when it is the one on screen.
-  const steps = [...root.querySelectorAll("fieldset[data-question]")];
+  const steps = [...root.querySelectorAll("fieldset[data-question]:not([data-question=\"\"])")];
   const shown = () => {
     if (!root.classList.contains("is-stepped")) return; // no script steps: one long form
     steps.forEach((step, i) => {
@@ -65,6 +67,7 @@ if (root) {
     root.addEventListener("change", (event) => {
       const input = event.target;
       const step = input.closest?.("fieldset[data-question]");
+      if (!steps.includes(step)) return;
       if (!step || input.type !== "radio") return;
       track("question_answered", {
         question: step.dataset.question, position: steps.indexOf(step) + 1, answer: input.value,
@@ -75,8 +78,8 @@ if (root) {
   // The result: the video's start and quarters, and the picks clicked.
   const video = document.querySelector("[data-video] video");
   if (video) {
-    video.addEventListener("play", () => track("video_started", { profile }, "video:0"));
-    const reached = (percent) => track("video_progress", { profile, progress: percent }, `video:${percent}`);
+    video.addEventListener("play", () => track("video_started", { profile }, "video:0", true));
+    const reached = (percent) => track("video_progress", { profile, progress: percent }, `video:${percent}`, true);
     video.addEventListener("timeupdate", () => {
       if (!video.duration || !Number.isFinite(video.duration)) return;
       const share = (video.currentTime / video.duration) * 100;
@@ -87,6 +90,6 @@ if (root) {
   }
   document.addEventListener("click", (event) => {
     const pick = event.target.closest?.("[data-pick-sku]");
-    if (pick) track("result_product_clicked", { profile, ref: pick.dataset.pickSku }, `pick:${pick.dataset.pickSku}`);
+    if (pick) track("result_product_clicked", { profile, ref: pick.dataset.pickSku }, `pick:${pick.dataset.pickSku}`, true);
   });
 }
