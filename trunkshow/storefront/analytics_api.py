@@ -20,13 +20,13 @@ router = Router(tags=["analytics"])
 STAFF_ONLY = "Only staff may read analytics."
 
 
-class StepOut(Schema):
+class FunnelStepOut(Schema):
     key: str
     visitors: int
     rate: float
 
 
-class QuestionRowOut(Schema):
+class FunnelQuestionOut(Schema):
     key: str
     shown: int
     answered: int
@@ -34,8 +34,8 @@ class QuestionRowOut(Schema):
 
 
 class FunnelOut(Schema):
-    steps: list[StepOut]
-    by_question: list[QuestionRowOut]
+    steps: list[FunnelStepOut]
+    by_question: list[FunnelQuestionOut]
 
 
 class FunnelQuery(Schema):
@@ -62,7 +62,7 @@ def funnel(request: HttpRequest, filters: Query[FunnelQuery]) -> dict[str, Any]:
     return funnel_payload(report_counts(cut))
 
 
-class VariantOut(Schema):
+class ExperimentVariantOut(Schema):
     key: str
     version: int
     weight: int
@@ -75,7 +75,7 @@ class VariantOut(Schema):
     revenue_per_visitor: float
 
 
-class ComparisonOut(Schema):
+class ExperimentComparisonOut(Schema):
     variant: str
     against: str
     difference: float = Field(..., description="In conversion rate, variant minus control.")
@@ -109,8 +109,8 @@ class ExperimentOut(Schema):
     enough_data: bool = Field(..., description="False: not enough data yet; no verdict.")
     minimum_detectable_effect: float | None
     sample_ratio_mismatch: SampleRatioOut
-    variants: list[VariantOut]
-    comparisons: list[ComparisonOut] = Field(..., description="Empty until enough_data.")
+    variants: list[ExperimentVariantOut]
+    comparisons: list[ExperimentComparisonOut] = Field(..., description="Empty until enough_data.")
     winner: str | None
     promoted_variant: str | None
 
