@@ -86,6 +86,7 @@ def test_every_demo_variant_has_its_own_picture_in_its_colour():
 def test_the_demo_dashboard_has_two_weeks_of_both_markets_and_a_running_experiment(settings):
     # Given the demo brand made from nothing, with its history at full size
     settings.DEMO_ANALYTICS_VISITORS = 3000
+    settings.DEMO_ANALYTICS_EXPERIMENT = True
     call_command("demo_brand", stdout=io.StringIO())
     from trunkshow.quiz.experiments import experiment_readout
     from trunkshow.quiz.models import Experiment

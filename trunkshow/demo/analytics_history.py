@@ -49,7 +49,13 @@ def ensure_experiment(control: QuizVersion) -> Experiment:
     )  # fmt: skip
 
 
-def ensure_history(experiment: Experiment, *, visitors: int | None = None, seed: int = 26) -> int:
+def ensure_history(
+    quiz_version: QuizVersion,
+    experiment: Experiment | None,
+    *,
+    visitors: int | None = None,
+    seed: int = 26,
+) -> int:
     """Make the history once (later runs keep it); return how many events were made.
 
     settings.DEMO_ANALYTICS_VISITORS sizes it (tests make a small one).
@@ -59,23 +65,24 @@ def ensure_history(experiment: Experiment, *, visitors: int | None = None, seed:
     if Event.objects.filter(visitor_id__startswith=PREFIX).exists():
         return 0
     rng = random.Random(seed)  # noqa: S311 - a demo's made-up history, not a secret
-    variants = list(experiment.variants.select_related("version"))
+    variants = list(experiment.variants.select_related("version")) if experiment else []
     weights = [(v.key, v.weight) for v in variants]
     by_key = {v.key: v for v in variants}
     now = timezone.now() - timedelta(minutes=5)
     events: list[Event] = []
     for n in range(visitors):
         visitor = f"{PREFIX}{n:028x}"
-        chosen = by_key[assign(experiment.slug, visitor, weights)]
+        chosen = by_key[assign(experiment.slug, visitor, weights)] if experiment else None
+        version = chosen.version if chosen else quiz_version
         market = "CN" if rng.random() < 0.6 else "US"
         context: dict[str, object] = {
             "visitor_id": visitor, "market": market,
             "locale": "zh-Hans" if market == "CN" or rng.random() < 0.1 else "en",
-            "quiz": experiment.quiz.slug, "quiz_version": chosen.version.number,
-            "variant": f"{experiment.slug}:{chosen.key}",
+            "quiz": version.quiz.slug, "quiz_version": version.number,
+            "variant": chosen.label if chosen else "",
         }  # fmt: skip
         at = now - timedelta(seconds=rng.randrange(DAYS * 24 * 3600))
-        better = 1.15 if chosen.key == "new" else 1.0  # the new wording keeps a few more
+        better = 1.15 if chosen and chosen.key == "new" else 1.0  # the new wording keeps more
 
         def add(kind: str, context: dict[str, object] = context, **fields: object) -> None:
             nonlocal at
@@ -83,7 +90,7 @@ def ensure_history(experiment: Experiment, *, visitors: int | None = None, seed:
             events.append(Event(kind=kind, occurred_at=min(at, now), **context, **fields))
 
         add("quiz_viewed")
-        _journey(rng, add, definition_of(chosen.version), market, better)
+        _journey(rng, add, definition_of(version), market, better)
     made = events_import(events=events)
     zones = market_time_zones()
     while analytics_rollup(time_zones=zones):

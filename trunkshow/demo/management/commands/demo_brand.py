@@ -141,14 +141,18 @@ class Command(BaseCommand):
         clips_made = load_demo_clips()
         self._ensure_admin()
         self._ensure_workshop_logins()
-        experiment = analytics_history.ensure_experiment(quiz_version)
-        events_made = analytics_history.ensure_history(experiment)
+        experiment = (
+            analytics_history.ensure_experiment(quiz_version)
+            if getattr(settings, "DEMO_ANALYTICS_EXPERIMENT", True)
+            else None
+        )
+        events_made = analytics_history.ensure_history(quiz_version, experiment)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo brand ready: {len(PRODUCTS)} products, {sku_index} SKUs, "
                 f"{len(markets)} markets, quiz {quiz_version.quiz.slug} v{quiz_version.number}, "
                 f"{clips_made} designer clips made, kit palette v{palette.number}, "
-                f"{events_made} analytics events, experiment {experiment.slug}."
+                f"{events_made} analytics events, experiment {experiment or 'none'}."
             )
         )
 
