@@ -35,3 +35,12 @@ def fresh_rate_limits():
 
     caches["ratelimit"].clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def small_demo_history(settings: pytest.FixtureRequest) -> None:
+    """demo_brand's analytics history, small and without its experiment: tests
+    that need the full one say so."""
+    settings.DEMO_ANALYTICS_VISITORS = 60  # type: ignore[attr-defined]
+    # Half the demo's visitors would see the experiment's new wording.
+    settings.DEMO_ANALYTICS_EXPERIMENT = False  # type: ignore[attr-defined]

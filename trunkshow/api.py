@@ -24,6 +24,7 @@ from trunkshow.common.errors import DomainError
 from trunkshow.openapi_docs import document
 from trunkshow.privacy.api import router as privacy_router
 from trunkshow.quiz.api import router as quiz_router
+from trunkshow.storefront.analytics_api import router as analytics_router
 from trunkshow.storefront.api import router as catalog_router
 from trunkshow.studio.api import router as studio_router
 from trunkshow.video.api import router as video_router
@@ -209,3 +210,4 @@ api.add_router("/", studio_router)
 api.add_router("/", campaigns_router)
 api.add_router("/", streams_router)
 api.add_router("/", privacy_router)
+api.add_router("/", analytics_router)

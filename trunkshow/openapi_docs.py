@@ -68,6 +68,8 @@ OPERATIONS: dict[tuple[str, str], tuple[dict[str, Any] | None, tuple[int, ...]]]
     ("post", "/privacy/requests"): (ref("PrivacyAccepted"), WRITE),
     # A used or expired link: 410; not a link we signed: 404.
     ("post", "/privacy/requests/{token}/confirm"): (ref("PrivacyConfirmed"), (404, 410, 429)),
+    ("get", "/analytics/funnel"): (None, (401, 403, 422, 429)),
+    ("get", "/experiments/{slug}"): (None, (401, 403, 404, 422, 429)),
 }
 # Writes that take no body: the statuses of a body (400, 413, 415) cannot occur.
 BODILESS = {("post", "/drops/{drop_id}/tickets"), ("post", "/privacy/requests/{token}/confirm")}
@@ -95,6 +97,8 @@ SECURITY: dict[tuple[str, str], list[dict[str, list[str]]]] = {
     ("delete", "/streams/{stream_id}/pins/{sku}"): STAFF,
     ("post", "/streams/{stream_id}/status"): STAFF,
     ("get", "/streams/{stream_id}/viewers"): STAFF,
+    ("get", "/analytics/funnel"): STAFF,
+    ("get", "/experiments/{slug}"): STAFF,
 }
 
 REQUEST_BODIES = {

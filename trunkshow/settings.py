@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "axes",
     "trunkshow.common",
+    "trunkshow.analytics",
     "trunkshow.catalog",
     "trunkshow.inventory",
     "trunkshow.video",
@@ -267,6 +268,7 @@ RATE_LIMITS = {
     "privacy": {"per_address": "60/m", "per_client": "5/m"},
     "login": {"per_address": "60/m", "per_client": "20/m"},
     "api-read": {"per_address": "3000/m", "per_client": "600/m"},
+    "beacon": {"per_address": "3000/m", "per_client": "240/m"},
 }
 for _name in RATE_LIMITS:
     # RATE_LIMIT_CART_CREATE_PER_ADDRESS=600/m and the like override one figure.
@@ -274,6 +276,12 @@ for _name in RATE_LIMITS:
         _var = f"RATE_LIMIT_{_name.upper().replace('-', '_')}_{_scope.upper()}"
         if os.environ.get(_var):
             RATE_LIMITS[_name][_scope] = os.environ[_var]
+
+# --- Analytics (trunkshow/analytics) ------------------------------------------
+# Off: no event is recorded from any request (bench/analytics.py compares the two).
+ANALYTICS_ENABLED = env_bool("ANALYTICS_ENABLED", True)
+# Paid amounts are also kept in this currency, at the ExchangeRate rows' rates.
+ANALYTICS_REPORTING_CURRENCY = os.environ.get("ANALYTICS_REPORTING_CURRENCY", "USD")
 
 # --- Holds: one client cannot keep the shelf (trunkshow/commerce/holds.py) -----
 # Counted over live holds (unexpired, cart not yet ordered); past one: 409 hold_limit.
@@ -360,6 +368,7 @@ PERIODIC_TASKS = [
     "trunkshow.commerce.tasks.reconcile_orders",
     "trunkshow.privacy.tasks.sweep_privacy_requests",
     "trunkshow.privacy.tasks.apply_retention",
+    "trunkshow.storefront.tasks.rollup_analytics",
 ]
 PERIODIC_TASK_SECONDS = float(os.environ.get("PERIODIC_TASK_SECONDS", "60"))
 

@@ -4,13 +4,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, re_path
 from django.views.generic import RedirectView
 
+from trunkshow.analytics import views as analytics_views
 from trunkshow.api import api, api_not_found
 from trunkshow.atelier import views as atelier_views
 from trunkshow.campaigns import stream_events, stream_views
 from trunkshow.campaigns import views as campaign_views
 from trunkshow.privacy import views as privacy_views
 from trunkshow.quiz import views as quiz_views
-from trunkshow.storefront import shop_views, views
+from trunkshow.storefront import insights_views, shop_views, views
 from trunkshow.studio import views as studio_views
 from trunkshow.video import views as video_views
 
@@ -26,7 +27,10 @@ urlpatterns = [
     ),
     path("api/v1/", api.urls),
     re_path(r"^api/(?P<rest>.*)$", api_not_found),
+    path("analytics/events/", analytics_views.beacon, name="analytics-beacon"),
     path("region/", views.choose_region, name="choose-region"),
+    # The dashboard from the admin too (staff sign in there).
+    path("admin/analytics/", RedirectView.as_view(pattern_name="analytics-dashboard")),
     path("admin/", admin.site.urls),
     path("v/clips/<str:name>", video_views.clip_stream, name="video-clip"),
     path("v/<str:token>/index.m3u8", video_views.playlist, name="video-playlist"),
@@ -81,6 +85,12 @@ urlpatterns += i18n_patterns(
         name="atelier-logout",
     ),
     path("atelier/", atelier_views.board, name="atelier-board"),
+    path("analytics/", insights_views.dashboard, name="analytics-dashboard"),
+    path(
+        "analytics/experiments/<slug:slug>/promote/",
+        insights_views.promote,
+        name="analytics-promote",
+    ),
     path("atelier/work-orders/<int:pk>/", atelier_views.work_order_page, name="atelier-work-order"),
     path(
         "atelier/work-orders/<int:pk>/claim/", atelier_views.work_order_claim, name="atelier-claim"

@@ -81,3 +81,23 @@ def test_every_demo_variant_has_its_own_picture_in_its_colour():
             sum(abs(a - b) for a, b in zip(rgb, wanted, strict=True)) < 12 for _n, rgb in colours
         )
     assert ProductImage.objects.count() == Variant.objects.count()
+
+
+def test_the_demo_dashboard_has_two_weeks_of_both_markets_and_a_running_experiment(settings):
+    # Given the demo brand made from nothing, with its history at full size
+    settings.DEMO_ANALYTICS_VISITORS = 3000
+    settings.DEMO_ANALYTICS_EXPERIMENT = True
+    call_command("demo_brand", stdout=io.StringIO())
+    from trunkshow.quiz.experiments import experiment_readout
+    from trunkshow.quiz.models import Experiment
+    from trunkshow.storefront.insights import report_counts, report_cut
+
+    # Then the last two weeks hold thousands of visitors in each market, who
+    # go on to pay, and the experiment reads "not enough data yet"
+    for market in ("CN", "US"):
+        summed = report_counts(report_cut(quiz="ask-the-designer", market=market))
+        assert summed["step", "viewed"] >= 1000 and summed["step", "paid"] > 0, market
+    readout = experiment_readout(Experiment.objects.get())
+    assert readout["enough_data"] is False and all(
+        v["visitors"] > 1000 for v in readout["variants"]
+    )

@@ -10,6 +10,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
+from trunkshow.analytics.models import Kind
+from trunkshow.analytics.services import record_request_event
 from trunkshow.campaigns.selectors import CampaignView, campaign_showing
 from trunkshow.campaigns.waiting_room import ticket_issue, ticket_state
 from trunkshow.common.api_errors import ApiError, resolve_market_and_locale
@@ -194,6 +196,7 @@ def take_ticket(
     if cart_id is not None and len(cart_id) > 64:
         raise ApiError.unprocessable([(["query", "cart_id"], _("Not a cart id."))])
     state = ticket_issue(drop_id=drop_id, holder=cart_id or "")
+    record_request_event(request, Kind.DROP_TICKET, ref=str(drop_id))
     return Status(
         201,
         {

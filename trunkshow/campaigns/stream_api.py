@@ -32,7 +32,9 @@ def _csrf_refusal(request: HttpRequest) -> HttpResponse | None:
     return check.process_view(request, lambda r: HttpResponse(), (), {})
 
 
-def require_staff(request: HttpRequest) -> Any:
+def require_staff(
+    request: HttpRequest, *, refusal: str = "Only staff may pin products on a stream."
+) -> Any:
     """Return the staff user making the request, or raise 401/403 as the contract says."""
     header = request.headers.get("Authorization", "")
     if header:
@@ -49,7 +51,7 @@ def require_staff(request: HttpRequest) -> Any:
         if _csrf_refusal(request) is not None:
             raise ApiError(403, "csrf_failed", "The CSRF token is missing or wrong.")
     if not user.is_staff:
-        raise ApiError(403, "forbidden", "Only staff may pin products on a stream.")
+        raise ApiError(403, "forbidden", refusal)
     return user
 
 

@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from pydantic import StrictInt, StrictStr
 
+from trunkshow.analytics.models import Kind
+from trunkshow.analytics.services import record_request_event
 from trunkshow.commerce import carts, selectors
 from trunkshow.commerce.checkout import checkout_place, order_body
 from trunkshow.commerce.checkout_rules import checkout_problems
@@ -161,6 +163,7 @@ def add_line(request: HttpRequest, cart_id: str, payload: LineIn) -> Status[dict
         carts.cart_line_set(
             cart=cart, sku=payload.sku, quantity=payload.quantity, ticket=payload.ticket
         )
+    record_request_event(request, Kind.ADDED_TO_CART, market=cart.market_id, ref=cart.public_id)
     return Status(201, selectors.cart_payload(cart, locale=_locale(cart, None)))
 
 
@@ -202,6 +205,7 @@ def checkout(request: HttpRequest, cart_id: str, payload: CheckoutIn) -> Status[
     key = request.headers.get("Idempotency-Key")
     if key is not None and not 1 <= len(key) <= 255:
         raise ApiError.unprocessable([(["header", "Idempotency-Key"], "Use 1 to 255 characters.")])
+    record_request_event(request, Kind.CHECKOUT_STARTED, market=cart.market_id, ref=cart.public_id)
     status, body = checkout_answer(
         cart=cart, key=key, payload=payload.dict(), session_key=_session_key(request)
     )

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from trunkshow.analytics.services import record_order_paid
 from trunkshow.commerce import events
 from trunkshow.commerce.emails import send_order_confirmation
 from trunkshow.commerce.models import Cart, Order, OrderEvent, Payment
@@ -72,6 +73,17 @@ def order_transition(*, order: Order, to: str, actor: str = "", note: str = "") 
             order=locked, from_status=before, to_status=to, actor=actor[:150], note=note[:500]
         )
         if to == S.PAID:
+            if locked.cart_id is not None:
+                # Analytics finds the shopper by the cart they checked out.
+                record_order_paid(
+                    cart_ref=Cart.objects.filter(pk=locked.cart_id).values_list(
+                        "public_id", flat=True
+                    )[0],
+                    amount=locked.total,
+                    currency=locked.currency,
+                    market=locked.market_id,
+                    locale=locked.locale,
+                )
             # A row on the database queue, committed with the payment: a
             # process killed after the commit still leaves the work to do.
             order_paid_follow_up.enqueue(locked.pk)

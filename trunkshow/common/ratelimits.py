@@ -55,6 +55,7 @@ RULES = [
     _rule("GET", r"^/api/v1/designs/[^/]+/preview", "design"),
     _rule("ALL", r"^/api/v1/privacy", "privacy"),
     _rule("GET", r"^/api/v1/", "api-read"),
+    _rule("POST", r"^/analytics/events/$", "beacon"),
     _rule("POST", _LANG + r"/cart/(?:add|add-design|update)/$", "cart-write"),
     _rule("POST", _LANG + r"/checkout/$", "checkout"),
     _rule("POST", _LANG + r"/quiz/[^/]+/$", "quiz-result"),

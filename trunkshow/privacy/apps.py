@@ -8,6 +8,7 @@ class PrivacyConfig(AppConfig):
     verbose_name = _("Privacy requests")
 
     def ready(self) -> None:
-        from trunkshow.privacy import handlers
+        from trunkshow.privacy import analytics_data, handlers
 
         handlers.register_own()
+        analytics_data.register_analytics()

@@ -8,10 +8,11 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from trunkshow.engines.analytics.experiments import sample_size
 from trunkshow.engines.quiz import DefinitionError
 from trunkshow.quiz import services
 from trunkshow.quiz.definitions import checksum, parse_source
-from trunkshow.quiz.models import Quiz, QuizResult, QuizVersion
+from trunkshow.quiz.models import Experiment, ExperimentVariant, Quiz, QuizResult, QuizVersion
 
 
 class QuizVersionForm(forms.ModelForm[QuizVersion]):
@@ -68,3 +69,52 @@ class QuizResultAdmin(admin.ModelAdmin[QuizResult]):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+
+class ExperimentVariantInline(admin.TabularInline[ExperimentVariant, Experiment]):
+    model = ExperimentVariant
+    extra = 2
+    fields = ["position", "key", "version", "weight"]
+
+
+def _design_size(data: dict[str, Any]) -> int:
+    return sample_size(
+        baseline=float(data["baseline_rate"]), relative_lift=float(data["minimum_lift"]),
+        alpha=float(data["alpha"]), power=float(data["power"]),
+    )  # fmt: skip
+
+
+class ExperimentForm(forms.ModelForm[Experiment]):
+    class Meta:
+        model = Experiment
+        fields = ["slug", "quiz", "title", "starts_at", "stops_at", "baseline_rate",
+                  "minimum_lift", "alpha", "power"]  # fmt: skip
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        needed = ("baseline_rate", "minimum_lift", "alpha", "power")
+        if all(data.get(name) is not None for name in needed):
+            try:
+                _design_size(data)
+            except ValueError as exc:
+                raise forms.ValidationError(str(exc)) from exc
+        return data
+
+
+@admin.register(Experiment)
+class ExperimentAdmin(admin.ModelAdmin[Experiment]):
+    """Experiments; the read-out and promotion are on the analytics dashboard."""
+
+    form = ExperimentForm
+
+    list_display = ["slug", "quiz", "starts_at", "stops_at", "sample_size", "promoted_variant"]
+    list_filter = ["quiz"]
+    inlines = [ExperimentVariantInline]
+    readonly_fields = ["sample_size", "promoted_variant", "promoted_at"]
+
+    def save_model(self, request: HttpRequest, obj: Experiment, form: Any, change: bool) -> None:
+        # The horizon is fixed once, before data: changing the design later
+        # would let a test be stopped when it happens to look good.
+        if not obj.sample_size:
+            obj.sample_size = _design_size(vars(obj))
+        super().save_model(request, obj, form, change)

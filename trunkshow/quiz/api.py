@@ -13,7 +13,9 @@ from trunkshow.common.locales import accepted_locale, normalize_locale, supporte
 from trunkshow.common.visitors import visitor_id
 from trunkshow.engines.quiz import AnswerError
 from trunkshow.quiz import selectors, services
+from trunkshow.quiz.experiments import Served, quiz_for_visitor
 from trunkshow.quiz.presentation import quiz_for_locale
+from trunkshow.quiz.tracking import completed_event, viewed_event
 from trunkshow.video.services import message_mark_opened
 
 router = Router(tags=["quiz"])
@@ -111,8 +113,9 @@ def _locale_or_422(locale: str | None, fallback: str) -> str:
     return found
 
 
-def _quiz_or_404(slug: str) -> Any:
-    found = selectors.current_version(slug=slug[:40])
+def _quiz_or_404(request: HttpRequest, slug: str) -> Served:
+    """The version this client is served (its experiment variant's, if one runs)."""
+    found = quiz_for_visitor(slug=slug[:40], visitor_id=visitor_id(request))
     if found is None:
         raise ApiError(
             404, "not_found", gettext("No published quiz %(slug)s.") % {"slug": repr(slug[:40])}
@@ -122,17 +125,19 @@ def _quiz_or_404(slug: str) -> Any:
 
 @router.get("/quizzes/{slug}", response=QuizOut, summary="A quiz in one language")
 def get_quiz(request: HttpRequest, slug: str, locale: str | None = None) -> dict[str, Any]:
-    version, definition = _quiz_or_404(slug)
+    served = _quiz_or_404(request, slug)
+    version, definition = served.version, served.definition
     # Without ?locale, the first shop language the client's Accept-Language
     # names (en-GB is en, zh-CN is zh-Hans), else the quiz's own.
     asked = accepted_locale(request.META.get("HTTP_ACCEPT_LANGUAGE", ""))
     resolved = _locale_or_422(locale, asked or normalize_locale(definition.default_locale) or "en")
+    viewed_event(request, version, locale=resolved, variant=served.variant)
     return {**quiz_for_locale(definition, resolved), "version": version.number}
 
 
 @router.post("/quizzes/{slug}/result", summary="Score answers; get a profile and bags")
 def create_result(request: HttpRequest, slug: str, payload: ResultIn) -> dict[str, Any]:
-    _quiz_or_404(slug)
+    served = _quiz_or_404(request, slug)
     market, locale = resolve_market(payload.market, payload.locale, where="body")
     try:
         result = services.quiz_result_create(
@@ -144,6 +149,8 @@ def create_result(request: HttpRequest, slug: str, payload: ResultIn) -> dict[st
             personalised=payload.personalised and consent_allows(request, "personalisation"),
             clients=client_keys(request),
             visitor_id=visitor_id(request),
+            on_stored=lambda stored: completed_event(request, stored, served.variant),
+            version=served.version,
         )
     except AnswerError as exc:
         raise ApiError.unprocessable(

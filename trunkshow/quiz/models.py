@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -103,3 +104,59 @@ class QuizResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.public_id} {self.profile_key}"
+
+
+class Experiment(models.Model):
+    """An A/B test: a quiz's traffic split between published versions, fixed horizon.
+
+    The sample size per variant is computed once, when the test is made, from
+    the design fields (engines/analytics/experiments.py says why).
+    """
+
+    slug = models.SlugField(unique=True, max_length=24)
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="experiments")
+    title = models.CharField(max_length=120, blank=True)
+    starts_at = models.DateTimeField()
+    stops_at = models.DateTimeField(null=True, blank=True)
+    baseline_rate = models.DecimalField(
+        max_digits=5, decimal_places=4, help_text=_("Expected conversion to a paid order, 0-1.")
+    )
+    minimum_lift = models.DecimalField(
+        max_digits=5,
+        decimal_places=4,
+        help_text=_("Smallest relative lift worth finding, e.g. 0.2."),
+    )
+    alpha = models.DecimalField(max_digits=4, decimal_places=3, default=Decimal("0.05"))
+    power = models.DecimalField(max_digits=4, decimal_places=3, default=Decimal("0.8"))
+    sample_size = models.PositiveIntegerField(editable=False, default=0)
+    promoted_variant = models.CharField(max_length=15, blank=True, editable=False)
+    promoted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_at"]
+
+    def __str__(self) -> str:
+        return self.slug
+
+
+class ExperimentVariant(models.Model):
+    experiment = models.ForeignKey(Experiment, on_delete=models.CASCADE, related_name="variants")
+    key = models.SlugField(max_length=15)
+    version = models.ForeignKey(QuizVersion, on_delete=models.PROTECT, related_name="+")
+    weight = models.PositiveSmallIntegerField(default=1)
+    position = models.PositiveSmallIntegerField(default=0, help_text=_("The first is the control."))
+
+    class Meta:
+        ordering = ["experiment", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["experiment", "key"], name="uniq_variant_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.experiment.slug}:{self.key}"
+
+    @property
+    def label(self) -> str:
+        """The variant as analytics events carry it: unique across experiments."""
+        return f"{self.experiment.slug}:{self.key}"

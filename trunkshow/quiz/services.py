@@ -1,7 +1,9 @@
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -9,16 +11,18 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext, override
 
-from trunkshow.common.errors import NotFound
-from trunkshow.common.local_cache import cached
+from trunkshow.common.errors import Conflict, Invalid, NotFound
+from trunkshow.common.local_cache import cached, forget
 from trunkshow.common.locales import localized, supported_locales, to_django
 from trunkshow.common.models import Market
+from trunkshow.engines.analytics.experiments import sample_size
 from trunkshow.engines.quiz import QuizDefinition, score
 from trunkshow.engines.quiz.scoring import shopper_affinity
 from trunkshow.engines.text import shown_name
 from trunkshow.quiz import selectors
-from trunkshow.quiz.definitions import checksum, parse_source
-from trunkshow.quiz.models import Quiz, QuizResult, QuizVersion
+from trunkshow.quiz.definitions import checksum, definition_of, parse_source
+from trunkshow.quiz.experiments import experiment_readout
+from trunkshow.quiz.models import Experiment, ExperimentVariant, Quiz, QuizResult, QuizVersion
 from trunkshow.video.services import message_request, render_allowance_take
 
 
@@ -123,18 +127,26 @@ def quiz_result_create(
     personalised: bool,
     clients: Sequence[str] = (),
     visitor_id: str = "",
+    on_stored: Callable[[QuizResult], object] | None = None,
+    version: QuizVersion | None = None,
 ) -> QuizResult:
     """Score a shopper's answers, pick their bags, and keep the result.
 
     A named video is rendered while `clients` (the request's address and
     session) are within the render limit; past it the result gets the
     nameless card (video/services.render_allowance_take).
+    `version`: the one the shopper was shown (an experiment's), else the
+    current. `on_stored` is called with the result inside the transaction that stores
+    it (the caller records its analytics event there: one commit, not two).
     Raises QuizNotFound, or AnswerError naming every bad question/answer.
     """
-    found = selectors.current_version(slug=slug)
-    if found is None:
-        raise QuizNotFound(slug)
-    version, definition = found
+    if version is None:
+        found = selectors.current_version(slug=slug)
+        if found is None:
+            raise QuizNotFound(slug)
+        version, definition = found
+    else:  # the version an experiment serves this shopper
+        definition = definition_of(version)
     outcome = _outcome(version, definition, answers, locale=locale, personalised=personalised)
     picks = selectors.recommend(market_code=market.code, affinity=outcome.affinity)
     clean_name = shown_name(name)
@@ -180,4 +192,97 @@ def quiz_result_create(
         stored = compose()
         stored.video_message = message_request(**message_parts)
         stored.save(force_insert=True)
+        if on_stored is not None:
+            on_stored(stored)
     return stored
+
+
+class ExperimentNotReady(Conflict):
+    code = "experiment_not_ready"
+
+
+@transaction.atomic
+def experiment_create(
+    *,
+    slug: str,
+    quiz: Quiz,
+    variants: Sequence[tuple[str, QuizVersion, int]],
+    baseline_rate: Decimal,
+    minimum_lift: Decimal,
+    starts_at: datetime,
+    stops_at: datetime | None = None,
+    alpha: Decimal = Decimal("0.05"),
+    power: Decimal = Decimal("0.8"),
+    title: str = "",
+) -> Experiment:
+    """Make an experiment; its sample size per variant is fixed here, before any data.
+
+    `variants` are (key, published version of this quiz, weight), the control first.
+    Raises Invalid naming every bad field.
+    """
+    problems: list[tuple[tuple[str | int, ...], str]] = []
+    if len(variants) < 2:
+        problems.append((("variants",), gettext("An experiment needs two variants or more.")))
+    for key, version, weight in variants:
+        if version.quiz_id != quiz.pk or not version.is_published:
+            message = gettext("%(key)s: not a published version of this quiz.") % {"key": key}
+            problems.append((("variants",), message))
+        if weight < 1:
+            message = gettext("%(key)s: the weight must be 1 or more.") % {"key": key}
+            problems.append((("variants",), message))
+    try:
+        size = sample_size(
+            baseline=float(baseline_rate),
+            relative_lift=float(minimum_lift),
+            alpha=float(alpha),
+            power=float(power),
+        )
+    except ValueError:
+        message = gettext("The baseline and the baseline with the lift must be between 0 and 1.")
+        problems.append((("minimum_lift",), message))
+        size = 0
+    if problems:
+        raise Invalid(problems)
+    experiment = Experiment.objects.create(
+        slug=slug, quiz=quiz, title=title, starts_at=starts_at, stops_at=stops_at,
+        baseline_rate=baseline_rate, minimum_lift=minimum_lift, alpha=alpha, power=power,
+        sample_size=size,
+    )  # fmt: skip
+    for position, (key, version, weight) in enumerate(variants):
+        ExperimentVariant.objects.create(
+            experiment=experiment, key=key, version=version, weight=weight, position=position
+        )
+    forget(("quiz.experiment", quiz.slug))
+    return experiment
+
+
+@transaction.atomic
+def experiment_promote(
+    *, experiment: Experiment, variant_key: str, force: bool = False
+) -> QuizVersion:
+    """Publish the variant's version as the quiz's current one and end the experiment.
+
+    Only once every variant reached the planned sample (a fixed-horizon test
+    read early is not a result), unless `force` (staff overruling it, said
+    in the admin). Raises ExperimentNotReady or NotFound.
+    """
+    locked = Experiment.objects.select_for_update().get(pk=experiment.pk)
+    variant = locked.variants.select_related("version").filter(key=variant_key).first()
+    if variant is None:
+        raise NotFound(gettext("No variant %(key)s.") % {"key": variant_key})
+    if not force and not _horizon_reached(locked):
+        raise ExperimentNotReady(gettext("Not enough data yet: the planned sample is not reached."))
+    # A new number with the winner's text: the current version is the highest
+    # published one, and published versions never change.
+    current, _new = quiz_import(source=variant.version.source, publish=True)
+    now = timezone.now()
+    locked.promoted_variant, locked.promoted_at = variant.key, now
+    locked.stops_at = min(locked.stops_at or now, now)
+    locked.save(update_fields=["promoted_variant", "promoted_at", "stops_at"])
+    forget(("quiz.experiment", locked.quiz.slug))  # this process at once; others within seconds
+    forget(("quiz.current", locked.quiz.slug))
+    return current
+
+
+def _horizon_reached(experiment: Experiment) -> bool:
+    return bool(experiment_readout(experiment)["enough_data"])

@@ -16,7 +16,9 @@ from trunkshow.common.visitors import visitor_id
 from trunkshow.engines.quiz import AnswerError, QuizDefinition
 from trunkshow.quiz import selectors, services
 from trunkshow.quiz.definitions import definition_of
+from trunkshow.quiz.experiments import quiz_for_visitor
 from trunkshow.quiz.presentation import quiz_for_locale
+from trunkshow.quiz.tracking import completed_event, viewed_event
 from trunkshow.video.selectors import message_payload
 from trunkshow.video.services import message_mark_opened
 
@@ -58,13 +60,15 @@ def _quiz_context(
 
 @require_http_methods(["GET", "POST"])
 def quiz_page(request: HttpRequest, slug: str) -> HttpResponse:
-    found = selectors.current_version(slug=slug)
+    served = quiz_for_visitor(slug=slug, visitor_id=visitor_id(request))
     market = request_market(request)
-    if found is None or market is None:
+    if served is None or market is None:
         raise Http404("No such quiz.")
-    _version, definition = found
+    version, definition = served.version, served.definition
     if request.method == "GET":
+        viewed_event(request, version, variant=served.variant)
         context = _quiz_context(definition, {}, {})
+        context.update(quiz_version=version.number, quiz_variant=served.variant)
         context["personalised"] = consent_allows(request, "personalisation")
         return render(request, "quiz/quiz.html", context)
 
@@ -88,11 +92,14 @@ def quiz_page(request: HttpRequest, slug: str) -> HttpResponse:
             personalised=personalised,
             clients=client_keys(request),
             visitor_id=visitor_id(request),
+            on_stored=lambda stored: completed_event(request, stored, served.variant),
+            version=version,
         )
     except AnswerError as exc:
         # Keep every answer and the name, so nothing the shopper did is lost.
         context = _quiz_context(definition, chosen, {k: str(m) for k, m in exc.issues})
         context.update(name=name[:NAME_LIMIT], personalised=personalised, has_errors=True)
+        context.update(quiz_version=version.number, quiz_variant=served.variant)
         return render(request, "quiz/quiz.html", context, status=422)
     return HttpResponseRedirect(reverse("quiz-result", args=[result.public_id]))
 
@@ -116,9 +123,12 @@ def result_page(request: HttpRequest, public_id: str) -> HttpResponse:
                     "answer": localized(answer.text, locale),
                 }
             )
+    served = quiz_for_visitor(slug=result.version.quiz.slug, visitor_id=visitor_id(request))
     context = {
         "result": result,
         "quiz_slug": result.version.quiz.slug,
+        # The variant this visitor is in, if the result was made with its version.
+        "quiz_variant": served.variant if served and served.version.pk == result.version_id else "",
         "profile_title": localized(profile.title, locale),
         "profile_description": localized(profile.description, locale),
         "deciding": selectors.deciding_labels(definition, result.deciding_traits, locale),

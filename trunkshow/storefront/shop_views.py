@@ -17,6 +17,8 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from trunkshow.analytics.models import Kind
+from trunkshow.analytics.services import record_request_event
 from trunkshow.catalog.selectors import offers_by_sku
 from trunkshow.commerce import carts, selectors
 from trunkshow.commerce.addresses import AUTOCOMPLETE, FIELD_LIMITS, GENERIC, country_rules
@@ -136,6 +138,11 @@ def cart_add(request: HttpRequest) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
         return _back(request, reverse("cart"))
+    if request.POST.get("pick") == "1":
+        # A pick bought straight from the quiz result is a click on it too,
+        # recorded here so it always comes before the add (a beacon may not).
+        record_request_event(request, Kind.PRODUCT_CLICKED, ref=sku)
+    record_request_event(request, Kind.ADDED_TO_CART, ref=cart.public_id)
     messages.success(request, _("Added to your bag."))
     return HttpResponseRedirect(reverse("cart"))
 
@@ -163,6 +170,7 @@ def cart_add_design(request: HttpRequest) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
         return back
+    record_request_event(request, Kind.ADDED_TO_CART, ref=cart.public_id)
     messages.success(request, _("Added to your bag."))
     return HttpResponseRedirect(reverse("cart"))
 
@@ -283,6 +291,7 @@ def checkout_page(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         # What the shopper typed before a stock problem sent them to the bag.
         kept = request.session.pop(SESSION_CHECKOUT, None)
+        record_request_event(request, Kind.CHECKOUT_STARTED, ref=cart.public_id)
         return _checkout_form(request, cart, values=kept if isinstance(kept, dict) else None)
     # Values are kept whole (up to a sanity bound): the shared rule refuses what is too long.
     names = ("email", "name", "phone", *FIELD_LIMITS, "shipping_method", "payment_token")

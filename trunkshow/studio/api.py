@@ -10,6 +10,8 @@ from django.utils.translation import override
 from ninja import Field, Router, Schema, Status
 from pydantic import StrictInt, StrictStr
 
+from trunkshow.analytics.models import Kind
+from trunkshow.analytics.services import record_request_event
 from trunkshow.common.api_errors import ApiError, api_json_body, resolve_market
 from trunkshow.common.locales import current_locale, to_django
 from trunkshow.common.visitors import visitor_id
@@ -136,6 +138,7 @@ def create_design(request: HttpRequest) -> Status[dict[str, Any]]:
     )
     with override(_language(data.get("locale"))):
         design = services.design_create(data=data, market=market, visitor_id=visitor_id(request))
+        record_request_event(request, Kind.DESIGN_SAVED, market=market.code, ref=design.public_id)
         return Status(201, selectors.design_payload(design, absolute=request.build_absolute_uri))
 
 

@@ -5,6 +5,8 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from trunkshow.analytics.models import Kind
+from trunkshow.analytics.services import record_request_event
 from trunkshow.common.locales import current_locale
 from trunkshow.common.middleware import request_market
 from trunkshow.studio import selectors
@@ -48,6 +50,7 @@ def studio_page(request: HttpRequest, key: str) -> HttpResponse:
         "swatches": selectors.kit_swatches_named(),
         "brush_sizes": selectors.BRUSH_SIZES,
     }
+    record_request_event(request, Kind.STUDIO_OPENED, ref=key)
     return render(request, "studio/studio.html", context)
 
 

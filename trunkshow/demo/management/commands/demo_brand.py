@@ -21,7 +21,7 @@ from trunkshow.campaigns.services import campaign_sync, drop_add, drop_apply_lim
 from trunkshow.catalog import services as catalog
 from trunkshow.commerce.models import ShippingMethod
 from trunkshow.common.services import market_upsert, sync_row
-from trunkshow.demo import campaign_data
+from trunkshow.demo import analytics_history, campaign_data
 from trunkshow.demo.art import draw_bag
 from trunkshow.demo.catalog_data import (
     COLOURS,
@@ -43,6 +43,8 @@ from trunkshow.demo.templates_data import (
 )
 from trunkshow.inventory.models import StockItem
 from trunkshow.inventory.services import stock_set_on_hand
+from trunkshow.quiz.definitions import checksum
+from trunkshow.quiz.models import QuizVersion
 from trunkshow.quiz.services import quiz_import
 from trunkshow.studio.models import BagTemplate, PaletteVersion
 from trunkshow.studio.services import palette_calibrate
@@ -131,7 +133,12 @@ class Command(BaseCommand):
                 StockItem.objects.filter(sku=sku).exclude(per_shopper_limit=limit).update(
                     per_shopper_limit=limit
                 )
-            quiz_version, _created = quiz_import(source=DEMO_QUIZ.read_text(encoding="utf-8"))
+            quiz_text = DEMO_QUIZ.read_text(encoding="utf-8")
+            # Kept when it is any version already: the demo experiment adds a newer one.
+            quiz_version = (
+                QuizVersion.objects.filter(checksum=checksum(quiz_text)).first()
+                or (quiz_import(source=quiz_text)[0])
+            )
         self._ensure_campaign_live()
         self._ensure_campaign_drop()
         palette = self._ensure_kit_palette()
@@ -139,11 +146,18 @@ class Command(BaseCommand):
         ensure_demo_stream(campaign_slug=campaign_data.SLUG)
         self._ensure_admin()
         self._ensure_workshop_logins()
+        experiment = (
+            analytics_history.ensure_experiment(quiz_version)
+            if getattr(settings, "DEMO_ANALYTICS_EXPERIMENT", True)
+            else None
+        )
+        events_made = analytics_history.ensure_history(quiz_version, experiment)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo brand ready: {len(PRODUCTS)} products, {sku_index} SKUs, "
                 f"{len(markets)} markets, quiz {quiz_version.quiz.slug} v{quiz_version.number}, "
-                f"{clips_made} designer clips made, kit palette v{palette.number}."
+                f"{clips_made} designer clips made, kit palette v{palette.number}, "
+                f"{events_made} analytics events, experiment {experiment or 'none'}."
             )
         )
 

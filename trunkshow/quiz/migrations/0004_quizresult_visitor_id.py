@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('quiz', '0002_quizresult_video_message'),
+        ('quiz', '0003_experiments'),
     ]
 
     operations = [
