@@ -52,8 +52,9 @@ def test_a_journey_from_quiz_to_payment_counts_once_at_every_step(phone, live_se
     wait_until(
         page, "document.querySelector('[data-video] video').currentSrc.endsWith('/message.mp4')"
     )
-    wait_until(page, "document.querySelector('[data-video] video').duration > 0")
+    # (the video loads nothing until tapped: preload="none" keeps the page light)
     page.locator("[data-video] video").click()
+    wait_until(page, "document.querySelector('[data-video] video').duration > 0")
     page.evaluate("""() => { const v = document.querySelector('[data-video] video');
                              v.currentTime = v.duration * 0.6; }""")
     wait_until(
