@@ -15,7 +15,7 @@ from trunkshow.engines.video.house import HOUSE
 from trunkshow.engines.video.stitch import probe
 from trunkshow.video import files
 from trunkshow.video.models import DesignerClip, VideoMessage
-from trunkshow.video.services import message_render, message_request
+from trunkshow.video.services import CARD_SECONDS, message_render, message_request
 
 pytestmark = pytest.mark.django_db
 
@@ -203,4 +203,4 @@ def test_a_player_kept_waiting_gets_the_profiles_card_instead_of_an_error(
     body = b"".join(response.streaming_content)
     assert body[:1] == b"G"  # an MPEG-TS sync byte
     stream = next(files.clip_dir().glob("card-*.ts"))
-    assert probe(stream).video_frames == HOUSE.frames_for(2.5)
+    assert probe(stream).video_frames == HOUSE.frames_for(CARD_SECONDS)

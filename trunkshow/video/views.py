@@ -118,7 +118,9 @@ def playlist(request: HttpRequest, token: str) -> HttpResponse:
     services.message_mark_opened(message=message)
     clips = {c.pk: c for c in DesignerClip.objects.filter(pk__in=message.clip_ids)}
     ordered = [clips[pk] for pk in message.clip_ids if pk in clips]
-    card = PlaylistEntry("card.ts", HOUSE.frames_for(CARD_SECONDS) / HOUSE.fps)
+    # A render made before the card's length changed keeps its own length.
+    card_frames = message.card_frames or HOUSE.frames_for(CARD_SECONDS)
+    card = PlaylistEntry("card.ts", card_frames / HOUSE.fps)
     entries = [
         PlaylistEntry(f"/v/clips/{Path(c.stream.name or '').name}", c.frames / HOUSE.fps)
         for c in ordered

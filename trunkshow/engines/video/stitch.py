@@ -37,10 +37,23 @@ def _length(path: Path) -> Fraction:
         return Fraction(frames) / Fraction(rate)
 
 
-def stitch_mp4(parts: Sequence[Path], out: Path, *, faststart: bool = True) -> Path:
-    """Concatenate segments into one MP4 file, written atomically (temp + rename)."""
+def stitch_mp4(
+    parts: Sequence[Path],
+    out: Path,
+    *,
+    faststart: bool = True,
+    frames: Sequence[int] | None = None,
+    fps: int = 30,
+) -> Path:
+    """Concatenate segments into one MP4 file, written atomically (temp + rename).
+
+    `frames`, each part's video frame count when the caller knows it (the
+    clips' rows store it), saves opening every part a second time to count.
+    """
     if not parts:
         raise ValueError("nothing to stitch")
+    if frames is not None and len(frames) != len(parts):
+        raise ValueError("frames must give one count per part")
     out = Path(out)
     tmp = out.with_name(out.name + ".part")
     options = {"movflags": "+faststart"} if faststart else {}
@@ -65,7 +78,7 @@ def stitch_mp4(parts: Sequence[Path], out: Path, *, faststart: bool = True) -> P
                     packet.dts = packet.dts + shift
                     packet.stream = targets[packet.stream.type]
                     output.mux(packet)
-            offset += _length(part)
+            offset += Fraction(frames[index], fps) if frames is not None else _length(part)
     tmp.replace(out)
     return out
 
