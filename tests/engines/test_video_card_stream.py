@@ -124,3 +124,24 @@ def test_a_ready_frame_of_another_size_is_refused(tmp_path):
     wrong = av.VideoFrame(64, 64, "yuv420p")
     with pytest.raises(ValueError, match="yuv420p 720x1280"):
         encode_segment(tmp_path / "x.mp4", [wrong])
+
+
+def test_copies_made_without_probing_are_byte_for_byte_the_same(house_clip, tmp_path, monkeypatch):
+    from trunkshow.engines.video import stitch
+
+    quick = stitch_mp4([house_clip, house_clip], tmp_path / "quick.mp4")
+    monkeypatch.setattr(stitch, "QUICK_OPEN", {})
+    probed = stitch_mp4([house_clip, house_clip], tmp_path / "probed.mp4")
+    assert quick.read_bytes() == probed.read_bytes()
+
+
+def test_a_silent_segment_from_recorded_sound_is_the_encoded_one(tmp_path, monkeypatch):
+    from trunkshow.engines.video import encode
+
+    frames = [Image.new("RGB", (HOUSE.width, HOUSE.height), (200, 90, 20))] * 16
+    monkeypatch.setattr(encode, "_SILENCE", {})
+    first = encode_segment(tmp_path / "first.mp4", frames)  # encodes and records the silence
+    assert encode._SILENCE
+    again = encode_segment(tmp_path / "again.mp4", frames)  # copies the recorded packets
+    assert first.path.read_bytes() == again.path.read_bytes()
+    assert abs(probe(again.path).audio_seconds - 16 / 30) < 0.001

@@ -73,7 +73,9 @@ def test_staff_see_the_render_backlog_in_the_health_check_and_the_admin(
     assert 119 <= backlog["oldest_queued_seconds"] < 180
 
     # And staff see the same on the personal videos' admin page
-    page = admin_client.get("/admin/video/videomessage/").content.decode()
+    page = admin_client.get(
+        "/admin/video/videomessage/", HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
     assert "Render backlog: 2 queued (the oldest for 12" in page
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 import av
 import numpy as np
@@ -86,20 +86,58 @@ def encode_segment(
             container.mux(packet)
 
         samples = count * fmt.samples_per_frame
-        pcm = silence(count, fmt) if audio is None else _fit_audio(audio, samples, fmt)
-        step = fmt.aac_frame_samples
-        for start in range(0, samples, step):
-            chunk = np.ascontiguousarray(pcm[:, start : start + step])
-            frame = av.AudioFrame.from_ndarray(chunk, format="fltp", layout=layout)
-            frame.sample_rate = fmt.sample_rate
-            frame.pts = start
-            frame.time_base = Fraction(1, fmt.sample_rate)
-            for packet in sound.encode(frame):
-                container.mux(packet)
-        for packet in sound.encode(None):
-            container.mux(packet)
+        if audio is None and (samples, fmt) in _SILENCE:
+            _mux_recorded(container, sound, _SILENCE[(samples, fmt)])
+        else:
+            pcm = silence(count, fmt) if audio is None else _fit_audio(audio, samples, fmt)
+            recorded = _encode_audio(container, sound, pcm, fmt)
+            if audio is None and len(_SILENCE) < _SILENCE_KEPT:
+                _SILENCE[(samples, fmt)] = recorded
     tmp.replace(path)
     return SegmentInfo(path=path, frames=count, fps=fmt.fps)
+
+
+# Silence encodes to the same AAC packets every time: a card's sound (it has
+# none) is encoded once per length and process, then its packets are copied
+# (the encoder took 15-20 % of a card's CPU for nothing).
+_Recorded = tuple[tuple[bytes, int | None, int | None, int | None, bool], ...]
+_SILENCE: dict[tuple[int, HouseFormat], _Recorded] = {}
+_SILENCE_KEPT = 8
+
+
+def _encode_audio(container: av.container.OutputContainer, sound: av.AudioStream,
+                  pcm: npt.NDArray[np.float32], fmt: HouseFormat) -> _Recorded:  # fmt: skip
+    layout = "stereo" if fmt.channels == 2 else "mono"
+    recorded = []
+    step = fmt.aac_frame_samples
+    chunks = [np.ascontiguousarray(pcm[:, s : s + step]) for s in range(0, pcm.shape[1], step)]
+    for start, chunk in zip(range(0, pcm.shape[1], step), chunks, strict=True):
+        frame = av.AudioFrame.from_ndarray(chunk, format="fltp", layout=layout)
+        frame.sample_rate = fmt.sample_rate
+        frame.pts = start
+        frame.time_base = Fraction(1, fmt.sample_rate)
+        for packet in sound.encode(frame):
+            recorded.append(_record(packet))
+            container.mux(packet)
+    for packet in sound.encode(None):
+        recorded.append(_record(packet))
+        container.mux(packet)
+    return tuple(recorded)
+
+
+def _record(packet: av.Packet[Any]) -> tuple[bytes, int | None, int | None, int | None, bool]:
+    return bytes(packet), packet.pts, packet.dts, packet.duration, packet.is_keyframe
+
+
+def _mux_recorded(container: av.container.OutputContainer, sound: av.AudioStream,
+                  recorded: _Recorded) -> None:  # fmt: skip
+    for data, pts, dts, duration, keyframe in recorded:
+        packet = av.Packet(data)
+        packet.pts, packet.dts, packet.duration = pts, dts, duration
+        packet.time_base = sound.codec_context.time_base
+        packet.is_keyframe = keyframe
+        packet.stream = sound
+        container.mux(packet)
 
 
 def _fit(image: Image.Image | av.VideoFrame, fmt: HouseFormat) -> av.VideoFrame:
