@@ -53,7 +53,7 @@ def test_the_cheap_card_shows_the_same_pictures_in_both_scripts(name, title, sub
 @given(
     name=st.text(max_size=40),
     seconds=st.floats(min_value=0.0, max_value=0.6),
-    size=st.sampled_from([(720, 1280), (360, 640), (98, 132)]),
+    size=st.sampled_from([(720, 1280), (360, 640), (98, 130)]),
 )
 def test_any_name_length_and_size_match_the_drawn_card(name, seconds, size):
     width, height = size
@@ -114,9 +114,9 @@ def test_the_house_stream_is_main_profile_level_3_1(house_clip):
 
 
 def test_a_card_of_an_odd_size_is_refused():
-    with pytest.raises(ValueError, match="multiple of 4"):
+    with pytest.raises(ValueError, match="even"):
         next(
-            card_video_frames(name="Lin", title="T", subtitle="S", seconds=1, width=98, height=130)
+            card_video_frames(name="Lin", title="T", subtitle="S", seconds=1, width=98, height=131)
         )
 
 

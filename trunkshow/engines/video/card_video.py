@@ -35,14 +35,19 @@ __all__ = ["card_video_frames"]
 _BAND_MARGIN = 8
 
 
-def _yuv(image: Image.Image) -> list[npt.NDArray[np.uint8]]:
-    """Y, U and V of a picture (even sides), converted by swscale."""
-    frame = av.VideoFrame.from_image(image).reformat(format="yuv420p")  # type: ignore[no-untyped-call]
-    planes = []
+def _planes(frame: av.VideoFrame) -> list[npt.NDArray[np.uint8]]:
+    """Y, U and V of a yuv420p frame as arrays over its own memory (rows unpadded)."""
+    views = []
     for plane in frame.planes:
         rows = np.frombuffer(plane, dtype=np.uint8).reshape(plane.height, plane.line_size)
-        planes.append(rows[:, : plane.width])
-    return planes
+        views.append(rows[:, : plane.width])
+    return views
+
+
+def _yuv(image: Image.Image) -> list[npt.NDArray[np.uint8]]:
+    """Y, U and V of a picture (even sides), converted by swscale."""
+    frame = av.VideoFrame.from_image(image)  # type: ignore[no-untyped-call]
+    return _planes(frame.reformat(format="yuv420p"))
 
 
 class _Planes:
@@ -58,23 +63,19 @@ class _Planes:
             min(self.width, -(-(right + _BAND_MARGIN) // 2) * 2),
             min(self.height, -(-(bottom + _BAND_MARGIN) // 2) * 2),
         )
-        y, u, v = _yuv(base)
-        # to_ndarray/from_ndarray's layout: Y, then U and V each flattened.
-        self.base = np.concatenate([y.ravel(), u.ravel(), v.ravel()]).reshape(-1, self.width)
+        self.base = [plane.copy() for plane in _yuv(base)]
 
     def frame(self, card: _Card, t: float) -> av.VideoFrame:
         """The card at animation time `t`; only the box is drawn and converted."""
-        out = self.base.copy()
+        frame = av.VideoFrame(self.width, self.height, "yuv420p")
         left, top, right, bottom = self.box
-        if right > left and bottom > top:
-            width, height = self.width, self.height
-            y, u, v = _yuv(card.rows(t, self.box))
-            out[top:bottom, left:right] = y
-            for index, plane in enumerate((u, v)):
-                start = height + index * height // 4
-                target = out[start : start + height // 4].reshape(height // 2, width // 2)
-                target[top // 2 : bottom // 2, left // 2 : right // 2] = plane
-        return av.VideoFrame.from_ndarray(out, format="yuv420p")
+        drawn = _yuv(card.rows(t, self.box)) if right > left and bottom > top else None
+        for index, (target, base) in enumerate(zip(_planes(frame), self.base, strict=True)):
+            target[...] = base
+            if drawn is not None:
+                step = 1 if index == 0 else 2  # chroma has half the rows and columns
+                target[top // step : bottom // step, left // step : right // step] = drawn[index]
+        return frame
 
 
 def card_video_frames(
@@ -94,10 +95,8 @@ def card_video_frames(
     not be handed a frame it may change (PyAV's encoder only reads).
     """
     _check(seconds, fps)
-    if width % 2 or height % 4:
-        # 4:2:0, in PyAV's one-array layout (chroma rows packed two to a row).
-        raise ValueError(f"the card must be of even width and height a multiple of 4, not "
-                         f"{width}x{height}")  # fmt: skip
+    if width % 2 or height % 2:
+        raise ValueError(f"the card's sides must be even (4:2:0), not {width}x{height}")
     card = _Card(
         name=name, title=title, subtitle=subtitle, width=width, height=height, accent=accent
     )
