@@ -39,7 +39,8 @@ def _planes(frame: av.VideoFrame) -> list[npt.NDArray[np.uint8]]:
     """Y, U and V of a yuv420p frame as arrays over its own memory (rows unpadded)."""
     views = []
     for plane in frame.planes:
-        rows = np.frombuffer(plane, dtype=np.uint8).reshape(plane.height, plane.line_size)
+        data = np.frombuffer(memoryview(plane), dtype=np.uint8)
+        rows = data.reshape(plane.height, plane.line_size)
         views.append(rows[:, : plane.width])
     return views
 
