@@ -308,7 +308,11 @@ def catalogue_with_players(root: Path, env: dict[str, str], players: int, second
         return {"idle_p99_ms": idle, "players_p99_ms": loaded, "cards_answered": sum(answered)}
     finally:
         os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=20)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:  # players' connections still open
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
 
 
 def side_by_side(label: str, mine: float, theirs: float, unit: str, goal: str = "") -> None:
@@ -317,33 +321,36 @@ def side_by_side(label: str, mine: float, theirs: float, unit: str, goal: str = 
           f"  ratio {ratio:6.2f}x  {goal}")  # fmt: skip
 
 
+def print_render(render: dict[str, dict]) -> None:
+    mine, theirs = render["this"], render[ARGS.against]
+    per_minute = {n: 60_000 / r["render_cpu_ms"] for n, r in render.items()}
+    print(f"card: {mine['card_frames']} frames here, {theirs['card_frames']} in {ARGS.against}")
+    side_by_side("render CPU (card + TS + stitched MP4)", mine["render_cpu_ms"],
+                 theirs["render_cpu_ms"], "ms")  # fmt: skip
+    print(f"{'renders per core-minute':46s} this {per_minute['this']:9.1f}        "
+          f"{ARGS.against} {per_minute[ARGS.against]:9.1f}         ratio "
+          f"{per_minute['this'] / per_minute[ARGS.against]:6.2f}x  (goal >= 300: "
+          f"{'met' if per_minute['this'] >= 300 else 'MISSED'})")  # fmt: skip
+    # CPU against CPU: on a shared machine a wall clock measures the neighbours.
+    speed = {n: r["naive_cpu_ms"] / r["render_cpu_ms"] for n, r in render.items()}
+    side_by_side("finished MP4 (wall, for reference)", mine["mp4_ms"], theirs["mp4_ms"], "ms")
+    side_by_side("naive full re-encode (CPU)", mine["naive_cpu_ms"], theirs["naive_cpu_ms"],
+                 "ms")  # fmt: skip
+    print(f"{'MP4 sooner than the naive re-encode':46s} this {speed['this']:9.1f}x       "
+          f"{ARGS.against} {speed[ARGS.against]:9.1f}x  (goal >= 30x: "
+          f"{'met' if speed['this'] >= 30 else 'MISSED'})")  # fmt: skip
+    side_by_side("first playable", mine["first_ms"], theirs["first_ms"], "ms",
+                 f"(goal <= 1 ms: {'met' if mine['first_ms'] <= 1 else 'MISSED'})")  # fmt: skip
+
+
 def main() -> None:
     base = Path(tempfile.mkdtemp(prefix="trunkshow-against-")) / "tree"
     subprocess.run(["git", "worktree", "add", "--detach", "-f", str(base), ARGS.against],
                    cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
     try:
         trees = {"this": ROOT, ARGS.against: base}
-        render = {name: run_child(tree, "render") for name, tree in trees.items()}
-        mine, theirs = render["this"], render[ARGS.against]
-        per_minute = {n: 60_000 / r["render_cpu_ms"] for n, r in render.items()}
-        print(f"card: {mine['card_frames']} frames here, {theirs['card_frames']} in {ARGS.against}")
-        side_by_side("render CPU (card + TS + stitched MP4)", mine["render_cpu_ms"],
-                     theirs["render_cpu_ms"], "ms")  # fmt: skip
-        print(f"{'renders per core-minute':46s} this {per_minute['this']:9.1f}        "
-              f"{ARGS.against} {per_minute[ARGS.against]:9.1f}         ratio "
-              f"{per_minute['this'] / per_minute[ARGS.against]:6.2f}x  (goal >= 300: "
-              f"{'met' if per_minute['this'] >= 300 else 'MISSED'})")  # fmt: skip
-        # CPU against CPU: on a shared machine a wall clock measures the neighbours.
-        speed = {n: r["naive_cpu_ms"] / r["render_cpu_ms"] for n, r in render.items()}
-        side_by_side("finished MP4 (wall, for reference)", mine["mp4_ms"], theirs["mp4_ms"], "ms")
-        side_by_side("naive full re-encode (CPU)", mine["naive_cpu_ms"], theirs["naive_cpu_ms"],
-                     "ms")  # fmt: skip
-        print(f"{'MP4 sooner than the naive re-encode':46s} this {speed['this']:9.1f}x       "
-              f"{ARGS.against} {speed[ARGS.against]:9.1f}x  (goal >= 30x: "
-              f"{'met' if speed['this'] >= 30 else 'MISSED'})")  # fmt: skip
-        side_by_side("first playable", mine["first_ms"], theirs["first_ms"], "ms",
-                     f"(goal <= 1 ms: {'met' if mine['first_ms'] <= 1 else 'MISSED'})")  # fmt: skip
-
+        if not ARGS.skip_render:
+            print_render({name: run_child(tree, "render") for name, tree in trees.items()})
         shops = {name: demo_shop(tree) for name, tree in trees.items()}
         if not ARGS.skip_queue:
             queue = {
@@ -401,6 +408,7 @@ if __name__ == "__main__":
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--players", type=int, default=200)
     parser.add_argument("--wrk-seconds", type=int, default=8)
+    parser.add_argument("--skip-render", action="store_true")
     parser.add_argument("--skip-queue", action="store_true")
     parser.add_argument("--skip-players", action="store_true")
     parser.add_argument("--child", choices=["render", "queue", "messages"])
