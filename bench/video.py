@@ -1,122 +1,430 @@
-"""The personal video's goals (issue 4), against a naive full re-encode in the same run.
+"""The personal video's goals (issues 4 and 24), this checkout beside another revision.
 
-- first playable: the playlist and its first segment (the shared intro,
-  cached), which is all a player needs to start; the shopper's card must
-  then be ready before the intro ends.
-- MP4: the card rendered and encoded, then everything stitched by copying.
-- baseline: the same composition decoded and encoded again as one file.
+Every figure is measured for this checkout and for `--against` (default
+main, checked out in a temporary git worktree and run with the same Python)
+in the same minutes, and printed side by side with their ratio:
 
-Run alone: .venv/bin/python bench/video.py
+- renders per core-minute: CPU seconds of one render (the card drawn and
+  encoded, its MPEG-TS copy, the MP4 stitched by copying), median of RUNS;
+- finished MP4 against the naive full re-encode of the same composition;
+- first playable: the playlist and its first segment (the shared intro);
+- campaign arrivals: `--results` results over `--seconds` s (500 over 60 s),
+  each queuing its render on the "video" queue served by one db_worker per
+  core (as `manage.py serve` starts them); a shopper's player reaches the
+  card when the intro (3.2 s) has played: the share whose card was ready;
+- peak RSS (VmHWM) of a render worker during those arrivals;
+- catalogue p99 (wrk, /en/products/) with `--players` players asking for
+  cards that are not rendered (render workers paused), against idle.
+
+Run alone: .venv/bin/python bench/video.py [--against main] [--results 500]
+[--seconds 60] [--players 200] [--skip-queue] [--skip-players]
 """
 
 from __future__ import annotations
 
+import argparse
+import asyncio
+import json
 import os
+import re
+import shutil
+import signal
 import statistics
+import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trunkshow.settings")
-os.environ["TRUNKSHOW_VAR_DIR"] = tempfile.mkdtemp(prefix="trunkshow-bench-")
-os.environ["MEDIA_ROOT"] = str(Path(os.environ["TRUNKSHOW_VAR_DIR"]) / "media")
-
-import av
-import django
-import numpy as np
-
-django.setup()
-
-from trunkshow.demo.clips import encode_demo_clips
-from trunkshow.engines.video.card import card_frames
-from trunkshow.engines.video.encode import encode_segment
-from trunkshow.engines.video.house import HOUSE
-from trunkshow.engines.video.playlist import PlaylistEntry, hls_playlist
-from trunkshow.engines.video.stitch import probe, stitch_mp4, to_mpegts
-
-RUNS = 3
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+RUNS = 5
+INTRO_SECONDS = 3.2
+# Demo clips are the same drawings for both checkouts (same house format):
+# encoded once, kept between runs.
+CLIP_CACHE = Path(tempfile.gettempdir()) / "trunkshow-bench-video-clips"
+COMPOSITION = {
+    "profile_key": "jet-setter",
+    "card_title": "环球旅行家",
+    "card_subtitle": "设计师给你的话",
+    "product_slugs": ["voyager-weekender", "passport-wallet"],
+    "card_titles": {"en": "Jet-Setter", "zh-Hans": "环球旅行家"},
+}
 
 
-def naive(parts: list[Path], card: list, out: Path) -> None:
-    """Decode every part and encode the whole composition again."""
-    frames, audio = [], []
-    for index, part in enumerate(parts):
-        if index == 1:
-            frames += card
-            audio.append(np.zeros((2, len(card) * HOUSE.samples_per_frame), dtype=np.float32))
-        with av.open(str(part)) as container:
-            frames += [f.to_image() for f in container.decode(container.streams.video[0])]
-        with av.open(str(part)) as container:
-            audio += [f.to_ndarray() for f in container.decode(container.streams.audio[0])]
-    encode_segment(out, frames, audio=np.concatenate(audio, axis=1))
+# --- children: run with the checkout under test first on sys.path -------------
 
 
-def main() -> None:
-    started = time.perf_counter()
+def _django(root: Path) -> None:
+    sys.path.insert(0, str(root))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trunkshow.settings")
+    import django
+
+    django.setup()
+
+
+def child_render(root: Path) -> dict[str, float]:
+    """CPU per render (as the render job does it), the MP4 against a naive re-encode."""
+    var = Path(tempfile.mkdtemp(prefix="trunkshow-bench-"))
+    os.environ["TRUNKSHOW_VAR_DIR"] = str(var)
+    os.environ["MEDIA_ROOT"] = str(var / "media")
+    (var / "cache").mkdir(parents=True)
+    CLIP_CACHE.mkdir(exist_ok=True)
+    (var / "cache" / "demo-clips").symlink_to(CLIP_CACHE)
+    _django(root)
+    import av
+    import numpy as np
+
+    from trunkshow.demo.clips import encode_demo_clips
+    from trunkshow.engines.video.card import card_frames
+    from trunkshow.engines.video.encode import encode_segment
+    from trunkshow.engines.video.house import HOUSE
+    from trunkshow.engines.video.playlist import PlaylistEntry, hls_playlist
+    from trunkshow.engines.video.stitch import probe, stitch_mp4, to_mpegts
+    from trunkshow.video import services
+
     clips = encode_demo_clips()
-    print(f"setup: demo clips encoded in {time.perf_counter() - started:.1f} s")
     intro = next(c for c in clips if c.kind == "intro" and c.profile_key == "jet-setter")
-    products = [c for c in clips if c.kind == "product"][:4]
-    outro = next(c for c in clips if c.kind == "outro")
-    shared = [intro.path, *(p.path for p in products), outro.path]
+    shared = [intro.path, *[c.path for c in clips if c.kind == "product"][:4]]
+    shared.append(next(c for c in clips if c.kind == "outro").path)
     for path in shared:
         if not path.with_suffix(".ts").exists():
             to_mpegts(path, path.with_suffix(".ts"))
+    lengths = [probe(path).video_frames for path in shared]
     work = Path(tempfile.mkdtemp(prefix="trunkshow-video-"))
+    text = {"title": COMPOSITION["card_title"], "subtitle": COMPOSITION["card_subtitle"]}
 
-    first, card_ready, mp4, base = [], [], [], []
+    def card(path: Path, name: str) -> int:
+        if hasattr(services, "_encode_card"):  # this change
+            return int(services._encode_card(path, name=name, **text).frames)
+        frames = card_frames(name=name, seconds=services.CARD_SECONDS, **text)
+        return encode_segment(path, frames).frames
+
+    def stitch(parts: list[Path], frames: list[int], out: Path) -> None:
+        try:
+            stitch_mp4(parts, out, frames=frames, fps=HOUSE.fps)
+        except TypeError:  # before this change: counted by reading every part
+            stitch_mp4(parts, out)
+
+    def naive(name: str, out: Path) -> None:
+        drawn = list(card_frames(name=name, seconds=services.CARD_SECONDS, **text))
+        frames, audio = [], []
+        for index, part in enumerate(shared):
+            if index == 1:
+                frames += drawn
+                audio.append(np.zeros((2, len(drawn) * HOUSE.samples_per_frame), np.float32))
+            with av.open(str(part)) as container:
+                frames += [f.to_image() for f in container.decode(container.streams.video[0])]
+            with av.open(str(part)) as container:
+                audio += [f.to_ndarray() for f in container.decode(container.streams.audio[0])]
+        encode_segment(out, frames, audio=np.concatenate(audio, axis=1))
+
+    first, cpu, wall, base = [], [], [], []
+    card(work / "warm.mp4", "warm")
     for run in range(RUNS):
-        name = f"Lin {run}"
         t0 = time.perf_counter()
-        entries = [
-            PlaylistEntry(str(intro.path.with_suffix(".ts")), 3.2),
-            PlaylistEntry("card.ts", 2.667),
-        ]
-        hls_playlist(entries)
+        hls_playlist([PlaylistEntry(str(intro.path.with_suffix(".ts")), INTRO_SECONDS),
+                      PlaylistEntry("card.ts", 2.0)])  # fmt: skip
         assert intro.path.with_suffix(".ts").exists()
         first.append(time.perf_counter() - t0)
 
-        t0 = time.perf_counter()
-        card = work / f"card-{run}.mp4"
-        encode_segment(
-            card, card_frames(name=name, title="环球旅行家", subtitle="设计师给你的话", seconds=2.5)
+        c0, t0 = time.process_time(), time.perf_counter()
+        path = work / f"card-{run}.mp4"
+        frames = card(path, f"Lin {run}")
+        to_mpegts(path, path.with_suffix(".ts"))
+        stitch([shared[0], path, *shared[1:]], [lengths[0], frames, *lengths[1:]],
+               work / f"message-{run}.mp4")  # fmt: skip
+        cpu.append(time.process_time() - c0)
+        wall.append(time.perf_counter() - t0)
+        if run < 2:
+            c0 = time.process_time()
+            naive(f"Lin {run}", work / f"naive-{run}.mp4")
+            base.append(time.process_time() - c0)
+    shutil.rmtree(work, ignore_errors=True)
+    shutil.rmtree(var, ignore_errors=True)
+    return {
+        "render_cpu_ms": statistics.median(cpu) * 1000,
+        "mp4_ms": statistics.median(wall) * 1000,
+        "naive_cpu_ms": statistics.median(base) * 1000,
+        "first_ms": statistics.median(first) * 1000,
+        "card_frames": frames,
+    }
+
+
+def _vm_hwm_mib(pid: int) -> float:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(r"VmHWM:\s+(\d+)", status).group(1)) / 1024  # type: ignore[union-attr]
+
+
+def child_queue(root: Path, results: int, seconds: float, nice: int) -> dict[str, float]:
+    """Campaign arrivals against real render workers; the share of names ready in time."""
+    _django(root)
+    from trunkshow.video import files, services
+
+    workers = []
+    for _ in range(os.cpu_count() or 1):
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "django", "db_worker", "--queue-name", "video",
+             "--interval", "0.5"],
+            cwd=root, env=os.environ, start_new_session=True,
+        )  # fmt: skip
+        # serve runs them at niceness 10, behind its own web and orders worker;
+        # on a shared machine that puts them behind every other developer's
+        # processes too, so the bench runs them at --render-nice (default 0).
+        os.setpriority(os.PRIO_PROCESS, worker.pid, nice)
+        workers.append(worker)
+    time.sleep(4)  # the workers' Django start
+    try:
+        start = time.monotonic()
+        checks: list[tuple[float, str]] = []
+        ready = peak = 0.0
+        arrived = 0
+        while arrived < results or checks:
+            due = start + arrived * seconds / results if arrived < results else float("inf")
+            if checks and checks[0][0] <= due:
+                when, token = checks.pop(0)
+                time.sleep(max(0.0, when - time.monotonic()))
+                ready += (files.message_dir(token) / "card.ts").exists()
+                continue
+            time.sleep(max(0.0, due - time.monotonic()))
+            message = services.message_request(
+                name=f"Shopper {arrived}", locale="zh-Hans", **COMPOSITION
+            )  # type: ignore[arg-type]
+            checks.append((time.monotonic() + INTRO_SECONDS, message.token))
+            arrived += 1
+            if arrived % 25 == 0:
+                peak = max([peak, *(_vm_hwm_mib(w.pid) for w in workers)])
+        peak = max([peak, *(_vm_hwm_mib(w.pid) for w in workers)])
+        return {"ready_share": ready / results, "worker_rss_mib": peak}
+    finally:
+        for worker in workers:
+            os.killpg(worker.pid, signal.SIGTERM)
+        for worker in workers:
+            worker.wait(timeout=20)
+
+
+def child_messages(root: Path, count: int) -> dict[str, list[str]]:
+    """Messages queued with no worker running: their players will find no card."""
+    _django(root)
+    from trunkshow.video import services
+
+    tokens = [
+        services.message_request(name=f"Player {n}", locale="en", **COMPOSITION).token  # type: ignore[arg-type]
+        for n in range(count)
+    ]
+    return {"tokens": tokens}
+
+
+# --- the parent ------------------------------------------------------------
+
+
+def run_child(root: Path, part: str, *args: str, env: dict[str, str] | None = None) -> dict:
+    out = subprocess.run(
+        [sys.executable, str(HERE / "video.py"), "--child", part, "--root", str(root), *args],
+        cwd=root, env=env or os.environ, check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def demo_shop(root: Path) -> dict[str, str]:
+    """A fresh demo shop (SQLite) for `root`, its demo clips from the shared cache."""
+    var = Path(tempfile.mkdtemp(prefix="trunkshow-bench-"))
+    (var / "cache").mkdir()
+    CLIP_CACHE.mkdir(exist_ok=True)
+    (var / "cache" / "demo-clips").symlink_to(CLIP_CACHE)
+    env = {**os.environ, "TRUNKSHOW_VAR_DIR": str(var), "DJANGO_SETTINGS_MODULE": "trunkshow.settings",
+           "VIDEO_RENDER_LIMIT": "0"}  # fmt: skip
+    env.pop("DATABASE_URL", None)
+    env.pop("MEDIA_ROOT", None)
+    for command in (["migrate", "-v0"], ["collectstatic", "--noinput", "-v0"], ["demo_brand"]):
+        subprocess.run([sys.executable, "manage.py", *command], cwd=root, env=env, check=True,
+                       stdout=subprocess.DEVNULL)  # fmt: skip
+    return env
+
+
+def wrk_p99(url: str, seconds: int) -> float:
+    """p99 in ms; a long timeout, so a request stuck behind waiting players counts in full."""
+    out = subprocess.run(["/usr/bin/wrk", "-t2", "-c8", f"-d{seconds}s", "--timeout", "30s",
+                          "--latency", url], check=True, capture_output=True, text=True).stdout  # fmt: skip
+    done = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+    if done == 0:
+        return float("inf")  # not one page in the whole window
+    value, unit = re.search(r"99%\s+([\d.]+)(us|ms|s)", out).groups()  # type: ignore[union-attr]
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+async def _players(port: int, tokens: list[str], stop: threading.Event) -> int:
+    """Each player asks for its card; once answered it plays it (2 s) and asks again."""
+    answered = 0
+
+    async def player(token: str) -> None:
+        nonlocal answered
+        while not stop.is_set():
+            try:
+                reader, writer = await asyncio.open_connection("127.0.0.1", port)
+                writer.write(
+                    f"GET /v/{token}/card.ts HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode()
+                )
+                answer = await reader.read(-1)
+                writer.close()
+                answered += answer.startswith(b"HTTP/1.1 200")
+            except OSError:
+                pass
+            await asyncio.sleep(2.0)
+
+    await asyncio.gather(*(player(token) for token in tokens))
+    return answered
+
+
+def catalogue_with_players(root: Path, env: dict[str, str], players: int, seconds: int) -> dict:
+    tokens = run_child(root, "messages", "--count", str(players), env=env)["tokens"]
+    port = 8000 + (os.getpid() % 7000) + 11
+    server = subprocess.Popen(
+        [sys.executable, "-m", "granian", "--interface", "wsgi", "--port", str(port), "--workers", "2",
+         "--blocking-threads", "4", "--no-ws", "--log-level", "warning", "trunkshow.wsgi:application"],
+        cwd=root, env=env, start_new_session=True,
+    )  # fmt: skip
+    try:
+        from _load import wait_until_up
+
+        url = f"http://127.0.0.1:{port}/en/products/"
+        wait_until_up(url)
+        # The nameless card is drawn on its first request; then it is a file.
+        subprocess.run(["curl", "-s", "-o", "/dev/null", "-m", "20",
+                        f"http://127.0.0.1:{port}/v/{tokens[0]}/card.ts"], check=False)  # fmt: skip
+        wrk_p99(url, 2)
+        idle = wrk_p99(url, seconds)
+        stop = threading.Event()
+        answered: list[int] = []
+        thread = threading.Thread(
+            target=lambda: answered.append(asyncio.run(_players(port, tokens, stop)))
         )
-        to_mpegts(card, card.with_suffix(".ts"))
-        card_ready.append(time.perf_counter() - t0)
-        stitch_mp4([shared[0], card, *shared[1:]], work / f"message-{run}.mp4")
-        mp4.append(time.perf_counter() - t0)
-
-        t0 = time.perf_counter()
-        drawn = list(
-            card_frames(name=name, title="环球旅行家", subtitle="设计师给你的话", seconds=2.5)
-        )
-        naive(shared, drawn, work / f"naive-{run}.mp4")
-        base.append(time.perf_counter() - t0)
-
-    length = probe(work / "message-0.mp4").seconds
-    p_first, p_card, p_mp4, p_base = (statistics.median(x) for x in (first, card_ready, mp4, base))
-    print(f"composition: {length:.2f} s of video, 720x1280 at 30 fps, {len(shared) + 1} segments")
-    print(f"first playable (playlist + cached first segment)  {p_first * 1000:9.3f} ms")
-    print(
-        f"card ready for HLS                                {p_card * 1000:9.1f} ms  (intro lasts {intro_seconds(intro.path):.2f} s: {'no stall' if p_card < intro_seconds(intro.path) else 'STALL'})"
-    )
-    print(f"finished MP4 (card + stitch)                      {p_mp4 * 1000:9.1f} ms")
-    print(f"baseline: naive full re-encode                    {p_base * 1000:9.1f} ms")
-    print(
-        f"ratio first playable vs baseline  {p_base / p_first:10.0f}x  (goal >= 100x: {'met' if p_base / p_first >= 100 else 'MISSED'})"
-    )
-    print(
-        f"ratio MP4 vs baseline             {p_base / p_mp4:10.1f}x  (goal >= 10x: {'met' if p_base / p_mp4 >= 10 else 'MISSED'})"
-    )
-    print(f"renders per minute per core       {60 / p_mp4:10.1f}    (encoder runs single-threaded)")
+        thread.start()
+        time.sleep(1.0)
+        loaded = wrk_p99(url, seconds)
+        stop.set()
+        thread.join(timeout=30)
+        return {"idle_p99_ms": idle, "players_p99_ms": loaded, "cards_answered": sum(answered)}
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:  # players' connections still open
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
 
 
-def intro_seconds(path: Path) -> float:
-    return probe(path).seconds
+def side_by_side(label: str, mine: float, theirs: float, unit: str, goal: str = "") -> None:
+    ratio = theirs / mine if mine else float("nan")
+    print(f"{label:46s} this {mine:9.2f} {unit:6s} {ARGS.against} {theirs:9.2f} {unit:6s}"
+          f"  ratio {ratio:6.2f}x  {goal}")  # fmt: skip
+
+
+def print_render(render: dict[str, dict]) -> None:
+    mine, theirs = render["this"], render[ARGS.against]
+    per_minute = {n: 60_000 / r["render_cpu_ms"] for n, r in render.items()}
+    print(f"card: {mine['card_frames']} frames here, {theirs['card_frames']} in {ARGS.against}")
+    side_by_side("render CPU (card + TS + stitched MP4)", mine["render_cpu_ms"],
+                 theirs["render_cpu_ms"], "ms")  # fmt: skip
+    print(f"{'renders per core-minute':46s} this {per_minute['this']:9.1f}        "
+          f"{ARGS.against} {per_minute[ARGS.against]:9.1f}         ratio "
+          f"{per_minute['this'] / per_minute[ARGS.against]:6.2f}x  (goal >= 300: "
+          f"{'met' if per_minute['this'] >= 300 else 'MISSED'})")  # fmt: skip
+    # CPU against CPU: on a shared machine a wall clock measures the neighbours.
+    speed = {n: r["naive_cpu_ms"] / r["render_cpu_ms"] for n, r in render.items()}
+    side_by_side("finished MP4 (wall, for reference)", mine["mp4_ms"], theirs["mp4_ms"], "ms")
+    side_by_side("naive full re-encode (CPU)", mine["naive_cpu_ms"], theirs["naive_cpu_ms"],
+                 "ms")  # fmt: skip
+    print(f"{'MP4 sooner than the naive re-encode':46s} this {speed['this']:9.1f}x       "
+          f"{ARGS.against} {speed[ARGS.against]:9.1f}x  (goal >= 30x: "
+          f"{'met' if speed['this'] >= 30 else 'MISSED'})")  # fmt: skip
+    side_by_side("first playable", mine["first_ms"], theirs["first_ms"], "ms",
+                 f"(goal <= 1 ms: {'met' if mine['first_ms'] <= 1 else 'MISSED'})")  # fmt: skip
+
+
+def main() -> None:
+    base = Path(tempfile.mkdtemp(prefix="trunkshow-against-")) / "tree"
+    subprocess.run(["git", "worktree", "add", "--detach", "-f", str(base), ARGS.against],
+                   cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    try:
+        trees = {"this": ROOT, ARGS.against: base}
+        if not ARGS.skip_render:
+            print_render({name: run_child(tree, "render") for name, tree in trees.items()})
+        shops = {name: demo_shop(tree) for name, tree in trees.items()}
+        if not ARGS.skip_queue:
+            queue = {
+                name: run_child(
+                    tree,
+                    "queue",
+                    "--results",
+                    str(ARGS.results),
+                    "--seconds",
+                    str(ARGS.seconds),
+                    "--render-nice",
+                    str(ARGS.render_nice),
+                    env=shops[name],
+                )
+                for name, tree in trees.items()
+            }
+            share = {n: q["ready_share"] * 100 for n, q in queue.items()}
+            print(
+                f"{ARGS.results} results over {ARGS.seconds:.0f} s, {os.cpu_count()} render workers:"
+            )
+            print(f"{'  named card ready when the player got there':46s} this {share['this']:8.1f} %"
+                  f"        {ARGS.against} {share[ARGS.against]:8.1f} %  (goal >= 90 %: "
+                  f"{'met' if share['this'] >= 90 else 'MISSED'})")  # fmt: skip
+            side_by_side("  peak RSS of a render worker", queue["this"]["worker_rss_mib"],
+                         queue[ARGS.against]["worker_rss_mib"], "MiB",
+                         f"(goal <= 300 MiB: "
+                         f"{'met' if queue['this']['worker_rss_mib'] <= 300 else 'MISSED'})")  # fmt: skip
+        if not ARGS.skip_players:
+            cat = {
+                name: catalogue_with_players(tree, shops[name], ARGS.players, ARGS.wrk_seconds)
+                for name, tree in trees.items()
+            }
+            print(f"catalogue /en/products/ p99, {ARGS.players} players asking for unrendered cards, "
+                  "render workers paused:")  # fmt: skip
+            for name, c in cat.items():
+                ratio = c["players_p99_ms"] / c["idle_p99_ms"]
+                print(f"  {name:8s} idle {c['idle_p99_ms']:9.1f} ms  with players "
+                      f"{c['players_p99_ms']:9.1f} ms  ratio {ratio:6.2f}x  (cards answered "
+                      f"{c['cards_answered']}; goal <= 1.5x: {'met' if ratio <= 1.5 else 'MISSED'})")  # fmt: skip
+        for env in shops.values():
+            shutil.rmtree(env["TRUNKSHOW_VAR_DIR"], ignore_errors=True)
+    finally:
+        subprocess.run(["git", "worktree", "remove", "--force", str(base)], cwd=ROOT,
+                       check=False)  # fmt: skip
 
 
 if __name__ == "__main__":
-    main()
+    parser = argparse.ArgumentParser()
+    parser.add_argument(
+        "--against",
+        default=None,
+        help="revision to compare with; default: where this branch left main",
+    )
+    parser.add_argument("--results", type=int, default=500)
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--players", type=int, default=200)
+    parser.add_argument("--wrk-seconds", type=int, default=8)
+    parser.add_argument("--skip-render", action="store_true")
+    parser.add_argument("--skip-queue", action="store_true")
+    parser.add_argument("--skip-players", action="store_true")
+    parser.add_argument("--child", choices=["render", "queue", "messages"])
+    parser.add_argument("--root", type=Path, default=ROOT)
+    parser.add_argument("--count", type=int, default=200)
+    parser.add_argument("--render-nice", type=int, default=0)
+    ARGS = parser.parse_args()
+    if ARGS.against is None:
+        ARGS.against = subprocess.run(["git", "merge-base", "HEAD", "main"], cwd=ROOT, check=True,
+                                      capture_output=True, text=True).stdout.strip()[:7]  # fmt: skip
+    if ARGS.child == "render":
+        print(json.dumps(child_render(ARGS.root)))
+    elif ARGS.child == "queue":
+        print(json.dumps(child_queue(ARGS.root, ARGS.results, ARGS.seconds, ARGS.render_nice)))
+    elif ARGS.child == "messages":
+        print(json.dumps(child_messages(ARGS.root, ARGS.count)))
+    else:
+        sys.path.insert(0, str(HERE))
+        main()

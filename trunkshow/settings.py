@@ -315,11 +315,14 @@ TASKS = {
 # Which queues each kind of worker started by `manage.py serve` serves, and
 # how many of it. Payments, orders, work orders and e-mails ("orders",
 # "default") have a worker of their own, so a backlog of video renders or
-# design previews can never delay them; renders take JOB_WORKERS processes.
+# design previews can never delay them; renders take JOB_WORKERS processes,
+# one per core by default (a render is single-threaded), and `manage.py serve`
+# runs them at a lower CPU priority, so the web and the orders worker come
+# first when every core is busy rendering.
 JOB_QUEUE_WORKERS = {
     "orders,default": 1,
     "previews": 1,
-    "video": max(1, int(os.environ.get("JOB_WORKERS", "1"))),
+    "video": max(1, int(os.environ.get("JOB_WORKERS", str(os.cpu_count() or 1)))),
 }
 # Jobs a retry can redo that come in floods on campaign day (video renders,
 # design previews, e-mails) go to RQ on Redis when REDIS_URL is set, through

@@ -53,6 +53,13 @@ def processes_marked(mark: str) -> list[int]:
     return found
 
 
+def cmdline(pid: int) -> bytes:
+    try:
+        return (Path("/proc") / str(pid) / "cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
 def get(url: str) -> tuple[int, bytes]:
     with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - loopback only
         return response.status, response.read()
@@ -104,6 +111,19 @@ def test_serve_runs_site_and_worker_and_ctrl_c_stops_both(tmp_path):
         status, body = get(f"http://127.0.0.1:{port}/healthz/worker")
         assert json.loads(body)["status"] == "ok"
         assert len(processes_marked(mark)) >= 3  # launcher, web server, worker
+
+        # Renders take one worker per core, behind the site and the orders worker.
+        renderers = [
+            pid for pid in processes_marked(mark) if b"--queue-name\x00video\x00" in cmdline(pid)
+        ]
+        assert len(renderers) == (os.cpu_count() or 1)
+        assert {os.getpriority(os.PRIO_PROCESS, pid) for pid in renderers} == {10}
+        orders = [
+            pid
+            for pid in processes_marked(mark)
+            if b"--queue-name\x00orders,default\x00" in cmdline(pid)
+        ]
+        assert orders and {os.getpriority(os.PRIO_PROCESS, pid) for pid in orders} == {0}
 
         # The periodic sweep of stuck renders is queued and run on its own.
         wait_for(

@@ -53,3 +53,35 @@ def test_playing_a_video_counts_as_opening_it(client, demo_clips):
     assert VideoMessage.objects.get(pk=message.pk).opened_at is None
     client.get(f"/v/{message.token}/index.m3u8")
     assert VideoMessage.objects.get(pk=message.pk).opened_at is not None
+
+
+def test_staff_see_the_render_backlog_in_the_health_check_and_the_admin(
+    client, admin_client, demo_clips
+):
+    # Given three renders waiting for a worker, the oldest for two minutes
+    waiting = [request(name=name) for name in ("Lin", "Mei", "Yang")]
+    VideoMessage.objects.filter(pk=waiting[0].pk).update(
+        created_at=timezone.now() - timedelta(minutes=2)
+    )
+    message_render(message_id=waiting[2].pk)
+
+    # When an operator reads the worker health check
+    backlog = client.get("/healthz/worker").json()["video_renders"]
+
+    # Then it shows two queued, the oldest about 120 s old, none rendering
+    assert backlog["queued"] == 2 and backlog["rendering"] == 0
+    assert 119 <= backlog["oldest_queued_seconds"] < 180
+
+    # And staff see the same on the personal videos' admin page
+    page = admin_client.get(
+        "/admin/video/videomessage/", HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "Render backlog: 2 queued (the oldest for 12" in page
+
+
+def test_an_empty_backlog_says_so(client, db):
+    assert client.get("/healthz/worker").json()["video_renders"] == {
+        "queued": 0,
+        "rendering": 0,
+        "oldest_queued_seconds": None,
+    }

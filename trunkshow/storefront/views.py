@@ -20,6 +20,7 @@ from trunkshow.common.selectors import latest_heartbeat, market_by_code
 from trunkshow.inventory.selectors import held_for
 from trunkshow.storefront.selectors import shelf, shelf_item
 from trunkshow.storefront.shop_views import session_cart
+from trunkshow.video.selectors import render_backlog
 
 ONE_YEAR = 365 * 24 * 3600
 
@@ -33,12 +34,14 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @require_GET
 @never_cache
 def healthz_worker(request: HttpRequest) -> JsonResponse:
-    """Report when a background worker last ran a job (`make run` pings it at start)."""
+    """Report when a background worker last ran a job (`make run` pings it at start),
+    and the personal-video renders waiting for a worker (a campaign day's backlog)."""
     heartbeat = latest_heartbeat()
     return JsonResponse(
         {
             "status": "ok" if heartbeat else "unknown",
             "last_seen": heartbeat.seen_at.isoformat() if heartbeat else None,
+            "video_renders": render_backlog().as_dict(),
         }
     )
 

@@ -3,14 +3,15 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import transaction
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from trunkshow.common.jobs import enqueue_bulk
 from trunkshow.engines.video.normalize import NotAVideo, check_video
 from trunkshow.video.models import DesignerClip, VideoMessage
+from trunkshow.video.selectors import render_backlog
 
 MAX_UPLOAD_BYTES = 500 * 1024 * 1024
 
@@ -76,3 +77,24 @@ class VideoMessageAdmin(admin.ModelAdmin[VideoMessage]):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        # On a campaign day staff watch the queue here (and in /healthz/worker).
+        backlog = render_backlog()
+        if backlog.oldest_queued_seconds is None:
+            text = _("Render backlog: none queued, %(rendering)d rendering.") % {
+                "rendering": backlog.rendering
+            }
+        else:
+            text = _(
+                "Render backlog: %(queued)d queued (the oldest for %(age)s s), "
+                "%(rendering)d rendering."
+            ) % {
+                "queued": backlog.queued,
+                "age": f"{backlog.oldest_queued_seconds:.0f}",
+                "rendering": backlog.rendering,
+            }
+        messages.info(request, text)
+        return super().changelist_view(request, extra_context)

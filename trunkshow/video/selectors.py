@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Count, Min, Q
+from django.utils import timezone
 
 from trunkshow.common.local_cache import cached, cached_from
 from trunkshow.common.locales import supported_locales
@@ -130,3 +132,38 @@ def message_payload(message: VideoMessage, *, absolute: Callable[[str], str]) ->
             else {}
         ),
     }
+
+
+@dataclass(frozen=True)
+class RenderBacklog:
+    queued: int
+    rendering: int
+    oldest_queued_seconds: float | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "queued": self.queued,
+            "rendering": self.rendering,
+            "oldest_queued_seconds": self.oldest_queued_seconds,
+        }
+
+
+def render_backlog() -> RenderBacklog:
+    """Renders waiting for a worker, and how long the oldest has waited.
+
+    Counted on the messages, not the job rows: the same on any queue backend,
+    and a job that was lost still shows as a message waiting.
+    """
+    queued = Q(status=VideoMessage.Status.QUEUED)
+    row = VideoMessage.objects.filter(
+        status__in=[VideoMessage.Status.QUEUED, VideoMessage.Status.RENDERING]
+    ).aggregate(
+        queued=Count("pk", filter=queued),
+        rendering=Count("pk", filter=Q(status=VideoMessage.Status.RENDERING)),
+        oldest=Min("created_at", filter=queued),
+    )
+    oldest = row["oldest"]
+    age = None if oldest is None else round((timezone.now() - oldest).total_seconds(), 1)
+    return RenderBacklog(
+        queued=row["queued"], rendering=row["rendering"], oldest_queued_seconds=age
+    )

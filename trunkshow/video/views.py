@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import mimetypes
 import re
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -81,10 +80,6 @@ def ranged_file(request: HttpRequest, path: Path, *, max_age: int) -> HttpRespon
     return response
 
 
-# Then the player gets a card without the name rather than a stall or an error.
-CARD_WAIT_SECONDS = 6.0
-
-
 def _message(token: str, *, ready: bool) -> VideoMessage:
     message = selectors.message_by_token(token)
     if message is None or message.status in (
@@ -97,28 +92,15 @@ def _message(token: str, *, ready: bool) -> VideoMessage:
     return message
 
 
-def _wait_for(path: Path, token: str) -> None:
-    """Hold the player's request for the card until the render writes it.
-
-    The playlist opens on the shared intro, so a player asks for the card a
-    few seconds in; rendering takes well under that. Files appear whole
-    (written under a temporary name, then renamed), never half-written.
-    """
-    deadline = time.monotonic() + CARD_WAIT_SECONDS
-    while not path.exists() and time.monotonic() < deadline:
-        time.sleep(0.05)
-        message = selectors.message_by_token(token)
-        if message is None or message.status == VideoMessage.Status.FAILED:
-            break
-
-
 @require_GET
 def playlist(request: HttpRequest, token: str) -> HttpResponse:
     message = _message(token, ready=False)
     services.message_mark_opened(message=message)
     clips = {c.pk: c for c in DesignerClip.objects.filter(pk__in=message.clip_ids)}
     ordered = [clips[pk] for pk in message.clip_ids if pk in clips]
-    card = PlaylistEntry("card.ts", HOUSE.frames_for(CARD_SECONDS) / HOUSE.fps)
+    # A render made before the card's length changed keeps its own length.
+    card_frames = message.card_frames or HOUSE.frames_for(CARD_SECONDS)
+    card = PlaylistEntry("card.ts", card_frames / HOUSE.fps)
     entries = [
         PlaylistEntry(f"/v/clips/{Path(c.stream.name or '').name}", c.frames / HOUSE.fps)
         for c in ordered
@@ -137,17 +119,16 @@ def message_file(request: HttpRequest, token: str, name: str) -> HttpResponseBas
     if name == "message.mp4":
         services.message_mark_opened(message=message)
     path = files.message_dir(message.token) / name
-    if name == "card.ts":
-        _wait_for(path, message.token)
-        if not path.exists():
-            # The workers are behind (a campaign-day queue): play on with the
-            # profile's card; the shopper's own is in the MP4 when it is ready.
-            fallback = services.fallback_card_stream(
-                title=message.card_title, subtitle=message.card_subtitle
-            )
-            response = ranged_file(request, fallback, max_age=0)
-            response["Cache-Control"] = "no-store"
-            return response
+    if name == "card.ts" and not path.exists():
+        # Not rendered yet (a campaign-day queue): answer at once with the
+        # profile's card of the same length, never hold a server thread
+        # waiting; the shopper's own card is in the MP4 when it is ready.
+        fallback = services.fallback_card_stream(
+            title=message.card_title, subtitle=message.card_subtitle
+        )
+        response = ranged_file(request, fallback, max_age=0)
+        response["Cache-Control"] = "no-store"
+        return response
     # A year: the token names this exact render, which never changes.
     return ranged_file(request, path, max_age=31_536_000)
 

@@ -100,7 +100,9 @@ class _Layer:
     # with emoji in their own colours).
     picture: Image.Image | None = None
 
-    def paint(self, frame: Image.Image, t: float) -> None:
+    def paint(self, frame: Image.Image, t: float, *, origin: tuple[int, int] = (0, 0)) -> None:
+        """Paint at `t` onto `frame`, whose top left is the card's point `origin`."""
+        x, y = self.x - origin[0], self.y - origin[1]
         eased = _ease_out((t - self.start) / self.duration)
         if eased <= 0.0:
             return
@@ -111,13 +113,13 @@ class _Layer:
                 return
             left = width // 2 - half
             region = self.mask.crop((left, 0, left + 2 * half, height))
-            frame.paste(self.colour, (self.x + left, self.y), region)
+            frame.paste(self.colour, (x + left, y), region)
             return
         alpha = round(255 * eased)
         mask = self.mask if alpha >= 255 else self.mask.point(_alpha_table(alpha))
-        top = self.y + round(self.rise * (1.0 - eased))
+        top = y + round(self.rise * (1.0 - eased))
         fill = self.picture if self.picture is not None else self.colour
-        frame.paste(fill, (self.x, top, self.x + width, top + height), mask)
+        frame.paste(fill, (x, top, x + width, top + height), mask)
 
 
 class _Card:
@@ -253,6 +255,16 @@ class _Card:
                    max(1, round(rise * scale)), picture=picture)
         )  # fmt: skip
 
+    def box(self) -> tuple[int, int, int, int]:
+        """Where any animated part can paint: (left, top, right, bottom), PIL's box."""
+        if not self.layers:
+            return 0, 0, 0, 0
+        left = min(layer.x for layer in self.layers)
+        top = min(layer.y for layer in self.layers)
+        right = max(layer.x + layer.mask.width for layer in self.layers)
+        bottom = max(layer.y + layer.rise + layer.mask.height for layer in self.layers)
+        return max(0, left), max(0, top), min(self.width, right), min(self.height, bottom)
+
     def settled(self) -> Image.Image:
         if self._settled is None:
             frame = self.base.copy()
@@ -260,6 +272,13 @@ class _Card:
                 layer.paint(frame, math.inf)
             self._settled = frame
         return self._settled.copy()
+
+    def rows(self, t: float, box: tuple[int, int, int, int]) -> Image.Image:
+        """The card's `box` at `t` (animation time), drawn alone."""
+        part = self.base.crop(box)
+        for layer in self.layers:
+            layer.paint(part, t, origin=(box[0], box[1]))
+        return part
 
     def frame(self, t: float, *, timescale: float = 1.0) -> Image.Image:
         """The card at `t` seconds, its animation running `timescale` times as long."""
@@ -289,19 +308,28 @@ def card_frames(
     follow, and everything is settled by about 0.95 s; a card shorter than
     that plays its animation faster, so its last frame is always complete.
     """
+    _check(seconds, fps)
+    card = _Card(
+        name=name, title=title, subtitle=subtitle, width=width, height=height, accent=accent
+    )
+    count, timescale = _schedule(seconds, fps)
+    for index in range(count):
+        yield card.frame(index / fps, timescale=timescale)
+
+
+def _check(seconds: float, fps: int) -> None:
     if not math.isfinite(seconds) or seconds < 0:
         raise ValueError(f"seconds must be a finite number >= 0, not {seconds!r}")
     if fps <= 0:
         raise ValueError(f"fps must be positive, not {fps!r}")
-    card = _Card(
-        name=name, title=title, subtitle=subtitle, width=width, height=height, accent=accent
-    )
+
+
+def _schedule(seconds: float, fps: int) -> tuple[int, float]:
+    """How many frames, and how much slower than designed the animation runs."""
     count = round(seconds * fps)
     last = (count - 1) / fps
     # A short card plays its animation faster, settling by 80% of the way to its last frame.
-    timescale = min(1.0, 0.8 * last / _SETTLED)
-    for index in range(count):
-        yield card.frame(index / fps, timescale=timescale)
+    return count, min(1.0, 0.8 * last / _SETTLED)
 
 
 def card_poster(

@@ -23,6 +23,7 @@ from django.utils.module_loading import import_string
 from trunkshow.common.tasks import record_worker_heartbeat
 
 STOP_GRACE_SECONDS = 10
+RENDER_NICENESS = 10
 
 
 def worker_commands(python: str, *, video: int | None = None) -> list[tuple[str, list[str]]]:
@@ -125,6 +126,9 @@ class Command(BaseCommand):
                 children[name] = subprocess.Popen(  # noqa: S603
                     worker_cmd, env=worker_env, start_new_session=True
                 )
+                if name.startswith("worker video"):
+                    # Renders fill every core on a campaign day; pages and payments first.
+                    os.setpriority(os.PRIO_PROCESS, children[name].pid, RENDER_NICENESS)
             # A first job through the Tasks API: /healthz/worker shows when the
             # worker ran it, so an operator sees the queue is served.
             record_worker_heartbeat.enqueue(note="serve started")
