@@ -22,7 +22,6 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import orjson
-from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.handlers.asgi import ASGIRequest
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
@@ -36,6 +35,7 @@ from trunkshow.campaigns.streams import (
     stream_state,
 )
 from trunkshow.common.api_errors import ApiError, resolve_market_and_locale
+from trunkshow.common.async_db import db_read_async
 
 HEARTBEAT_SECONDS = 15.0
 # How long viewers of one stream share a read of its state when nothing woke them (a
@@ -45,7 +45,7 @@ SHARED_SECONDS = 0.5
 
 def _read(fn: Any) -> Any:
     # Reads run on the executor's threads, not the one thread sync views share.
-    return sync_to_async(fn, thread_sensitive=False)
+    return db_read_async(fn)
 
 
 def event(kind: str, data: dict[str, Any], *, seq: int | None = None) -> bytes:

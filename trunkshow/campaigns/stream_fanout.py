@@ -26,12 +26,12 @@ from typing import Any, TypeVar, cast
 
 import redis
 import redis.asyncio as aioredis
-from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import DatabaseError
 
 from trunkshow.campaigns.stream_announce import CHANNEL
 from trunkshow.campaigns.streams import stream_audience_report, stream_state
+from trunkshow.common.async_db import db_read_async
 
 log = logging.getLogger(__name__)
 
@@ -121,7 +121,7 @@ class Watch:
 
     async def _poll(self) -> None:
         seen: dict[int, Any] = {}
-        read = sync_to_async(stream_state, thread_sensitive=False)
+        read = db_read_async(stream_state)
         while self._viewers:
             for stream_id in list(self._viewers):
                 state = await read(stream_id=stream_id)
@@ -133,7 +133,7 @@ class Watch:
     async def _report(self) -> None:
         """Write this process's viewer counts for staff to see, when they change and every
         REFRESH_SECONDS (a row not refreshed stops counting: the process is gone)."""
-        write = sync_to_async(stream_audience_report, thread_sensitive=False)
+        write = db_read_async(stream_audience_report)
         sent: dict[int, int] = {}
         last = 0.0
         while True:
