@@ -6,14 +6,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
-import av
 import numpy as np
 import numpy.typing as npt
 from PIL import Image
 
 from trunkshow.engines.video.house import HOUSE, HouseFormat
+
+if TYPE_CHECKING:
+    # PyAV (about 30 MiB) loads with the first video job, not in every web process.
+    import av
 
 
 @dataclass(frozen=True)
@@ -45,17 +48,19 @@ def encode_segment(
     segment's sound ends exactly with its picture. Written to a temporary
     name and renamed, so a killed encoder never leaves a half file behind.
     """
+    import av
+
     path = Path(path)
     tmp = path.with_name(path.name + ".part")
     count = 0
     with av.open(str(tmp), mode="w", format="mp4") as container:
         video = cast(
-            av.VideoStream,
+            "av.VideoStream",
             container.add_stream(fmt.video_codec, rate=fmt.fps, options=fmt.encoder_options()),
         )
         video.width, video.height, video.pix_fmt = fmt.width, fmt.height, "yuv420p"
         video.time_base = Fraction(1, fmt.fps)
-        sound = cast(av.AudioStream, container.add_stream(fmt.audio_codec, rate=fmt.sample_rate))
+        sound = cast("av.AudioStream", container.add_stream(fmt.audio_codec, rate=fmt.sample_rate))
         layout = "stereo" if fmt.channels == 2 else "mono"
         sound.layout = layout
         sound.bit_rate = fmt.audio_bitrate
@@ -99,6 +104,8 @@ def _fit(image: Image.Image, fmt: HouseFormat) -> Image.Image:
 
 def _encode_video(container: av.container.OutputContainer, stream: av.VideoStream,
                   image: Image.Image, index: int) -> None:  # fmt: skip
+    import av
+
     frame = av.VideoFrame.from_image(image)  # type: ignore[no-untyped-call]
     frame.pts = index
     for packet in stream.encode(frame):

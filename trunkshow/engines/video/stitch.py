@@ -14,8 +14,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import av
+if TYPE_CHECKING:
+    # PyAV (about 30 MiB) loads with the first video job, not in every web process.
+    import av
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,8 @@ class MediaInfo:
 
 def _length(path: Path) -> Fraction:
     """A segment's length, counted in video frames (exact)."""
+    import av
+
     with av.open(str(path)) as container:
         video = container.streams.video[0]
         frames = sum(1 for packet in container.demux(video) if packet.size)
@@ -39,6 +44,8 @@ def _length(path: Path) -> Fraction:
 
 def stitch_mp4(parts: Sequence[Path], out: Path, *, faststart: bool = True) -> Path:
     """Concatenate segments into one MP4 file, written atomically (temp + rename)."""
+    import av
+
     if not parts:
         raise ValueError("nothing to stitch")
     out = Path(out)
@@ -72,6 +79,8 @@ def stitch_mp4(parts: Sequence[Path], out: Path, *, faststart: bool = True) -> P
 
 def to_mpegts(mp4: Path, out: Path) -> Path:
     """Copy a segment into MPEG-TS for HLS (the muxer adds the Annex B headers)."""
+    import av
+
     out = Path(out)
     tmp = out.with_name(out.name + ".part")
     with av.open(str(mp4)) as source, av.open(str(tmp), mode="w", format="mpegts") as output:
@@ -90,6 +99,8 @@ def to_mpegts(mp4: Path, out: Path) -> Path:
 
 def probe(path: Path) -> MediaInfo:
     """Decode every frame (raising on any decode error) and measure the file."""
+    import av
+
     frames = 0
     keyframes: list[float] = []
     audio_samples = 0
