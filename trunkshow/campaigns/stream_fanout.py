@@ -22,13 +22,15 @@ import os
 import socket
 import weakref
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-import redis
-import redis.asyncio as aioredis
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import DatabaseError
+
+if TYPE_CHECKING:
+    # The client (about 17 MiB) loads only where REDIS_URL is set and a stream is used.
+    import redis
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +53,8 @@ def announce_change(stream_id: int) -> None:
     url = getattr(settings, "REDIS_URL", "")
     if not url:
         return
+    import redis
+
     try:
         if _publisher is None:
             _publisher = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
@@ -170,6 +174,9 @@ class Watch:
             await asyncio.sleep(REPORT_SECONDS)
 
     async def _listen(self) -> None:
+        import redis
+        import redis.asyncio as aioredis
+
         while self._viewers:
             client = aioredis.Redis.from_url(self.redis_url)
             try:
