@@ -7,9 +7,12 @@ announce without importing the watch, which reads through those services.
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
-import redis
 from django.conf import settings
+
+if TYPE_CHECKING:
+    import redis
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +27,8 @@ def announce_change(stream_id: int) -> None:
     url = getattr(settings, "REDIS_URL", "")
     if not url:
         return
+    import redis  # only where REDIS_URL is set: the client is 17 MiB in every web process
+
     try:
         if _publisher is None:
             _publisher = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)

@@ -24,8 +24,6 @@ import weakref
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar, cast
 
-import redis
-import redis.asyncio as aioredis
 from django.conf import settings
 from django.db import DatabaseError
 
@@ -150,6 +148,10 @@ class Watch:
             await asyncio.sleep(REPORT_SECONDS)
 
     async def _listen(self) -> None:
+        # The client (about 17 MiB) loads only where REDIS_URL is set and a stream is watched.
+        import redis
+        import redis.asyncio as aioredis
+
         while self._viewers:
             client = aioredis.Redis.from_url(self.redis_url)
             try:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import sys
 
-import redis
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.html import escape
@@ -21,17 +20,24 @@ from django.views import defaults
 
 # Seconds a client should wait: a restart of PostgreSQL or Redis takes a few.
 RETRY_AFTER_SECONDS = 5
-DEPENDENCY_ERRORS: tuple[type[BaseException], ...] = (
-    OperationalError,
-    InterfaceError,
-    redis.exceptions.ConnectionError,
-    redis.exceptions.TimeoutError,
-)
+DEPENDENCY_ERRORS: tuple[type[BaseException], ...] = (OperationalError, InterfaceError)
+
+
+def dependency_errors() -> tuple[type[BaseException], ...]:
+    """The database's errors, and Redis's once anything has loaded the client.
+
+    A process without REDIS_URL never imports redis (about 17 MiB), and then
+    cannot have raised its errors.
+    """
+    redis = sys.modules.get("redis")
+    if redis is None:
+        return DEPENDENCY_ERRORS
+    return (*DEPENDENCY_ERRORS, redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     """handler500: a dependency's failure becomes a 503 to retry, anything else Django's 500."""
-    if isinstance(sys.exc_info()[1], DEPENDENCY_ERRORS):
+    if isinstance(sys.exc_info()[1], dependency_errors()):
         return unavailable(request)
     return defaults.server_error(request)
 

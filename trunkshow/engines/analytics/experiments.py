@@ -20,8 +20,7 @@ import hashlib
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-from scipy import stats
+from typing import Any
 
 SRM_ALPHA = 0.001
 
@@ -52,8 +51,8 @@ def sample_size(*, baseline: float, relative_lift: float, alpha: float, power: f
     treated = baseline * (1 + relative_lift)
     if not 0 < baseline < 1 or not 0 < treated < 1:
         raise ValueError("baseline and baseline x (1 + lift) must be between 0 and 1")
-    z_alpha = stats.norm.ppf(1 - alpha / 2)
-    z_power = stats.norm.ppf(power)
+    z_alpha = _stats().norm.ppf(1 - alpha / 2)
+    z_power = _stats().norm.ppf(power)
     pooled = (baseline + treated) / 2
     spread = z_alpha * math.sqrt(2 * pooled * (1 - pooled)) + z_power * math.sqrt(
         baseline * (1 - baseline) + treated * (1 - treated)
@@ -109,9 +108,9 @@ def _conversion(control: Arm, other: Arm, alpha: float) -> tuple[float, float, f
     difference = p_t - p_c
     pooled = _rate(control.converted + other.converted, control.visitors + other.visitors)
     se_pooled = math.sqrt(pooled * (1 - pooled) * (1 / control.visitors + 1 / other.visitors))
-    p_value = 1.0 if se_pooled == 0 else float(2 * stats.norm.sf(abs(difference) / se_pooled))
+    p_value = 1.0 if se_pooled == 0 else float(2 * _stats().norm.sf(abs(difference) / se_pooled))
     se = math.sqrt(p_c * (1 - p_c) / control.visitors + p_t * (1 - p_t) / other.visitors)
-    half = float(stats.norm.ppf(1 - alpha / 2)) * se
+    half = float(_stats().norm.ppf(1 - alpha / 2)) * se
     return difference, difference - half, difference + half, p_value
 
 
@@ -128,12 +127,12 @@ def _revenue(control: Arm, other: Arm, alpha: float) -> tuple[float, float, floa
     v_c, v_t = s_c**2 / control.visitors, s_t**2 / other.visitors
     if v_c + v_t == 0:
         return difference, difference, difference, 1.0
-    result = stats.ttest_ind_from_stats(m_t, s_t, other.visitors, m_c, s_c, control.visitors,
+    result = _stats().ttest_ind_from_stats(m_t, s_t, other.visitors, m_c, s_c, control.visitors,
                                         equal_var=False)  # fmt: skip
     freedom = (v_c + v_t) ** 2 / (
         (v_c**2 / max(1, control.visitors - 1)) + (v_t**2 / max(1, other.visitors - 1))
     )
-    half = float(stats.t.ppf(1 - alpha / 2, freedom)) * math.sqrt(v_c + v_t)
+    half = float(_stats().t.ppf(1 - alpha / 2, freedom)) * math.sqrt(v_c + v_t)
     return difference, difference - half, difference + half, float(result.pvalue)
 
 
@@ -146,12 +145,12 @@ def readout(arms: Sequence[Arm], *, sample_size: int, alpha: float, power: float
     if len(arms) >= 2 and counted >= 20:
         total_weight = sum(arm.weight for arm in arms)
         expected = [counted * arm.weight / total_weight for arm in arms]
-        srm_p = float(stats.chisquare([arm.visitors for arm in arms], expected).pvalue)
+        srm_p = float(_stats().chisquare([arm.visitors for arm in arms], expected).pvalue)
     per_test = alpha / max(1, len(arms) - 1)
     mde = None
     if smallest > 0 and arms:
         base = _rate(arms[0].converted, arms[0].visitors) or 0.5
-        z = stats.norm.ppf(1 - per_test / 2) + stats.norm.ppf(power)
+        z = _stats().norm.ppf(1 - per_test / 2) + _stats().norm.ppf(power)
         mde = float(z * math.sqrt(2 * base * (1 - base) / smallest))
     comparisons = []
     if reached:
@@ -176,3 +175,10 @@ def readout(arms: Sequence[Arm], *, sample_size: int, alpha: float, power: float
         srm_warning=srm_p is not None and srm_p < SRM_ALPHA, comparisons=comparisons,
         winner=winner,
     )  # fmt: skip
+
+
+def _stats() -> Any:
+    """SciPy's statistics, loaded on the first read-out (75 MiB no web request needs)."""
+    from scipy import stats
+
+    return stats

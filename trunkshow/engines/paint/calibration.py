@@ -25,8 +25,6 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.optimize import least_squares
-from scipy.sparse import lil_matrix
 
 from trunkshow.engines.paint.card import Card, CardError, Kit, Swatch, parse_card
 from trunkshow.engines.paint.colour_space import delta_e_2000, fast_lab_from_xyz, weights
@@ -122,6 +120,9 @@ def _initial(card: Card, mode: str) -> NDArray[np.float64]:
 
 def _sparsity(card: Card, swatches: Sequence[Swatch], size: int) -> Any:
     """Which parameters each residual depends on: a swatch's band, its paints' K and S there."""
+    # SciPy (about 75 MiB) loads only when an admin fits a card, not in every web process.
+    from scipy.sparse import lil_matrix
+
     n = len(card.keys)
     others = [key for key in card.keys if key != card.white]
     rows = len(swatches) * BANDS + size // BANDS * (BANDS - 2)
@@ -149,6 +150,8 @@ def _lab_of_reflectance(reflectance: NDArray[np.float64]) -> NDArray[np.float64]
 def _solve(
     card: Card, swatches: Sequence[Swatch], mode: str, start: NDArray[np.float64] | None
 ) -> NDArray[np.float64]:
+    from scipy.optimize import least_squares
+
     parts = _parts_matrix(card, swatches)
     x0 = _initial(card, mode) if start is None else start
     if mode == "two-constant":

@@ -1,23 +1,20 @@
 """From reflectance to what a screen shows and what an eye compares.
 
-colour-science supplies the CIE data (1931 2-degree observer, D65) and the
-conversions; this module fixes them once as matrices for speed.
+The CIE data (1931 2-degree observer, D65, sRGB primaries) come from
+colour-science, frozen in cie_data so that no web process imports it
+(colour-science and the SciPy it loads cost about 100 MiB per process).
+The formulas below are the CIE ones as colour-science writes them; the tests
+compare each with colour-science over random inputs.
 """
 
 from __future__ import annotations
 
-import warnings
 from functools import lru_cache
 
 import numpy as np
 from numpy.typing import NDArray
 
-with warnings.catch_warnings():
-    # colour-science mentions optional extras (SciPy, Matplotlib) it can do without.
-    warnings.simplefilter("ignore")
-    import colour
-
-from trunkshow.engines.paint.model import WAVELENGTHS
+from trunkshow.engines.paint.cie_data import LINEAR_SRGB_TO_XYZ, WEIGHTS_D65, XYZ_TO_LINEAR_SRGB
 
 D65_XY = np.array([0.3127, 0.3290])
 
@@ -25,12 +22,7 @@ D65_XY = np.array([0.3127, 0.3290])
 @lru_cache(maxsize=1)
 def weights() -> NDArray[np.float64]:
     """(bands, 3) matrix: reflectance @ weights = XYZ under D65, with Y of white = 1."""
-    cmfs = colour.MSDS_CMFS["CIE 1931 2 Degree Standard Observer"]
-    illuminant = colour.SDS_ILLUMINANTS["D65"]
-    xyz_bar = np.array([cmfs[float(w)] for w in WAVELENGTHS])
-    power = np.array([illuminant[float(w)] for w in WAVELENGTHS])
-    weights = xyz_bar * power[:, None]
-    return np.asarray(weights / weights[:, 1].sum(), dtype=np.float64)
+    return np.array(WEIGHTS_D65, dtype=np.float64)
 
 
 def xyz_from_reflectance(reflectance: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -38,28 +30,93 @@ def xyz_from_reflectance(reflectance: NDArray[np.float64]) -> NDArray[np.float64
 
 
 def lab_from_xyz(xyz: NDArray[np.float64]) -> NDArray[np.float64]:
-    return np.asarray(colour.XYZ_to_Lab(xyz, D65_XY), dtype=np.float64)
+    return fast_lab_from_xyz(np.asarray(xyz, dtype=np.float64))
 
 
 def srgb_from_xyz(xyz: NDArray[np.float64]) -> NDArray[np.float64]:
-    srgb = colour.RGB_COLOURSPACES["sRGB"]
-    rgb = colour.XYZ_to_RGB(xyz, srgb, D65_XY, apply_cctf_encoding=True)
-    return np.asarray(np.clip(rgb, 0.0, 1.0), dtype=np.float64)
+    linear = np.asarray(xyz, dtype=np.float64) @ _xyz_to_linear_srgb().T
+    encoded = np.where(linear <= 0.0031308, linear * 12.92, 1.055 * _spow(linear, 1 / 2.4) - 0.055)
+    return np.asarray(np.clip(encoded, 0.0, 1.0), dtype=np.float64)
 
 
 def xyz_from_srgb(rgb: NDArray[np.float64]) -> NDArray[np.float64]:
-    srgb = colour.RGB_COLOURSPACES["sRGB"]
-    return np.asarray(colour.RGB_to_XYZ(rgb, srgb, D65_XY, apply_cctf_decoding=True))
+    encoded = np.asarray(rgb, dtype=np.float64)
+    # colour-science's threshold: the encoding of 0.0031308, not the rounded 0.04045.
+    linear = np.where(
+        encoded <= 12.92 * 0.0031308, encoded / 12.92, _spow((encoded + 0.055) / 1.055, 2.4)
+    )
+    return np.asarray(linear @ _linear_srgb_to_xyz().T, dtype=np.float64)
+
+
+def _spow(values: NDArray[np.float64], power: float) -> NDArray[np.float64]:
+    """Power that keeps the sign (as colour-science's spow), so out-of-gamut values stay finite."""
+    return np.asarray(np.sign(values) * np.abs(values) ** power, dtype=np.float64)
 
 
 def delta_e_2000(lab_a: NDArray[np.float64], lab_b: NDArray[np.float64]) -> NDArray[np.float64]:
-    return np.asarray(colour.delta_E(lab_a, lab_b, method="CIE 2000"), dtype=np.float64)
+    """CIEDE2000 (k_L = k_C = k_H = 1), in colour-science's formulation."""
+    lab_1 = np.asarray(lab_a, dtype=np.float64)
+    lab_2 = np.asarray(lab_b, dtype=np.float64)
+    l_1, a_1, b_1 = lab_1[..., 0], lab_1[..., 1], lab_1[..., 2]
+    l_2, a_2, b_2 = lab_2[..., 0], lab_2[..., 1], lab_2[..., 2]
+    c_bar_7 = ((np.hypot(a_1, b_1) + np.hypot(a_2, b_2)) / 2) ** 7
+    g = 0.5 * (1 - np.sqrt(c_bar_7 / (c_bar_7 + 25**7)))
+    a_p_1, a_p_2 = (1 + g) * a_1, (1 + g) * a_2
+    c_p_1, c_p_2 = np.hypot(a_p_1, b_1), np.hypot(a_p_2, b_2)
+    h_p_1 = np.where((b_1 == 0) & (a_p_1 == 0), 0, np.degrees(np.arctan2(b_1, a_p_1)) % 360)
+    h_p_2 = np.where((b_2 == 0) & (a_p_2 == 0), 0, np.degrees(np.arctan2(b_2, a_p_2)) % 360)
+    delta_l_p = l_2 - l_1
+    delta_c_p = c_p_2 - c_p_1
+    h_diff = h_p_2 - h_p_1
+    c_product = c_p_1 * c_p_2
+    delta_h_p = np.select(
+        [c_product == 0, np.fabs(h_diff) <= 180, h_diff > 180, h_diff < -180],
+        [0, h_diff, h_diff - 360, h_diff + 360],
+    )
+    delta_big_h_p = 2 * np.sqrt(c_product) * np.sin(np.deg2rad(delta_h_p / 2))
+    l_bar_p = (l_1 + l_2) / 2
+    c_bar_p = (c_p_1 + c_p_2) / 2
+    h_abs = np.fabs(h_p_1 - h_p_2)
+    h_sum = h_p_1 + h_p_2
+    h_bar_p = np.select(
+        [
+            c_product == 0,
+            h_abs <= 180,
+            (h_abs > 180) & (h_sum < 360),
+            (h_abs > 180) & (h_sum >= 360),
+        ],
+        [h_sum, h_sum / 2, (h_sum + 360) / 2, (h_sum - 360) / 2],
+    )
+    t = (
+        1
+        - 0.17 * np.cos(np.deg2rad(h_bar_p - 30))
+        + 0.24 * np.cos(np.deg2rad(2 * h_bar_p))
+        + 0.32 * np.cos(np.deg2rad(3 * h_bar_p + 6))
+        - 0.20 * np.cos(np.deg2rad(4 * h_bar_p - 63))
+    )
+    delta_theta = 30 * np.exp(-(((h_bar_p - 275) / 25) ** 2))
+    c_bar_p_7 = c_bar_p**7
+    r_c = 2 * np.sqrt(c_bar_p_7 / (c_bar_p_7 + 25**7))
+    l_bar_p_2 = (l_bar_p - 50) ** 2
+    s_l = 1 + (0.015 * l_bar_p_2) / np.sqrt(20 + l_bar_p_2)
+    s_c = 1 + 0.045 * c_bar_p
+    s_h = 1 + 0.015 * c_bar_p * t
+    r_t = -np.sin(np.deg2rad(2 * delta_theta)) * r_c
+    term_c, term_h = delta_c_p / s_c, delta_big_h_p / s_h
+    return np.asarray(
+        np.sqrt((delta_l_p / s_l) ** 2 + term_c**2 + term_h**2 + r_t * term_c * term_h),
+        dtype=np.float64,
+    )
 
 
 @lru_cache(maxsize=1)
 def _xyz_to_linear_srgb() -> NDArray[np.float64]:
-    srgb = colour.RGB_COLOURSPACES["sRGB"]
-    return np.asarray(srgb.matrix_XYZ_to_RGB, dtype=np.float64)
+    return np.array(XYZ_TO_LINEAR_SRGB, dtype=np.float64)
+
+
+@lru_cache(maxsize=1)
+def _linear_srgb_to_xyz() -> NDArray[np.float64]:
+    return np.array(LINEAR_SRGB_TO_XYZ, dtype=np.float64)
 
 
 def fast_hex_from_xyz(xyz: NDArray[np.float64]) -> str:

@@ -13,13 +13,21 @@ and the others by word.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 from fpdf import FPDF
 from fpdf.enums import WrapMode, XPos, YPos
 from PIL import ImageColor
 
+from trunkshow.engines.sheets.blocks import (
+    Checklist,
+    Colours,
+    Facts,
+    Heading,
+    Paragraph,
+    Picture,
+    Sheet,
+    Steps,
+)
 from trunkshow.engines.video.fonts import cjk_font_path
 
 FONT = "noto"
@@ -28,77 +36,6 @@ INK = (33, 29, 26)
 MUTED = (110, 102, 94)
 ACCENT = (122, 62, 40)
 RULE = (205, 196, 186)
-
-
-@dataclass(frozen=True)
-class Heading:
-    text: str
-
-
-@dataclass(frozen=True)
-class Paragraph:
-    text: str
-    muted: bool = False
-
-
-@dataclass(frozen=True)
-class Facts:
-    """Label and value pairs, one pair a row."""
-
-    rows: tuple[tuple[str, str], ...]
-
-
-@dataclass(frozen=True)
-class Picture:
-    """A PNG or JPEG `width_mm` wide; `beside` is printed to its right."""
-
-    image: bytes
-    width_mm: float
-    caption: str = ""
-    beside: Facts | None = None
-
-
-@dataclass(frozen=True)
-class ColourRow:
-    label: str
-    hex: str
-    recipe: str
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class Colours:
-    """A swatch, a name, the hex code and the mixing recipe, per colour."""
-
-    headers: tuple[str, str, str]
-    rows: tuple[ColourRow, ...]
-
-
-@dataclass(frozen=True)
-class Steps:
-    """Numbered instructions."""
-
-    items: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Checklist:
-    """Tick boxes with a quantity, for picking and packing."""
-
-    items: tuple[tuple[int, str], ...]
-
-
-Block = Heading | Paragraph | Facts | Picture | Colours | Steps | Checklist
-
-
-@dataclass(frozen=True)
-class Sheet:
-    title: str
-    language: str
-    blocks: Sequence[Block]
-    subtitle: str = ""
-    footer: str = ""
-    keywords: tuple[str, ...] = field(default_factory=tuple)
 
 
 class _Document(FPDF):

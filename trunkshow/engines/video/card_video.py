@@ -20,8 +20,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-import av
+if TYPE_CHECKING:
+    # PyAV (about 30 MiB) loads with the first video job, not in every web process.
+    import av
 import numpy as np
 import numpy.typing as npt
 from PIL import Image
@@ -47,6 +50,8 @@ def _planes(frame: av.VideoFrame) -> list[npt.NDArray[np.uint8]]:
 
 def _yuv(image: Image.Image) -> list[npt.NDArray[np.uint8]]:
     """Y, U and V of a picture (even sides), converted by swscale."""
+    import av
+
     frame = av.VideoFrame.from_image(image)  # type: ignore[no-untyped-call]
     return _planes(frame.reformat(format="yuv420p"))
 
@@ -68,6 +73,8 @@ class _Planes:
 
     def frame(self, card: _Card, t: float) -> av.VideoFrame:
         """The card at animation time `t`; only the box is drawn and converted."""
+        import av
+
         frame = av.VideoFrame(self.width, self.height, "yuv420p")
         left, top, right, bottom = self.box
         drawn = _yuv(card.rows(t, self.box)) if right > left and bottom > top else None

@@ -6,9 +6,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
-import av
+if TYPE_CHECKING:
+    # PyAV (about 30 MiB) loads with the first video job, not in every web process.
+    import av
 import numpy as np
 import numpy.typing as npt
 from PIL import Image
@@ -52,6 +54,8 @@ def encode_segment(
     that leave the stream's parameters (SPS/PPS) as the house format's may
     be changed, or the segment no longer joins by copying (house.py).
     """
+    import av
+
     path = Path(path)
     tmp = path.with_name(path.name + ".part")
     count = 0
@@ -107,6 +111,8 @@ _SILENCE_KEPT = 8
 
 def _encode_audio(container: av.container.OutputContainer, sound: av.AudioStream,
                   pcm: npt.NDArray[np.float32], fmt: HouseFormat) -> _Recorded:  # fmt: skip
+    import av
+
     layout = "stereo" if fmt.channels == 2 else "mono"
     recorded = []
     step = fmt.aac_frame_samples
@@ -131,6 +137,8 @@ def _record(packet: av.Packet[Any]) -> tuple[bytes, int | None, int | None, int 
 
 def _mux_recorded(container: av.container.OutputContainer, sound: av.AudioStream,
                   recorded: _Recorded) -> None:  # fmt: skip
+    import av
+
     for data, pts, dts, duration, keyframe in recorded:
         packet = av.Packet(data)
         packet.pts, packet.dts, packet.duration = pts, dts, duration
@@ -141,6 +149,8 @@ def _mux_recorded(container: av.container.OutputContainer, sound: av.AudioStream
 
 
 def _fit(image: Image.Image | av.VideoFrame, fmt: HouseFormat) -> av.VideoFrame:
+    import av
+
     if isinstance(image, av.VideoFrame):
         if (image.width, image.height) != (fmt.width, fmt.height) or image.format.name != "yuv420p":
             raise ValueError(

@@ -11,10 +11,13 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-
-import av
+from typing import TYPE_CHECKING
 
 from trunkshow.engines.video.normalize import MAX_SECONDS, NotAVideo, check_video, normalize
+
+if TYPE_CHECKING:
+    # PyAV (about 30 MiB) loads with the first video job, not in every web process.
+    pass
 
 PLAYLIST = "index.m3u8"
 SEGMENT_SECONDS = 4
@@ -38,6 +41,8 @@ def check_stream_video(path: Path) -> float:
 
 
 def _remuxable(path: Path) -> bool:
+    import av
+
     with av.open(str(path)) as container:
         video = container.streams.video[0].codec_context.name
         audio = [s.codec_context.name for s in container.streams.audio]
@@ -45,6 +50,8 @@ def _remuxable(path: Path) -> bool:
 
 
 def _mux_hls(source: Path, out_dir: Path, segment_seconds: int) -> None:
+    import av
+
     options = {
         "hls_time": str(segment_seconds),
         "hls_playlist_type": "vod",

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import av
 import numpy as np
 import numpy.typing as npt
 from PIL import Image
 
 from trunkshow.engines.video.encode import SegmentInfo, encode_segment
 from trunkshow.engines.video.house import HOUSE, HouseFormat
+
+if TYPE_CHECKING:
+    # PyAV (about 30 MiB) loads with the first video job, not in every web process.
+    import av
 
 MAX_SECONDS = 120
 # Containers a camera or an editing tool delivers; decided by FFmpeg reading
@@ -37,6 +41,8 @@ def cover(image: Image.Image, fmt: HouseFormat = HOUSE) -> Image.Image:
 
 def check_video(path: Path, *, max_seconds: int = MAX_SECONDS) -> float:
     """Return the clip's length in seconds, or raise NotAVideo naming the problem."""
+    import av
+
     try:
         with av.open(str(path)) as container:
             if container.format.name not in VIDEO_CONTAINERS:
@@ -80,6 +86,8 @@ def _frames_at_house_rate(
 
 
 def _audio(path: Path, fmt: HouseFormat) -> npt.NDArray[np.float32] | None:
+    import av
+
     with av.open(str(path)) as container:
         if not container.streams.audio:
             return None
@@ -97,6 +105,8 @@ def _audio(path: Path, fmt: HouseFormat) -> npt.NDArray[np.float32] | None:
 
 def normalize(source: Path, out: Path, fmt: HouseFormat = HOUSE) -> SegmentInfo:
     """Decode `source` and encode it once in the house format."""
+    import av
+
     check_video(source)
     audio = _audio(source, fmt)
     with av.open(str(source)) as container:

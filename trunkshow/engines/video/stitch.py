@@ -14,8 +14,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import av
+if TYPE_CHECKING:
+    # PyAV (about 30 MiB) loads with the first video job, not in every web process.
+    import av
 
 # A house segment's MP4 header says all a copy needs; without these FFmpeg
 # also decodes its first frames to guess parameters (3 ms an open, a tenth
@@ -33,6 +36,8 @@ class MediaInfo:
 
 def _length(path: Path) -> Fraction:
     """A segment's length, counted in video frames (exact)."""
+    import av
+
     with av.open(str(path)) as container:
         video = container.streams.video[0]
         frames = sum(1 for packet in container.demux(video) if packet.size)
@@ -55,6 +60,8 @@ def stitch_mp4(
     `frames`, each part's video frame count when the caller knows it (the
     clips' rows store it), saves opening every part a second time to count.
     """
+    import av
+
     if not parts:
         raise ValueError("nothing to stitch")
     if frames is not None and len(frames) != len(parts):
@@ -95,6 +102,8 @@ def stitch_mp4(
 
 def to_mpegts(mp4: Path, out: Path) -> Path:
     """Copy a segment into MPEG-TS for HLS (the muxer adds the Annex B headers)."""
+    import av
+
     out = Path(out)
     tmp = out.with_name(out.name + ".part")
     with (
@@ -116,6 +125,8 @@ def to_mpegts(mp4: Path, out: Path) -> Path:
 
 def probe(path: Path) -> MediaInfo:
     """Decode every frame (raising on any decode error) and measure the file."""
+    import av
+
     frames = 0
     keyframes: list[float] = []
     audio_samples = 0
