@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from tests.browser.a11y import assert_accessible
 from tests.browser.conftest import wait_until
-from trunkshow.campaigns.models import Campaign, Drop, Stream
+from trunkshow.campaigns.models import Drop, Stream
 from trunkshow.campaigns.services import campaign_shift, drop_apply_limits
-from trunkshow.campaigns.streams import stream_set_status
+from trunkshow.campaigns.streams import stream_unpin
 from trunkshow.commerce.models import Order
 
 pytestmark = pytest.mark.browser
@@ -35,13 +35,10 @@ def test_a_phone_counts_down_to_the_drop_queues_buys_it_and_sees_a_pin_live(
     drop.opens_at = timezone.now() + timedelta(seconds=6)
     drop.save(update_fields=["opens_at"])
     drop_apply_limits(drop=drop)
-    stream = Stream.objects.create(
-        campaign=Campaign.objects.get(slug=SLUG),
-        titles={"en": "Live from the studio", "zh-Hans": "工作室直播"},
-        scheduled_at=timezone.now(),
-        hls_path="streams/none/index.m3u8",
-    )
-    stream_set_status(stream_id=stream.pk, status="live")
+    # (the demo's own stream, with nothing pinned yet)
+    stream = Stream.objects.get(campaign__slug=SLUG, status="live")
+    for pin in stream.pins.filter(unpinned_at__isnull=True):
+        stream_unpin(stream_id=stream.pk, sku=pin.sku)
     get_user_model().objects.create_user("host", password="pw-host-12345", is_staff=True)
     page = phone
     campaign_url = live_server.url + f"/zh-hans/campaigns/{SLUG}/"
