@@ -5,6 +5,9 @@ import os
 from django.core.asgi import get_asgi_application
 
 from trunkshow.common.asgi_body import largest_body, with_body_limit
+from trunkshow.common.asgi_limit import sync_request_limit, with_sync_limit
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trunkshow.settings")
-application = with_body_limit(get_asgi_application(), limit=largest_body)
+application = with_sync_limit(
+    with_body_limit(get_asgi_application(), limit=largest_body), limit=sync_request_limit
+)

@@ -373,6 +373,13 @@ PERIODIC_TASKS = [
     "trunkshow.privacy.tasks.apply_retention",
     "trunkshow.storefront.tasks.rollup_analytics",
 ]
+# Ordinary (sync) requests one web process runs at once under ASGI; the rest wait as
+# coroutines (trunkshow/common/asgi_limit.py). With PostgreSQL, the pool's size: a
+# request past it would only wait for a connection, then fail.
+_pool = DATABASES["default"].get("OPTIONS", {}).get("pool")
+WEB_SYNC_CONCURRENCY = int(
+    os.environ.get("WEB_SYNC_CONCURRENCY") or (_pool["max_size"] if isinstance(_pool, dict) else 8)
+)
 PERIODIC_TASK_SECONDS = float(os.environ.get("PERIODIC_TASK_SECONDS", "60"))
 
 # --- Privacy requests (trunkshow/privacy) -------------------------------------

@@ -35,3 +35,18 @@ def test_a_forged_id_is_replaced_by_a_fresh_one(client, forged):
     response = client.get("/en/")
     # Then it is given a new, well-formed id
     assert valid_visitor_id(response.cookies[VISITOR_COOKIE].value)
+
+
+def test_an_api_client_may_name_itself_with_an_id_of_its_own_up_to_64_characters(client):
+    # Given ids an API client made: a UUID, and one of exactly 64 characters
+    uuid_like = "3f2c1a9e-0b7d-4c55-9a1e-2f6b8d0c4e71"
+    longest = "app.ios:" + "k" * 56
+    # When it calls with them, and with one a character too long
+    as_uuid = client.get("/api/v1/products", HTTP_X_VISITOR_ID=uuid_like)
+    as_longest = client.get("/api/v1/products", HTTP_X_VISITOR_ID=longest)
+    too_long = client.get("/api/v1/products", HTTP_X_VISITOR_ID=longest + "k")
+    # Then the first two are that visitor, the third is given a fresh id of the site's own
+    assert as_uuid.wsgi_request.visitor_id == uuid_like
+    assert as_longest.wsgi_request.visitor_id == longest
+    assert too_long.wsgi_request.visitor_id != longest + "k"
+    assert len(too_long.wsgi_request.visitor_id) == 32

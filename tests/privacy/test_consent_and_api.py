@@ -83,6 +83,12 @@ def test_bad_input_names_the_field_and_bad_tokens_are_404_or_410(client, setting
     assert kind.status_code == 422 and kind.json()["detail"][0]["loc"][-1] == "kind"
     nobody = api(client, "/api/v1/privacy/requests", {"kind": "export"})
     assert nobody.status_code == 422
+    # An id short enough to guess hands nobody's data out
+    guessable = api(client, "/api/v1/privacy/requests", {"kind": "export"}, HTTP_X_VISITOR_ID="42")
+    assert guessable.status_code == 422 and guessable.json()["detail"][0]["loc"] == [
+        "body",
+        "email",
+    ]
     # A visitor without an e-mail gets the link straight away
     mine = api(client, "/api/v1/privacy/requests", {"kind": "export"}, HTTP_X_VISITOR_ID=VISITOR)
     assert mine.status_code == 202 and "/privacy/requests/" in mine.json()["link"]

@@ -51,7 +51,7 @@ def cart_create(
         locale=locale,
         session_key=session_key,
         client_address=client_address[:64],
-        visitor_id=visitor_id[:32],
+        visitor_id=visitor_id[:64],
     )
 
 

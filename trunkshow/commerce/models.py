@@ -32,7 +32,7 @@ class Cart(models.Model):
     session_key = models.CharField(max_length=64, blank=True, db_index=True)
     # The browser or API client's visitor id (common/visitors.py): with the session it is
     # the shopper a drop's per-shopper limit counts across carts and tabs.
-    visitor_id = models.CharField(max_length=32, blank=True, db_index=True)
+    visitor_id = models.CharField(max_length=64, blank=True, db_index=True)
     # The address the cart was started from: caps on what one client holds count it.
     client_address = models.CharField(max_length=64, blank=True, db_index=True)
     # The e-mail last given at this cart's checkout: holds are also capped per e-mail,

@@ -103,7 +103,7 @@ class ConsentRecord(models.Model):
     GDPR art. 7(1): the controller must be able to show consent) is the table.
     """
 
-    visitor_id = models.CharField(max_length=32, db_index=True)
+    visitor_id = models.CharField(max_length=64, db_index=True)
     analytics = models.BooleanField(default=False)
     personalisation = models.BooleanField(default=False)
     # Where it was given: "banner", "privacy page", "api".

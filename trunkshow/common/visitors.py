@@ -1,10 +1,15 @@
 """The anonymous visitor's id: one per browser, the key analytics and privacy requests share.
 
 A browser gets a random id in the `ts_vid` cookie on its first request; an API
-client with no cookies sends the same id as `X-Visitor-Id`. The id is random,
-never derived from the person, so it holds nothing until events are stored
-under it. Anything else in the cookie or header (too long, not hex) is
-ignored and a new id issued, so a forged value cannot reach a query.
+client with no cookies sends an id it made as `X-Visitor-Id` (at most 64
+letters, digits and `._:-`). The id is never derived from the person, so it
+holds nothing until events are stored under it. Anything else in the cookie
+or header (too long, other characters) is ignored and a new id issued, so a
+forged value cannot reach a query.
+
+An id a client made may be short and guessable, so whatever hands data back
+on the strength of the id alone (a privacy export) asks for an unguessable
+one: `strong_visitor_id`.
 """
 
 from __future__ import annotations
@@ -18,15 +23,24 @@ from django.http import HttpRequest, HttpResponse
 VISITOR_COOKIE = "ts_vid"
 VISITOR_HEADER = "HTTP_X_VISITOR_ID"
 VISITOR_COOKIE_MAX_AGE = 365 * 24 * 3600
-_VISITOR_ID = re.compile(r"^[0-9a-f]{32}$")
+VISITOR_ID_MAX = 64
+# As long as the 32 hex digits the site issues (128 bits when random).
+STRONG_VISITOR_ID_MIN = 32
+_VISITOR_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")
 
 
 def valid_visitor_id(value: str | None) -> str | None:
     """Return the value as a visitor id when it has the id's shape, else None."""
     if not value:
         return None
-    candidate = value.strip().lower().replace("-", "")
+    candidate = value.strip()
     return candidate if _VISITOR_ID.match(candidate) else None
+
+
+def strong_visitor_id(value: str | None) -> str | None:
+    """Return the value when it is a visitor id long enough not to be guessed, else None."""
+    candidate = valid_visitor_id(value)
+    return candidate if candidate and len(candidate) >= STRONG_VISITOR_ID_MIN else None
 
 
 def visitor_id(request: HttpRequest) -> str:

@@ -10,7 +10,7 @@ from ninja import Field, Router, Schema, Status
 
 from trunkshow.common.api_errors import ApiError
 from trunkshow.common.locales import current_locale, to_django
-from trunkshow.common.visitors import VISITOR_HEADER, valid_visitor_id
+from trunkshow.common.visitors import VISITOR_HEADER, strong_visitor_id
 from trunkshow.privacy import links, services
 from trunkshow.privacy.views import email_limited
 
@@ -29,7 +29,8 @@ class PrivacyRequestIn(Schema):
 )
 def create_request(request: HttpRequest, payload: PrivacyRequestIn) -> Status[dict[str, Any]]:
     email = (payload.email or "").strip()
-    visitor = valid_visitor_id(request.META.get(VISITOR_HEADER)) or ""
+    # The link is answered at once to whoever holds the id: it must not be guessable.
+    visitor = strong_visitor_id(request.META.get(VISITOR_HEADER)) or ""
     if email:
         from django.core.exceptions import ValidationError
         from django.core.validators import validate_email
@@ -42,7 +43,14 @@ def create_request(request: HttpRequest, payload: PrivacyRequestIn) -> Status[di
             ) from exc
     elif not visitor:
         raise ApiError.unprocessable(
-            [(["body", "email"], gettext("Give an e-mail address, or send X-Visitor-Id."))]
+            [
+                (
+                    ["body", "email"],
+                    gettext(
+                        "Give an e-mail address, or send X-Visitor-Id (at least 32 characters)."
+                    ),
+                )
+            ]
         )
     wait = email_limited(request, email)
     if wait:

@@ -26,7 +26,7 @@ class PrivacyRequest(models.Model):
 
     kind = models.CharField(max_length=8, choices=Kind.choices)
     email = models.EmailField(max_length=254, blank=True)
-    visitor_id = models.CharField(max_length=32, blank=True, db_index=True)
+    visitor_id = models.CharField(max_length=64, blank=True, db_index=True)
     locale = models.CharField(max_length=16, default="en")
     status = models.CharField(
         max_length=16, choices=Status.choices, default=Status.REQUESTED, db_index=True

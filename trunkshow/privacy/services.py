@@ -41,7 +41,7 @@ def privacy_request_create(
         request = PrivacyRequest.objects.create(
             kind=kind,
             email=email,
-            visitor_id=visitor_id[:32],
+            visitor_id=visitor_id[:64],
             locale=locale,
             requested_by=requested_by[:150],
         )

@@ -86,7 +86,7 @@ class QuizResult(models.Model):
     name = models.CharField(max_length=40, blank=True)
     # The browser that answered (trunkshow/common/visitors.py): how a privacy
     # request finds the results of a shopper who never gave an e-mail.
-    visitor_id = models.CharField(max_length=32, blank=True, db_index=True)
+    visitor_id = models.CharField(max_length=64, blank=True, db_index=True)
     answers = models.JSONField()
     personalised = models.BooleanField(default=True)
     profile_key = models.CharField(max_length=40)

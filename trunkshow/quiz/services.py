@@ -157,7 +157,7 @@ def quiz_result_create(
             market=market,
             locale=locale,
             name=clean_name,
-            visitor_id=visitor_id[:32],
+            visitor_id=visitor_id[:64],
             answers=outcome.answers,
             personalised=personalised,
             profile_key=outcome.profile_key,

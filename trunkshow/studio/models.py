@@ -87,7 +87,7 @@ class Design(models.Model):
     blank_sku = models.CharField(max_length=64, blank=True, default="")
     document = models.JSONField()
     # The browser that made it: how a privacy request finds its designs.
-    visitor_id = models.CharField(max_length=32, blank=True, db_index=True)
+    visitor_id = models.CharField(max_length=64, blank=True, db_index=True)
     content_hash = models.CharField(max_length=64, db_index=True)
     paints = models.JSONField(default=list)
     # The fitted kit palette its recipes were computed with (null: the built-in one).
