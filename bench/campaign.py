@@ -116,6 +116,14 @@ def call(conn: http.client.HTTPConnection, tally: Tally, step: str, method: str,
         return code, {}
 
 
+def wait_of(answer: dict, default: float) -> float:
+    """Seconds until the turn the server announced: its milliseconds where it gives them
+    (the page's own poll uses them), else its whole seconds (the commit before)."""
+    if "estimated_wait_ms" in answer:
+        return float(answer["estimated_wait_ms"]) / 1000
+    return float(answer.get("estimated_wait_s", default))
+
+
 def shopper(n: int, port: int, drop_id: int, arrive_at: float, units: int, tally: Tally) -> None:
     time.sleep(max(0.0, arrive_at - time.monotonic()))
     arrived = time.monotonic()
@@ -132,17 +140,17 @@ def shopper(n: int, port: int, drop_id: int, arrive_at: float, units: int, tally
     code, ticket = call(conn, tally, "ticket", "POST", f"/api/v1/drops/{drop_id}/tickets", headers)
     if code != 201:
         return
-    wait = float(ticket.get("estimated_wait_s", 1))
+    wait = wait_of(ticket, 1.0)
     while not tally.sold_out.is_set():
-        # A client that trusts the server's count: ask again when it says the turn comes
-        # (never more often than every 0.2 s, never less than every 3 s).
+        # A client that trusts the server's count, as the page does: ask again when it
+        # says the turn comes (never more often than every 0.2 s, never less than every 3 s).
         time.sleep(min(3.0, max(0.2, wait)))
         code, place = call(conn, tally, "ticket poll", "GET",
                            f"/api/v1/drops/{drop_id}/tickets/{ticket['ticket']}", headers)  # fmt: skip
         if code != 200:
             continue
         if not place.get("admitted"):
-            wait = float(place.get("estimated_wait_s", wait))
+            wait = wait_of(place, wait)
             continue
         code, _ = call(conn, tally, "drop add-to-cart", "POST", lines, headers,
                        {"sku": DROP_SKU, "quantity": 1, "ticket": ticket["ticket"]})  # fmt: skip
