@@ -101,13 +101,14 @@ def ticket_issue(*, drop_id: int, holder: str = "", now: datetime | None = None)
     """Give the arriving shopper the next place in the drop's waiting room."""
     drop = _drop_or_404(drop_id)
     with transaction.atomic():
-        # Tickets of a drop are issued one at a time (the drop's row is the lock): a
-        # ticket's rank counts the tickets before it, and a concurrent one whose number
-        # came first but is not yet committed would be missed, so two shoppers arriving
-        # together would be told the same turn.
+        # Tickets of a drop are numbered and committed one at a time (the drop's row is
+        # the lock): a ticket's rank counts the tickets before it, and a concurrent one
+        # whose number came first but was not yet committed would be missed, so two
+        # shoppers arriving together would be told the same turn. Counted after the
+        # commit, to hold the lock no longer than the insert.
         Drop.objects.select_for_update().filter(pk=drop.pk).values_list("pk").get()
         ticket = DropTicket.objects.create(drop=drop, holder=holder[:HOLDER_MAX])
-        return _state(drop, ticket, now or timezone.now())
+    return _state(drop, ticket, now or timezone.now())
 
 
 def ticket_state(*, drop_id: int, ticket: str, now: datetime | None = None) -> TicketState:
