@@ -145,5 +145,5 @@ def test_a_phone_waiting_in_the_queue_is_told_at_once_when_the_drop_sells_out(
     StockItem.objects.filter(sku="TOTE-BLK", market_id="CN").update(on_hand=F("allocated"))
     # Then the page says so within a few seconds, without being reloaded
     wait_until(page, f"document.querySelector('#drop-{drop.pk}').dataset.dropStatus === 'sold_out'")
-    assert page.locator(".drop-place").inner_text() == "售罄"
+    assert page.locator(".drop-place").inner_text() == "已售罄"
     assert page.evaluate("window.notReloaded") is True
