@@ -84,6 +84,10 @@ def test_a_waiting_shopper_is_told_when_the_drop_sells_out(client, drop, clock):
     # Then the waiting shopper's next look says so, in the market and everywhere
     assert client.get(url, {"market": "CN"}).json()["sold_out"] is True
     assert client.get(url).json()["sold_out"] is True
+    # And a market that is no market code is a 422 naming it
+    response = client.get(url, {"market": "C'N"})
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["query", "market"]
 
 
 def test_a_drop_bag_needs_an_admitted_ticket(client, drop, clock):

@@ -220,7 +220,7 @@ def take_ticket(
 def read_ticket(
     request: HttpRequest, drop_id: int, ticket: str, market: str | None = None
 ) -> dict[str, Any]:
-    if market is not None and len(market) > 8:
+    if market is not None and not (0 < len(market) <= 8 and market.isascii() and market.isalpha()):
         raise ApiError.unprocessable([(["query", "market"], _("Not a market code."))])
     state = ticket_state(drop_id=drop_id, ticket=ticket)
     return {
