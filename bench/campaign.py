@@ -3,9 +3,10 @@
 1,000 shoppers arrive within 10 s at a drop of 100 units that opens 2 s after the
 first arrives. Each shopper, from an address of their own (X-Forwarded-For through
 a trusted proxy, as behind the production load balancer: no rate limit is relaxed),
-starts a cart, puts a plain bag in it (the baseline: an add-to-cart of a SKU in no
-drop, under the same load), takes a waiting-room ticket, asks for its place as the
-page would (sooner the nearer its turn), adds the drop bag once admitted and pays.
+takes a waiting-room ticket on arrival, starts a cart, puts a plain bag in it (one in
+ten: the baseline, an add-to-cart of a SKU in no drop, under the same load), asks for
+its place when the server says its turn comes, as the page does, adds the drop bag
+once admitted and pays.
 Shoppers still waiting when the drop is sold out are told so and leave.
 
 Prints: units sold (goal exactly 100), server errors (goal 0), fairness as Kendall's
@@ -116,12 +117,26 @@ def call(conn: http.client.HTTPConnection, tally: Tally, step: str, method: str,
         return code, {}
 
 
+def wait_of(answer: dict, default: float) -> float:
+    """Seconds until the turn the server announced: its milliseconds where it gives them
+    (the page's own poll uses them), else its whole seconds (the commit before)."""
+    if "estimated_wait_ms" in answer:
+        return float(answer["estimated_wait_ms"]) / 1000
+    return float(answer.get("estimated_wait_s", default))
+
+
 def shopper(n: int, port: int, drop_id: int, arrive_at: float, units: int, tally: Tally) -> None:
     time.sleep(max(0.0, arrive_at - time.monotonic()))
     arrived = time.monotonic()
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
     headers = {"X-Forwarded-For": f"10.{n // 62500}.{n // 250 % 250}.{n % 250 + 1}",
                "X-Visitor-Id": uuid.uuid4().hex}  # fmt: skip
+    # The ticket first: it is what records the arrival. Starting a cart (and, for one in
+    # ten, the baseline's plain add-to-cart) before it would put those shoppers behind
+    # later arrivals by a request or two, an unfairness of the client's own making.
+    code, ticket = call(conn, tally, "ticket", "POST", f"/api/v1/drops/{drop_id}/tickets", headers)
+    if code != 201:
+        return
     code, cart = call(conn, tally, "cart", "POST", "/api/v1/carts", headers, {"market": "CN"})
     if code != 201:
         return
@@ -129,20 +144,17 @@ def shopper(n: int, port: int, drop_id: int, arrive_at: float, units: int, tally
     if n % 10 == 0:  # the baseline, from one shopper in ten (100 samples, the same load)
         call(conn, tally, "plain add-to-cart", "POST", lines, headers,
              {"sku": PLAIN_SKU, "quantity": 1})  # fmt: skip
-    code, ticket = call(conn, tally, "ticket", "POST", f"/api/v1/drops/{drop_id}/tickets", headers)
-    if code != 201:
-        return
-    wait = float(ticket.get("estimated_wait_s", 1))
+    wait = wait_of(ticket, 1.0)
     while not tally.sold_out.is_set():
-        # A client that trusts the server's count: ask again when it says the turn comes
-        # (never more often than every 0.2 s, never less than every 3 s).
+        # A client that trusts the server's count, as the page does: ask again when it
+        # says the turn comes (never more often than every 0.2 s, never less than every 3 s).
         time.sleep(min(3.0, max(0.2, wait)))
         code, place = call(conn, tally, "ticket poll", "GET",
                            f"/api/v1/drops/{drop_id}/tickets/{ticket['ticket']}", headers)  # fmt: skip
         if code != 200:
             continue
         if not place.get("admitted"):
-            wait = float(place.get("estimated_wait_s", wait))
+            wait = wait_of(place, wait)
             continue
         code, _ = call(conn, tally, "drop add-to-cart", "POST", lines, headers,
                        {"sku": DROP_SKU, "quantity": 1, "ticket": ticket["ticket"]})  # fmt: skip

@@ -114,3 +114,36 @@ def test_a_phone_waits_in_the_drops_queue_is_admitted_and_buys_the_bag(
     page.locator(".drop-add button").click()
     page.wait_for_url("**/cart/")
     assert "标志托特包" in page.locator("main").inner_text()
+
+
+def test_a_phone_waiting_in_the_queue_is_told_at_once_when_the_drop_sells_out(
+    phone, live_server, demo_shop
+):
+    from django.db.models import F
+
+    from trunkshow.campaigns.models import Campaign
+    from trunkshow.campaigns.services import drop_add
+    from trunkshow.campaigns.waiting_room import ticket_issue
+    from trunkshow.inventory.models import StockItem
+
+    page = phone
+    # Given a drop open now, admitting one shopper a minute, and someone already first
+    campaign_shift(slug=SLUG, start_at=timezone.now() - timedelta(minutes=1))
+    drop = drop_add(
+        campaign=Campaign.objects.get(slug=SLUG), titles={"en": "Black tote", "zh-Hans": "黑色托特包"},
+        opens_at=timezone.now() - timedelta(seconds=1), skus=["TOTE-BLK"], quantity=2,
+        per_shopper_limit=2, batch_size=1, batch_seconds=60,
+    )  # fmt: skip
+    ticket_issue(drop_id=drop.pk)
+    # And a phone waiting second in the queue
+    page.goto(live_server.url + "/zh-hans/")
+    page.locator(f"#drop-{drop.pk}").get_by_role("button", name="加入排队").click()
+    page.wait_for_load_state("load")
+    assert "你在队列中排第 1 位" in page.locator(".drop-place").inner_text()
+    page.evaluate("window.notReloaded = true")
+    # When every unit of the drop is sold
+    StockItem.objects.filter(sku="TOTE-BLK", market_id="CN").update(on_hand=F("allocated"))
+    # Then the page says so within a few seconds, without being reloaded
+    wait_until(page, f"document.querySelector('#drop-{drop.pk}').dataset.dropStatus === 'sold_out'")
+    assert page.locator(".drop-place").inner_text() == "已售罄"
+    assert page.evaluate("window.notReloaded") is True

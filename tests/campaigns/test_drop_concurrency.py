@@ -6,7 +6,7 @@ import json
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.db import connection
@@ -166,3 +166,44 @@ def test_shoppers_hammering_the_drop_get_nothing_before_the_release_second(store
     lines = CartLine.objects.filter(sku="TOTE-1")
     assert lines.count() == 3
     assert all(line.added_at >= opens_at for line in lines)
+
+
+def take_ticket(
+    drop_id: int, shopper: int, start: threading.Event
+) -> tuple[float, float, datetime]:
+    """One arriving shopper: (asked, answered, admitted_at) of their ticket."""
+    client = Client(REMOTE_ADDR=f"127.1.{shopper // 250 + 1}.{shopper % 250 + 1}")
+    try:
+        start.wait(timeout=60)
+        asked = time.monotonic()
+        response = client.post(f"/api/v1/drops/{drop_id}/tickets", content_type="application/json")
+        answered = time.monotonic()
+        assert response.status_code == 201
+        return asked, answered, datetime.fromisoformat(response.json()["admitted_at"])
+    finally:
+        connection.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_shoppers_arriving_at_once_are_admitted_one_after_another_in_arrival_order(store):
+    # Given a drop about to open, admitting five a second
+    now = timezone.now()
+    c = campaign(windows={"CN": (now - timedelta(minutes=5), now + timedelta(hours=1))})
+    drop = drop_add(
+        campaign=c, titles={"en": "Red"}, opens_at=now + timedelta(minutes=1), skus=["TOTE-1"],
+        quantity=UNITS, per_shopper_limit=1, batch_size=5, batch_seconds=1,
+    )  # fmt: skip
+    # When 60 shoppers take tickets at once, on real threads
+    start = threading.Event()
+    with ThreadPoolExecutor(max_workers=THREADS) as pool:
+        futures = [pool.submit(take_ticket, drop.pk, n, start) for n in range(60)]
+        start.set()
+        taken = [f.result(timeout=120) for f in futures]
+    # Then no two are admitted at the same instant (nobody races a neighbour to the shelf)
+    turns = [admitted_at for _asked, _answered, admitted_at in taken]
+    assert len(set(turns)) == len(turns)
+    # And whoever had their ticket before another asked is admitted before them
+    for _asked, answered, turn in taken:
+        for other_asked, _other_answered, other_turn in taken:
+            if answered < other_asked:
+                assert turn < other_turn

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 
 from tests.factories import campaign
 from trunkshow.campaigns.services import drop_add
@@ -48,23 +49,45 @@ def add(client, cart: str, ticket: str | None):
 
 
 def test_shoppers_are_admitted_in_the_order_they_arrived(client, drop, clock):
-    # Given five shoppers arriving before the drop opens
+    # Given five shoppers arriving before the drop opens (two admitted every ten seconds)
     tickets = [take(client, drop) for _ in range(5)]
-    # Then each sees their place and the wait until the opening
+    # Then each sees their place and the wait until their own turn: one every five seconds
     assert [t["position"] for t in tickets] == [1, 2, 3, 4, 5]
-    assert [t["estimated_wait_s"] for t in tickets] == [60, 60, 70, 70, 80]
+    assert [t["estimated_wait_s"] for t in tickets] == [60, 65, 70, 75, 80]
+    assert [t["estimated_wait_ms"] for t in tickets] == [60000, 65000, 70000, 75000, 80000]
     assert not any(t["admitted"] for t in tickets)
-    # When the drop opens, the first batch of two is admitted
-    clock.move(minutes=1)
+    # When the drop opens, the first to arrive is admitted alone
 
     def state(t):
         return client.get(f"/api/v1/drops/{drop.pk}/tickets/{t['ticket']}").json()
 
-    assert [state(t)["admitted"] for t in tickets] == [True, True, False, False, False]
-    assert [state(t)["position"] for t in tickets] == [0, 0, 1, 2, 3]
-    # and ten seconds later the next two, whoever asked most often
+    clock.move(minutes=1)
+    assert [state(t)["admitted"] for t in tickets] == [True, False, False, False, False]
+    assert [state(t)["position"] for t in tickets] == [0, 1, 2, 3, 4]
+    # and ten seconds later two more, whoever asked most often
     clock.move(seconds=10)
-    assert [state(t)["admitted"] for t in tickets] == [True, True, True, True, False]
+    assert [state(t)["admitted"] for t in tickets] == [True, True, True, False, False]
+    assert state(tickets[3])["estimated_wait_ms"] == 5000
+
+
+def test_a_waiting_shopper_is_told_when_the_drop_sells_out(client, drop, clock):
+    # Given a shopper waiting in the queue and the first one admitted
+    first, waiting = take(client, drop), take(client, drop)
+    url = f"/api/v1/drops/{drop.pk}/tickets/{waiting['ticket']}"
+    clock.move(minutes=1)
+    assert client.get(url, {"market": "CN"}).json()["sold_out"] is False
+    # When the three units are held by others
+    for n in range(3):
+        other = Client(REMOTE_ADDR=f"127.0.9.{n + 1}")
+        cart = new_cart(other)
+        assert add(other, cart, first["ticket"]).status_code == 201
+    # Then the waiting shopper's next look says so, in the market and everywhere
+    assert client.get(url, {"market": "CN"}).json()["sold_out"] is True
+    assert client.get(url).json()["sold_out"] is True
+    # And a market that is no market code is a 422 naming it
+    response = client.get(url, {"market": "C'N"})
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["query", "market"]
 
 
 def test_a_drop_bag_needs_an_admitted_ticket(client, drop, clock):
@@ -75,11 +98,11 @@ def test_a_drop_bag_needs_an_admitted_ticket(client, drop, clock):
     response = add(client, cart, None)
     assert response.status_code == 409
     assert response.json()["code"] == "not_admitted"
-    # With one whose turn has not come: 409 with the position
+    # With one whose turn has not come (the second is next): 409 with the position
     response = add(client, cart, third["ticket"])
     assert response.status_code == 409
     assert response.json()["code"] == "not_admitted"
-    assert response.json()["position"] == 1
+    assert response.json()["position"] == 2
     assert not Reservation.objects.exists()
     # With an admitted one: the bag is in the cart
     assert add(client, cart, first["ticket"]).status_code == 201
@@ -122,16 +145,17 @@ def test_a_shopper_joins_the_queue_on_the_page_and_buys_when_admitted(client, dr
         f"/zh-hans/campaigns/super-brand-day/drops/{drop.pk}/queue/", {"next": "/zh-hans/"}
     )
     assert response["Location"] == f"/zh-hans/#drop-{drop.pk}"
-    # Then the page shows their place (third, batches of two)
+    # Then the page shows their place (third), and the page asks again when it comes
     page = client.get("/zh-hans/").content.decode()
     assert "你在队列中排第 3 位" in page
+    assert 'data-wait-ms="70000"' in page
     assert 'name="ticket"' not in page
-    # When the drop opens, the first batch goes first: still waiting
-    clock.move(minutes=1)
+    # When the drop opens, the two before them go first: still waiting
+    clock.move(minutes=1, seconds=5)
     page = client.get("/zh-hans/").content.decode()
     assert "你在队列中排第 1 位" in page
-    # Ten seconds later it is their turn, and "add to bag" carries the ticket
-    clock.move(seconds=10)
+    # Five seconds later it is their turn, and "add to bag" carries the ticket
+    clock.move(seconds=5)
     page = client.get("/zh-hans/").content.decode()
     assert "轮到你了" in page
     ticket = page.split('name="ticket" value="')[1].split('"')[0]

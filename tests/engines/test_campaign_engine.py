@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from trunkshow.engines.campaign.schedule import (
@@ -221,7 +221,7 @@ def paces(draw: st.DrawFn) -> Pace:
     return Pace(
         opens_at=draw(instants),
         batch=draw(st.integers(min_value=1, max_value=500)),
-        every=timedelta(seconds=draw(st.integers(min_value=1, max_value=120))),
+        every=timedelta(milliseconds=draw(st.integers(min_value=1, max_value=120_000))),
         valid_for=timedelta(seconds=draw(st.integers(min_value=1, max_value=3600))),
     )
 
@@ -249,5 +249,21 @@ def test_position_and_wait_are_never_negative_and_agree(pace, rank, now):
     assert (position == 0) == pace.is_admitted(rank, now)
     if pace.is_admitted(rank, now):
         assert wait == 0
-    # At the instant it said, the ticket is admitted
+    assert wait == -(-pace.estimated_wait_ms(rank, now) // 1000)
+    # At the instant it said, the ticket is admitted, and not a microsecond before
     assert pace.is_admitted(rank, pace.admitted_at(rank))
+    assert not pace.is_admitted(rank, pace.admitted_at(rank) - timedelta(microseconds=1))
+
+
+@settings(max_examples=300)
+@given(paces(), st.integers(min_value=0, max_value=5000), instants)
+def test_no_two_shoppers_are_admitted_at_once_and_the_pace_is_kept(pace, rank, now):
+    # Given a waiting room whose pace leaves room between two turns (batch per interval
+    # at most one per millisecond, the clock's resolution being the microsecond)
+    assume(pace.every >= timedelta(milliseconds=1) * pace.batch)
+    # Then the next shopper in arrival order comes strictly later: nobody shares a turn
+    # with the one before (shoppers admitted together race, and the fastest poller wins)
+    assert pace.admitted_at(rank) < pace.admitted_at(rank + 1)
+    # And over any interval no more are admitted than the pace allows
+    later = now + pace.every
+    assert pace.admitted_count(later) - pace.admitted_count(now) <= pace.batch

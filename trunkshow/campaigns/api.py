@@ -13,7 +13,7 @@ from ninja import Router, Schema, Status
 from trunkshow.analytics.models import Kind
 from trunkshow.analytics.services import record_request_event
 from trunkshow.campaigns.selectors import CampaignView, campaign_showing
-from trunkshow.campaigns.waiting_room import ticket_issue, ticket_state
+from trunkshow.campaigns.waiting_room import drop_sold_out, ticket_issue, ticket_state
 from trunkshow.common.api_errors import ApiError, resolve_market_and_locale
 from trunkshow.common.locales import to_django
 
@@ -173,6 +173,7 @@ class TicketOut(Schema):
     ticket: str
     position: int
     estimated_wait_s: int
+    estimated_wait_ms: int
     admitted: bool
     admitted_at: str
     expires_at: str
@@ -183,6 +184,8 @@ class TicketStateOut(Schema):
     admitted: bool
     expired: bool
     estimated_wait_s: int
+    estimated_wait_ms: int
+    sold_out: bool
 
 
 @router.post(
@@ -203,6 +206,7 @@ def take_ticket(
             "ticket": state.ticket,
             "position": state.position,
             "estimated_wait_s": state.estimated_wait_s,
+            "estimated_wait_ms": state.estimated_wait_ms,
             "admitted": state.admitted,
             "admitted_at": _iso(state.admitted_at),
             "expires_at": _iso(state.expires_at),
@@ -216,11 +220,17 @@ def take_ticket(
     summary="A ticket's place in the waiting room: position, admitted",
     url_name="drop-ticket",
 )
-def read_ticket(request: HttpRequest, drop_id: int, ticket: str) -> dict[str, Any]:
+def read_ticket(
+    request: HttpRequest, drop_id: int, ticket: str, market: str | None = None
+) -> dict[str, Any]:
+    if market is not None and not (0 < len(market) <= 8 and market.isascii() and market.isalpha()):
+        raise ApiError.unprocessable([(["query", "market"], _("Not a market code."))])
     state = ticket_state(drop_id=drop_id, ticket=ticket)
     return {
         "position": state.position,
         "admitted": state.admitted,
         "expired": state.expired,
         "estimated_wait_s": state.estimated_wait_s,
+        "estimated_wait_ms": state.estimated_wait_ms,
+        "sold_out": drop_sold_out(drop_id=drop_id, market_code=market),
     }

@@ -153,10 +153,14 @@ class Drop(models.Model):
         help_text=_("Shoppers take a ticket and are admitted in the order they arrived."),
     )
     batch_size = models.PositiveIntegerField(
-        default=50, validators=[MinValueValidator(1)], help_text=_("Tickets admitted at once.")
+        default=50,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "Tickets admitted in each interval, one after another at an even pace in arrival order."
+        ),
     )
     batch_seconds = models.PositiveIntegerField(
-        default=10, validators=[MinValueValidator(1)], help_text=_("Seconds between batches.")
+        default=10, validators=[MinValueValidator(1)], help_text=_("Seconds in an interval.")
     )
     ticket_minutes = models.PositiveIntegerField(
         default=10,

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from trunkshow.campaigns.models import Drop, DropTicket
 from trunkshow.common.errors import Conflict, Gone, Invalid, NotFound
 from trunkshow.engines.campaign.admission import Pace
+from trunkshow.inventory.selectors import available_by_sku
 
 SALT = "trunkshow.campaigns.drop-ticket"
 HOLDER_MAX = 64
@@ -39,6 +40,7 @@ class TicketState:
     admitted: bool
     expired: bool
     estimated_wait_s: int
+    estimated_wait_ms: int
     admitted_at: datetime
     expires_at: datetime
 
@@ -82,6 +84,7 @@ def _state(drop: Drop, ticket: DropTicket, now: datetime) -> TicketState:
         admitted=pace.is_admitted(rank, now),
         expired=pace.is_admitted(rank, now) and pace.is_expired(rank, now),
         estimated_wait_s=pace.estimated_wait_s(rank, now),
+        estimated_wait_ms=pace.estimated_wait_ms(rank, now),
         admitted_at=admitted_at,
         expires_at=admitted_at + pace.valid_for,
     )
@@ -98,6 +101,12 @@ def ticket_issue(*, drop_id: int, holder: str = "", now: datetime | None = None)
     """Give the arriving shopper the next place in the drop's waiting room."""
     drop = _drop_or_404(drop_id)
     with transaction.atomic():
+        # Tickets of a drop are numbered and committed one at a time (the drop's row is
+        # the lock): a ticket's rank counts the tickets before it, and a concurrent one
+        # whose number came first but was not yet committed would be missed, so two
+        # shoppers arriving together would be told the same turn. Counted after the
+        # commit, to hold the lock no longer than the insert.
+        Drop.objects.select_for_update().filter(pk=drop.pk).values_list("pk").get()
         ticket = DropTicket.objects.create(drop=drop, holder=holder[:HOLDER_MAX])
     return _state(drop, ticket, now or timezone.now())
 
@@ -110,6 +119,23 @@ def ticket_state(*, drop_id: int, ticket: str, now: datetime | None = None) -> T
     if signed_drop != drop.pk or row is None:
         raise Invalid.field("ticket", "This ticket is for another drop.")
     return _state(drop, row, now or timezone.now())
+
+
+def drop_sold_out(*, drop_id: int, market_code: str | None = None) -> bool:
+    """Whether nothing of the drop is left in the market (in every market of its campaign
+    without one): what a waiting shopper's page says at once, instead of their place."""
+    drop = _drop_or_404(drop_id)
+    skus = list(drop.items.values_list("sku", flat=True))
+    markets = (
+        [market_code]
+        if market_code
+        else list(drop.campaign.windows.values_list("market_id", flat=True))
+    )
+    return bool(skus) and not any(
+        units > 0
+        for market in markets
+        for units in available_by_sku(skus=skus, market_code=market).values()
+    )
 
 
 def require_admitted(*, drops: list[Drop], ticket: str | None, now: datetime) -> None:

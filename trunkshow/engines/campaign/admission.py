@@ -5,14 +5,18 @@ The rule, written out:
 - Every shopper who arrives (before or after the opening) takes a ticket; the
   tickets of a drop are ranked by arrival, 0 for the first. Polling faster
   changes nothing: the rank is fixed when the ticket is issued.
-- From `opens_at`, the server admits `batch` tickets at once and `batch`
-  more every `every` (a pace it can serve): at an instant `now` the first
-  `admitted_count(now)` ranks are admitted.
+- From `opens_at`, the server admits `batch` tickets every `every` (a pace it
+  can serve), one after another at an even pace: rank 0 at `opens_at`, rank r
+  at `opens_at + every * r / batch`. Never two at the same instant: shoppers
+  admitted together race each other to the shelf, and the one who polls
+  fastest wins, which is what the waiting room is there to prevent. At an
+  instant `now` the first `admitted_count(now)` ranks are admitted.
 - A ticket is admitted at `admitted_at(rank)` and stays usable for
   `valid_for` after that, then it has expired (the next shoppers' turn).
 - Its position is how many tickets are still to be admitted up to and
-  including it (1 = next); 0 once admitted. The estimated wait is the whole
-  seconds until its admission, never negative.
+  including it (1 = next); 0 once admitted. The estimated wait is the time
+  until its admission (whole seconds to show, milliseconds for a client to
+  ask again just then), never negative.
 """
 
 from __future__ import annotations
@@ -20,6 +24,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+
+_US = timedelta(microseconds=1)
+_MS = timedelta(milliseconds=1)
 
 
 @dataclass(frozen=True)
@@ -32,19 +39,20 @@ class Pace:
     def __post_init__(self) -> None:
         if self.batch < 1:
             raise ValueError("A batch admits at least one ticket.")
-        if self.every <= timedelta(0) or self.valid_for <= timedelta(0):
+        if self.every < timedelta(milliseconds=1) or self.valid_for <= timedelta(0):
             raise ValueError("Batches come at a positive pace and tickets last a positive time.")
 
     def admitted_count(self, now: datetime) -> int:
         if now < self.opens_at:
             return 0
-        batches = 1 + int((now - self.opens_at) / self.every)
-        return batches * self.batch
+        # In whole microseconds, so that admitted_at and admitted_count agree exactly.
+        elapsed = (now - self.opens_at) // _US
+        return 1 + elapsed * self.batch // (self.every // _US)
 
     def admitted_at(self, rank: int) -> datetime:
         if rank < 0:
             raise ValueError("A rank is 0 or more.")
-        return self.opens_at + self.every * (rank // self.batch)
+        return self.opens_at + _US * -(-rank * (self.every // _US) // self.batch)
 
     def is_admitted(self, rank: int, now: datetime) -> bool:
         return rank < self.admitted_count(now)
@@ -57,3 +65,6 @@ class Pace:
 
     def estimated_wait_s(self, rank: int, now: datetime) -> int:
         return max(0, math.ceil((self.admitted_at(rank) - now).total_seconds()))
+
+    def estimated_wait_ms(self, rank: int, now: datetime) -> int:
+        return max(0, -(-(self.admitted_at(rank) - now) // _MS))

@@ -39,23 +39,34 @@ for (const clock of document.querySelectorAll("[data-countdown]")) {
   tick();
 }
 
-// A shopper waiting in a drop's queue: ask the server every few seconds and show
-// the page again once their turn has come (the server decides, in arrival order).
+// A shopper waiting in a drop's queue: ask the server again when it says their turn
+// comes (it admits one ticket after another, in arrival order, so asking on time
+// keeps the purchase order the arrival order; never more often than every 0.2 s,
+// never less than every 3 s), and show the page again once it has come. When the
+// drop sells out meanwhile, say so at once and stop asking.
 for (const place of document.querySelectorAll("[data-ticket-poll]")) {
   const poll = async () => {
+    let wait = 3000;
     try {
       const response = await fetch(place.dataset.ticketPoll, { headers: { Accept: "application/json" } });
       if (response.ok) {
         const state = await response.json();
+        if (state.sold_out) {
+          place.textContent = place.dataset.soldOut;
+          const drop = place.closest("[data-drop-status]");
+          if (drop) drop.dataset.dropStatus = "sold_out";
+          return;
+        }
         if (state.admitted) {
           location.reload();
           return;
         }
+        if (Number.isFinite(state.estimated_wait_ms)) wait = state.estimated_wait_ms;
       }
     } catch (error) {
       // A network hiccup: keep the place, try again.
     }
-    setTimeout(poll, 3000 + Math.random() * 1000);
+    setTimeout(poll, Math.min(3000, Math.max(200, wait)));
   };
-  setTimeout(poll, 3000);
+  setTimeout(poll, Math.min(3000, Math.max(200, Number(place.dataset.waitMs) || 3000)));
 }
