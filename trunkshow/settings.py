@@ -198,7 +198,8 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         DATABASES["default"]["CONN_MAX_AGE"] = 0  # Django refuses pool + persistent
         DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
             "min_size": int(os.environ.get("DATABASE_POOL_MIN_SIZE", "2")),
-            "max_size": int(os.environ.get("DATABASE_POOL_MAX_SIZE", "8")),
+            # Room for WEB_SYNC_CONCURRENCY requests plus the event streams' reads.
+            "max_size": int(os.environ.get("DATABASE_POOL_MAX_SIZE", "20")),
             # Seconds a request waits for a free connection before it fails
             # (a 503 with Retry-After, never a hung request).
             "timeout": float(os.environ.get("DATABASE_POOL_TIMEOUT", "5")),
@@ -374,11 +375,13 @@ PERIODIC_TASKS = [
     "trunkshow.storefront.tasks.rollup_analytics",
 ]
 # Ordinary (sync) requests one web process runs at once under ASGI; the rest wait as
-# coroutines (trunkshow/common/asgi_limit.py). With PostgreSQL, the pool's size: a
-# request past it would only wait for a connection, then fail.
+# coroutines (trunkshow/common/asgi_limit.py). With PostgreSQL, the pool's size less
+# room for the event streams' reads: a request past it would only wait for a
+# connection, then fail.
 _pool = DATABASES["default"].get("OPTIONS", {}).get("pool")
 WEB_SYNC_CONCURRENCY = int(
-    os.environ.get("WEB_SYNC_CONCURRENCY") or (_pool["max_size"] if isinstance(_pool, dict) else 8)
+    os.environ.get("WEB_SYNC_CONCURRENCY")
+    or (max(1, _pool["max_size"] - 4) if isinstance(_pool, dict) else 16)
 )
 PERIODIC_TASK_SECONDS = float(os.environ.get("PERIODIC_TASK_SECONDS", "60"))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from trunkshow.common.asgi_limit import with_sync_limit
@@ -36,7 +37,10 @@ def crowd(paths: list[str], *, limit: int) -> tuple[int, list[str]]:
             *(limited({"type": "http", "path": p}, nothing, ignore) for p in paths)
         )
 
-    asyncio.run(main())
+    # On a loop of its own, in a thread of its own (a browser test earlier in the run may
+    # have left the main thread's loop running).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, main()).result()
     return most, finished
 
 
