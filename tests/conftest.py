@@ -44,3 +44,20 @@ def small_demo_history(settings: pytest.FixtureRequest) -> None:
     settings.DEMO_ANALYTICS_VISITORS = 60  # type: ignore[attr-defined]
     # Half the demo's visitors would see the experiment's new wording.
     settings.DEMO_ANALYTICS_EXPERIMENT = False  # type: ignore[attr-defined]
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
+    """Give the test process plain connections, not psycopg's pool.
+
+    Tests start threads that end without handing their connection back; in a pool
+    those leak until no test can get one ("couldn't get a connection after 5 s").
+    The pool itself is exercised by the servers the tests start (test_scale_out,
+    test_fault_drills, test_kill_web_process), which read DATABASE_URL afresh.
+    """
+    from django.conf import settings
+    from django.db import connections
+
+    for alias in settings.DATABASES:
+        settings.DATABASES[alias].get("OPTIONS", {}).pop("pool", None)
+        connections[alias].settings_dict.get("OPTIONS", {}).pop("pool", None)
