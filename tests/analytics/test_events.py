@@ -6,8 +6,9 @@ import json
 from decimal import Decimal
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from tests.analytics.conftest import TRAVELLER
 from tests.commerce.conftest import checkout_body
@@ -16,6 +17,7 @@ from trunkshow.analytics.models import Event, Kind
 from trunkshow.analytics.services import (
     dropped_count,
     record_event,
+    record_events,
     visitor_events_anonymise,
     visitor_events_export,
 )
@@ -73,14 +75,62 @@ def test_an_event_that_cannot_be_stored_is_dropped_and_the_callers_work_commits(
     before = dropped_count()
     with transaction.atomic():
         record_event(kind=Kind.QUIZ_VIEWED, visitor_id=ME, quiz="q", quiz_version=1)
-        # When an event the database refuses is recorded (a negative version
-        # breaks its check constraint: a real failed INSERT)
+        # When an event the table would refuse is recorded (a negative version
+        # breaks its check constraint)
         stored = record_event(kind=Kind.QUIZ_VIEWED, visitor_id=ME, quiz="q", quiz_version=-1)
         # Then it is dropped and counted, and the caller's transaction still works
         record_event(kind=Kind.QUIZ_COMPLETED, visitor_id=ME, quiz="q", quiz_version=1)
     assert stored is False
     assert dropped_count() == before + 1
     assert kinds() == [Kind.QUIZ_VIEWED, Kind.QUIZ_COMPLETED]
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"quiz": "q" * 41},  # longer than the column
+        {"quiz": "q\x00"},  # PostgreSQL text holds no NUL
+        {"answer": "\ud800"},  # a lone surrogate is no UTF-8
+        {"position": 40_000},  # past a small integer
+        {"quiz_version": True},
+        {"progress": "50"},
+        {"amount": Decimal("1e12"), "currency": "CNY"},
+        {"amount": Decimal("NaN"), "currency": "CNY"},
+        {"profile": 7},
+        {"colour": "red"},  # not a field
+    ],
+)
+def test_an_event_the_table_would_refuse_never_reaches_it_and_the_transaction_goes_on(db, bad):
+    # Given a caller's transaction (no savepoint guards the event's INSERT)
+    before = dropped_count()
+    with transaction.atomic():
+        # When an event with a value the table cannot hold is recorded
+        stored = record_event(kind=Kind.QUIZ_VIEWED, visitor_id=ME, **bad)
+        # Then it is dropped and counted before the database sees it, and the
+        # transaction takes the next event (PostgreSQL would refuse it after a failed INSERT)
+        assert record_event(kind=Kind.QUIZ_COMPLETED, visitor_id=ME, quiz="q", quiz_version=1)
+    assert stored is False
+    assert dropped_count() == before + 1
+    assert kinds() == [Kind.QUIZ_COMPLETED]
+
+
+def test_the_events_of_one_call_share_one_insert_and_a_bad_one_is_left_out(db):
+    # Given three events, the second one bad
+    events = [
+        {"kind": Kind.QUESTION_SHOWN, "visitor_id": ME, "quiz": "q", "question": "a", "position": 1},
+        {"kind": Kind.QUESTION_SHOWN, "visitor_id": ME, "quiz": "q", "question": "b" * 99},
+        {"kind": Kind.QUESTION_ANSWERED, "visitor_id": ME, "quiz": "q", "question": "a",
+         "position": 1, "answer": "yes"},
+    ]  # fmt: skip
+    # When they are recorded together
+    with CaptureQueriesContext(connection) as queries:
+        stored = record_events(events)
+    # Then the good two are stored by one INSERT, the bad one dropped
+    inserts = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("INSERT")]
+    assert stored == 2 and len(inserts) == 1
+    assert kinds() == [Kind.QUESTION_SHOWN, Kind.QUESTION_ANSWERED]
+    answered = Event.objects.get(kind=Kind.QUESTION_ANSWERED)
+    assert (answered.question, answered.position, answered.answer) == ("a", 1, "yes")
 
 
 def test_cart_checkout_and_payment_are_recorded_for_the_shopper_with_revenue_converted(

@@ -16,7 +16,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.http import require_POST
 
 from trunkshow.analytics.models import Kind
-from trunkshow.analytics.services import record_request_event
+from trunkshow.analytics.services import record_request_events
 
 MAX_BYTES = 8 * 1024
 MAX_EVENTS = 20
@@ -120,6 +120,5 @@ def beacon(request: HttpRequest) -> HttpResponse:
         cleaned = [clean_event(raw, f"events[{i}]") for i, raw in enumerate(events)]
     except BadEvent as exc:
         return _bad(exc.field, str(exc))
-    for event in cleaned:
-        record_request_event(request, **event)
+    record_request_events(request, cleaned)  # one INSERT for the batch
     return HttpResponse(status=204)
