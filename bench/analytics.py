@@ -120,15 +120,43 @@ def main() -> None:
     )
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--reuse", default="", help="TRUNKSHOW_VAR_DIR of an earlier run")
+    parser.add_argument(
+        "--drop-database",
+        action="store_true",
+        help="PostgreSQL: drop the shop's database at the end (10 million events take GBs)",
+    )
     args = parser.parse_args()
     setup_django(args.reuse)
     from django.db import connection
 
     print(f"database: {connection.vendor}")
-    if not args.skip_emitting:
-        bench_emitting(args.requests)
-    if args.events:
-        bench_reports(args.events, args.repeat)
+    try:
+        if not args.skip_emitting:
+            bench_emitting(args.requests)
+        if args.events:
+            bench_reports(args.events, args.repeat)
+    finally:
+        if args.drop_database:
+            drop_database()
+
+
+def drop_database() -> None:
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        return  # a SQLite shop lives in its temporary folder
+    name = connection.settings_dict["NAME"]
+    connections.close_all()
+    import psycopg
+
+    given = connection.settings_dict
+    params = {"user": given["USER"], "host": given["HOST"], "port": given["PORT"],
+              "password": given["PASSWORD"]}  # fmt: skip
+    with psycopg.connect(
+        dbname="postgres", autocommit=True, **{k: v for k, v in params.items() if v}
+    ) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    print(f"database {name} dropped")
 
 
 # --- 2. Reports over many events -------------------------------------------------------
@@ -227,6 +255,10 @@ def bench_reports(total: int, repeat: int) -> None:
     print(
         f"{connection.vendor}: {made:,} events generated in {time.perf_counter() - started:.1f} s"
     )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_size_pretty(pg_total_relation_size('analytics_event'))")
+            print(f"events table with its indexes: {cursor.fetchone()[0]}")
     zones = {"CN": "Asia/Shanghai", "US": "America/New_York"}
     started, folded = time.perf_counter(), 0
     while True:

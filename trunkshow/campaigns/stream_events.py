@@ -4,7 +4,9 @@
 `event: status` (`{status}`), `event: pin` (`{sku, pinned_at, product: {title, price,
 image_url, product_url}}`) and `event: unpin` (`{sku, pinned_at, unpinned_at}`), each
 with `id:` the stream's change sequence, so a reconnecting EventSource (which sends
-`Last-Event-ID`) gets only what it missed.
+`Last-Event-ID`) gets only what it missed. The first `status` carries the id the
+viewer is at (0 for a new one), so every reconnect sends `Last-Event-ID`: a connection
+without it is a new viewing, recorded as analytics' "stream watched" (with consent).
 
 The view is async: a waiting viewer is a coroutine asleep until its stream changes, never
 a server thread. `stream_fanout` wakes it (Redis pub/sub with REDIS_URL, else one poll
@@ -27,6 +29,8 @@ from django.core.handlers.asgi import ASGIRequest
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 
+from trunkshow.analytics.models import Kind
+from trunkshow.analytics.services import record_request_event
 from trunkshow.campaigns.stream_fanout import Watch, watch
 from trunkshow.campaigns.streams import (
     PinChange,
@@ -81,6 +85,14 @@ async def _shared(fanout: Watch | None, key: tuple[Any, ...], read: Any) -> Any:
     return await fanout.shared(key, read, max_age=SHARED_SECONDS)
 
 
+def _watched(request: HttpRequest, stream_id: int, *, market: str, locale: str) -> None:
+    """The "stream watched" event, consent-gated like every event (a write in autocommit:
+    one that fails is dropped and counted, never the viewer's error)."""
+    record_request_event(
+        request, Kind.STREAM_WATCHED, market=market, locale=locale, ref=str(stream_id)
+    )
+
+
 async def _events(
     stream_id: int, *, after: int, status: str, market: str, locale: str, base: str, once: bool
 ) -> AsyncIterator[bytes]:
@@ -89,7 +101,9 @@ async def _events(
         fanout.joined(stream_id)
     try:
         yield b"retry: 1000\n\n"
-        yield event("status", {"status": status})
+        # With an id, even before any pin, so that every reconnect of this EventSource
+        # sends Last-Event-ID and is told from a new viewer (see stream_events).
+        yield event("status", {"status": status}, seq=after)
         seq = after
         loop = asyncio.get_running_loop()
         ends = loop.time() + float(getattr(settings, "STREAM_EVENTS_SECONDS", 300))
@@ -145,6 +159,11 @@ async def stream_events(request: HttpRequest, stream_id: int) -> HttpResponseBas
     # A new viewer gets every pin still on air (changes from the start, unpinned ones
     # included, so the card ends as it is now); a reconnecting one what it missed.
     after = int(last_id) if last_id.isdigit() and len(last_id) < 19 else 0
+    if not last_id:
+        # A new viewer (a page opened its EventSource): one "stream watched" event per
+        # viewing; the same EventSource's reconnects (every STREAM_EVENTS_SECONDS, or each
+        # second under WSGI) send Last-Event-ID and are not counted again.
+        await _read(_watched)(request, stream_id, market=market, locale=locale)
     base = request.build_absolute_uri("/").rstrip("/")
     # Under WSGI Django reads an async stream to its end before sending anything, and the
     # wait would hold one of a few threads: there the answer is what changed, then the
