@@ -135,6 +135,25 @@ def test_remind_me_stores_an_email_once_and_sends_nothing(client, markets, clock
     assert mailoutbox == []
 
 
+def test_remind_me_keeps_the_browsers_visitor_and_respects_its_refusal(client, markets, clock):
+    campaign(windows={"CN": (clock.now + timedelta(hours=1), clock.now + timedelta(hours=2))})
+    client.cookies["ts_vid"] = "c" * 32
+    # Given a browser that refused personalisation in the banner
+    client.post("/zh-hans/privacy/consent/", {"choice": "necessary", "next": "/zh-hans/"})
+    # When it asks to be reminded
+    response = client.post(
+        "/zh-hans/campaigns/super-brand-day/remind/", {"email": "lin@example.com"}, follow=True
+    )
+    # Then nothing is stored, and the page says why with a way to the privacy page
+    page = response.content.decode()
+    assert ReminderSignup.objects.count() == 0
+    assert 'class="remind-done" role="status"' in page and 'href="/zh-hans/privacy/"' in page
+    # When it allows personalisation and asks again, the sign-up keeps the browser's id
+    client.post("/zh-hans/privacy/consent/", {"choice": "selected", "personalisation": "1"})
+    client.post("/zh-hans/campaigns/super-brand-day/remind/", {"email": "lin@example.com"})
+    assert ReminderSignup.objects.get().visitor_id == "c" * 32
+
+
 def test_remind_me_without_an_email_stores_nothing(client, markets, clock):
     campaign(windows={"CN": (clock.now + timedelta(hours=1), clock.now + timedelta(hours=2))})
     client.cookies[MARKET_COOKIE] = "CN"  # an English-speaking shopper in China

@@ -56,7 +56,9 @@ def shopper(client, demo_quiz, tote_template):  # noqa: F811
     )
     assert placed.json()["status"] == "paid", placed.content
     api(client, "/api/v1/carts", {"market": "CN"}, **headers)
-    ReminderSignup.objects.create(campaign=_campaign(), market_id="CN", email=EMAIL, locale="en")
+    ReminderSignup.objects.create(
+        campaign=_campaign(), market_id="CN", email=EMAIL, locale="en", visitor_id=VISITOR
+    )
     # The rendered files, as the video worker would leave them (with the name in them).
     message = QuizResult.objects.get(visitor_id=VISITOR).video_message
     folder = Path(settings.MEDIA_ROOT) / "video" / "messages" / message.token

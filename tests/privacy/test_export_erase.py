@@ -15,6 +15,7 @@ from django.db.models import Sum
 
 from tests.jobs import run_queued_jobs
 from tests.privacy.conftest import EMAIL, NAME, ORDER_NAME, STREET, VISITOR, api
+from trunkshow.campaigns.models import ReminderSignup
 from trunkshow.commerce.models import Order
 from trunkshow.common import personal_data
 from trunkshow.privacy.models import PrivacyRequest
@@ -78,6 +79,7 @@ def test_the_export_holds_every_kind_of_personal_data_and_the_files(client, shop
     assert len(data["carts"]) == 2
     assert data["consent_history"][0]["analytics"] is True
     assert data["remind_me"][0]["email"] == EMAIL
+    assert data["remind_me"][0]["visitor_id"] == VISITOR
     assert data["made_for_you"] == [] or data["made_for_you"][0]["order"]
     names = archive.namelist()
     assert {"data.json", "summary.txt"} <= set(names)
@@ -86,6 +88,19 @@ def test_the_export_holds_every_kind_of_personal_data_and_the_files(client, shop
     assert "quiz_results: 1" in archive.read("summary.txt").decode()
     # And a used link cannot be confirmed again
     assert confirm(client, token).status_code == 410
+
+
+def test_a_request_by_visitor_id_alone_finds_the_remind_me_sign_ups_of_that_browser(shopper):
+    # Given a shopper whose browser signed up for reminders (the fixture's entry)
+    subject = personal_data.Subject(visitor_ids=[VISITOR])
+    campaigns = next(h for h in personal_data.handlers() if h.name == "campaigns")
+    # When a request made with the visitor id alone (no e-mail) is collected and exported
+    campaigns.collect(subject)
+    part = campaigns.export(subject)
+    # Then the sign-up is in it, and erasing removes it
+    assert [row["email"] for row in part.sections["remind_me"]] == [EMAIL]
+    campaigns.erase(subject)
+    assert not ReminderSignup.objects.exists()
 
 
 def test_every_model_with_a_personal_field_is_covered_by_the_registry():

@@ -121,6 +121,10 @@ class ReminderSignup(models.Model):
     market = models.ForeignKey(Market, on_delete=models.CASCADE, related_name="+")
     email = models.EmailField(max_length=254)
     locale = models.CharField(max_length=16, validators=[validate_locale])
+    # The browser (or API client) that signed up: its consent decides whether the
+    # reminder is sent (trunkshow/campaigns/reminders.py). Blank on sign-ups from
+    # before consent was asked, which are sent as an undecided visitor's would be.
+    visitor_id = models.CharField(max_length=64, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

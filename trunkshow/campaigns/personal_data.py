@@ -23,6 +23,13 @@ def collect(subject: Subject) -> None:
             "reminders",
             ReminderSignup.objects.filter(email__iexact=subject.email).values_list("pk", flat=True),
         )
+    if subject.visitor_ids:  # sign-ups made from the shopper's browser (or API client)
+        subject.add(
+            "reminders",
+            ReminderSignup.objects.filter(visitor_id__in=subject.visitor_ids).values_list(
+                "pk", flat=True
+            ),
+        )
     subject.add(
         "drop_tickets",
         DropTicket.objects.filter(holder__in=subject.get("carts")).values_list("pk", flat=True),
@@ -42,6 +49,7 @@ def export(subject: Subject) -> ExportPart:
                     "email": r.email,
                     "market": r.market_id,
                     "locale": r.locale,
+                    "visitor_id": r.visitor_id,
                     "created_at": r.created_at,
                 }
                 for r in reminders

@@ -4,6 +4,14 @@ Saving a drop enqueues one job to run at its opening instant; the job mails ever
 shopper who signed up for the campaign in a market where it runs, in the language
 they signed up in. A drop moved later finds its early job doing nothing (the save
 that moved it enqueued another), and a job run twice mails nobody twice.
+
+Consent (issue 27, point 1): a reminder is a message the brand pushes to one person
+about its campaign, so it follows the consent banner's "personalisation" choice
+(PIPL art. 24 gives the right to refuse information pushed to a person; "analytics"
+is about counting, not contacting). The sign-up keeps the visitor who made it, and
+the job reads that visitor's choice when the drop opens: refused then, no mail
+(and not marked sent, so a shopper who allows it again hears of the next drop).
+Sign-ups from before the rule carry no visitor and count as undecided: sent.
 """
 
 from __future__ import annotations
@@ -20,7 +28,10 @@ from django.utils.translation import override
 from django_tasks import task
 
 from trunkshow.campaigns.models import Drop, ReminderSent
+from trunkshow.common.consent import Purpose, consents_of
 from trunkshow.common.locales import localized, to_django
+
+REMINDER_PURPOSE: Purpose = "personalisation"
 
 
 def drop_reminders_schedule(*, drop: Drop) -> None:
@@ -35,8 +46,12 @@ def drop_reminders_send(*, drop_id: int, now: datetime | None = None) -> int:
     if drop is None or drop.opens_at > (now or timezone.now()):
         return 0
     markets = list(drop.campaign.windows.values_list("market_id", flat=True))
+    signups = list(drop.campaign.reminders.filter(market_id__in=markets))
+    consents = consents_of(s.visitor_id for s in signups if s.visitor_id)
     sent = 0
-    for signup in drop.campaign.reminders.filter(market_id__in=markets):
+    for signup in signups:
+        if signup.visitor_id and not consents[signup.visitor_id].allows(REMINDER_PURPOSE):
+            continue  # refused: no mail
         try:
             with transaction.atomic():
                 ReminderSent.objects.create(signup=signup, drop=drop)

@@ -20,11 +20,12 @@ from trunkshow.campaigns.models import (
     DropItem,
     ReminderSignup,
 )
-from trunkshow.campaigns.reminders import drop_reminders_schedule
+from trunkshow.campaigns.reminders import REMINDER_PURPOSE, drop_reminders_schedule
 from trunkshow.campaigns.selectors import window_conflicts
 from trunkshow.catalog.selectors import sellable_skus
 from trunkshow.commerce.selectors import units_sold_since
-from trunkshow.common.errors import Invalid, NotFound
+from trunkshow.common.consent import consent_of
+from trunkshow.common.errors import Conflict, Invalid, NotFound
 from trunkshow.common.local_cache import forget
 from trunkshow.common.models import Market
 from trunkshow.common.services import sync_row
@@ -145,15 +146,28 @@ def campaign_sync(
     return campaign
 
 
-def reminder_sign_up(*, slug: str, market_code: str, email: str, locale: str) -> bool:
+def reminder_sign_up(
+    *, slug: str, market_code: str, email: str, locale: str, visitor_id: str = ""
+) -> bool:
     """Store the shopper's e-mail to remind them of the campaign (nothing is sent now).
 
     An empty e-mail stores nothing and is not an error: "remind me" without an
     address keeps no data. Return True if a new address was stored.
+    `visitor_id`: the browser or API client signing up; its consent decides
+    whether reminders go out (REMINDER_PURPOSE), and one that refuses it now
+    stores nothing (Conflict "consent_refused"): no address is kept for a mail
+    that would not be sent. A second sign-up with the same address takes the
+    newest visitor, whose choice is the person's latest.
     """
     email = email.strip()
     if not email:
         return False
+    visitor_id = visitor_id[:64]
+    if visitor_id and not consent_of(visitor_id).allows(REMINDER_PURPOSE):
+        raise Conflict(
+            "Reminders are personalised messages, which this visitor has refused.",
+            code="consent_refused",
+        )
     errors: list[tuple[tuple[str | int, ...], str]] = []
     if len(email) > EMAIL_MAX:
         errors.append((("email",), f"An e-mail address has at most {EMAIL_MAX} characters."))
@@ -168,10 +182,14 @@ def reminder_sign_up(*, slug: str, market_code: str, email: str, locale: str) ->
         campaign = Campaign.objects.filter(slug=slug, windows__market_id=market_code).first()
         if campaign is None:
             raise NotFound(f"No campaign {slug!r} in market {market_code}.")
-        values: dict[str, Any] = {"market_id": market_code, "locale": locale}
-        _row, created = ReminderSignup.objects.get_or_create(
+        values: dict[str, Any] = {"market_id": market_code, "locale": locale,
+                                  "visitor_id": visitor_id}  # fmt: skip
+        row, created = ReminderSignup.objects.get_or_create(
             campaign=campaign, email=email.lower(), defaults=values
         )
+        if not created and visitor_id and row.visitor_id != visitor_id:
+            row.visitor_id = visitor_id
+            row.save(update_fields=["visitor_id"])
     return created
 
 

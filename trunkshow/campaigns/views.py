@@ -15,9 +15,10 @@ from trunkshow.campaigns.calendar import ics_event
 from trunkshow.campaigns.selectors import CampaignView, campaign_in_market, campaign_showing
 from trunkshow.campaigns.services import EMAIL_MAX, reminder_sign_up
 from trunkshow.campaigns.waiting_room import TicketState, ticket_issue, ticket_state
-from trunkshow.common.errors import DomainError, Invalid, NotFound
+from trunkshow.common.errors import Conflict, DomainError, Invalid, NotFound
 from trunkshow.common.locales import current_locale
 from trunkshow.common.middleware import request_market
+from trunkshow.common.visitors import visitor_id
 
 
 class ReminderForm(forms.Form):
@@ -51,6 +52,11 @@ def _notices() -> dict[str, str]:
         "stored": _("Thank you: we will remind you by e-mail."),
         "already": _("You are already on the list for this campaign."),
         "nothing": _("Nothing was stored: add the campaign to your calendar."),
+        "refused": _(
+            "Nothing was stored: reminders are personalised messages, and you turned "
+            "personalisation off. You can change that on the privacy page, or add the "
+            "campaign to your calendar."
+        ),
     }
 
 
@@ -84,6 +90,7 @@ def takeover_context(view: CampaignView, request: HttpRequest) -> dict[str, obje
         "campaign": view,
         "reminder_form": ReminderForm(initial={"next": request.get_full_path()}),
         "reminder_notice": _notices().get(notice) if isinstance(notice, str) else None,
+        "reminder_refused": notice == "refused",
         "queue_places": _queue_places(view, request),
     }
 
@@ -140,6 +147,15 @@ def campaign_calendar(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
+def _next_url(request: HttpRequest, form: ReminderForm, slug: str) -> str:
+    next_url = form.cleaned_data["next"] or reverse("campaign", args=[slug])
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = reverse("campaign", args=[slug])
+    return str(next_url)
+
+
 @require_POST
 def remind_me(request: HttpRequest, slug: str) -> HttpResponse:
     view = _campaign_or_404(request, slug)
@@ -151,7 +167,11 @@ def remind_me(request: HttpRequest, slug: str) -> HttpResponse:
                 market_code=view.window.market,
                 email=form.cleaned_data["email"],
                 locale=current_locale(),
+                visitor_id=visitor_id(request),
             )
+        except Conflict:  # the visitor refused personalisation: "consent_refused"
+            request.session[NOTICE_KEY.format(slug=view.slug)] = "refused"
+            return HttpResponseRedirect(_next_url(request, form, view.slug))
         except Invalid as exc:
             for path, message in exc.errors:
                 form.add_error(str(path[0]) if path[0] in form.fields else None, message)
@@ -163,12 +183,7 @@ def remind_me(request: HttpRequest, slug: str) -> HttpResponse:
             else:
                 notice = "stored" if created else "already"
             request.session[NOTICE_KEY.format(slug=view.slug)] = notice
-            next_url = form.cleaned_data["next"] or reverse("campaign", args=[view.slug])
-            if not url_has_allowed_host_and_scheme(
-                next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-            ):
-                next_url = reverse("campaign", args=[view.slug])
-            return HttpResponseRedirect(next_url)
+            return HttpResponseRedirect(_next_url(request, form, view.slug))
     context = takeover_context(view, request)
     context["reminder_form"] = form
     return render(request, "campaigns/page.html", context, status=400)

@@ -8,11 +8,13 @@ With no choice made yet, analytics is off (GDPR art. 6/7: opt in) and
 personalisation is on: ranking the bags from the quiz answers is the service
 the shopper asked for by answering, and PIPL art. 24 gives the right to refuse
 it, which the banner offers on the first page. Refusing shows the brand's
-default ranking everywhere, the video message included.
+default ranking everywhere, the video message included, and stops the
+remind-me e-mails (trunkshow/campaigns/reminders.py says why that purpose).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -57,6 +59,22 @@ def consent_of(visitor_id: str) -> Consent:
     if row is None:
         return UNDECIDED
     return Consent(analytics=row[0], personalisation=row[1], chosen=True)
+
+
+def consents_of(visitor_ids: Iterable[str]) -> dict[str, Consent]:
+    """The consent in force for each visitor id (UNDECIDED for one with none), in few reads."""
+    wanted = sorted(set(visitor_ids))
+    found = dict.fromkeys(wanted, UNDECIDED)
+    for start in range(0, len(wanted), 500):
+        rows = (
+            ConsentRecord.objects.filter(visitor_id__in=wanted[start : start + 500])
+            .order_by("visitor_id", "created_at", "pk")
+            .values_list("visitor_id", "analytics", "personalisation")
+        )
+        for visitor, analytics, personalisation in rows:  # the newest comes last and wins
+            found[visitor] = Consent(analytics=analytics, personalisation=personalisation,
+                                     chosen=True)  # fmt: skip
+    return found
 
 
 def request_consent(request: HttpRequest) -> Consent:
