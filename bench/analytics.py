@@ -24,6 +24,7 @@ import statistics
 import sys
 import time
 import uuid
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -121,6 +122,12 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--reuse", default="", help="TRUNKSHOW_VAR_DIR of an earlier run")
     parser.add_argument(
+        "--max-rollup-seconds", type=float, default=0,
+        help="stop rolling up after this long (0: roll up everything)",
+    )  # fmt: skip
+    parser.add_argument("--from", dest="day_from", default="2026-10-01", help="the cut's first day")
+    parser.add_argument("--to", dest="day_to", default="2026-10-14", help="the cut's last day")
+    parser.add_argument(
         "--resume", action="store_true", help="with --reuse: keep the events an earlier run made"
     )
     parser.add_argument(
@@ -137,7 +144,10 @@ def main() -> None:
         if not args.skip_emitting:
             bench_emitting(args.requests)
         if args.events:
-            bench_reports(args.events, args.repeat, args.resume)
+            bench_reports(
+                args.events, args.repeat, args.resume, args.max_rollup_seconds,
+                date.fromisoformat(args.day_from), date.fromisoformat(args.day_to),
+            )  # fmt: skip
     finally:
         if args.drop_database:
             drop_database()
@@ -239,12 +249,14 @@ def naive_funnel(day_from, day_to, market: str) -> list[int]:  # type: ignore[no
     return [row["n"] for row in reached.annotate(n=Count("visitor_id", distinct=True))]
 
 
-def bench_reports(total: int, repeat: int, resume: bool = False) -> None:
-    from datetime import date
+def bench_reports(
+    total: int, repeat: int, resume: bool = False, max_rollup: float = 0,
+    day_from: date = date(2026, 10, 1), day_to: date = date(2026, 10, 14),
+) -> None:  # fmt: skip
 
     from django.db import connection
 
-    from trunkshow.analytics.models import DailyCount, Event
+    from trunkshow.analytics.models import DailyCount, Event, RollupMark
     from trunkshow.analytics.rollup import analytics_rollup
     from trunkshow.analytics.selectors import Cut, counts
     from trunkshow.engines.analytics.reports import by_question, funnel
@@ -277,13 +289,17 @@ def bench_reports(total: int, repeat: int, resume: bool = False) -> None:
     while True:
         done = analytics_rollup(time_zones=zones, batch=50_000)
         folded += done
-        if not done:
+        spent = time.perf_counter() - started
+        if not done or (max_rollup and spent > max_rollup):
             break
-    spent = time.perf_counter() - started
     print(
         f"roll-up: {folded:,} events in {spent:.1f} s ({folded / spent:,.0f} events/s, a job each minute)"
     )
-    cut = Cut(quiz="bench", day_from=date(2026, 10, 1), day_to=date(2026, 10, 14), market="CN")
+    behind = Event.objects.filter(id__gt=RollupMark.objects.get(pk=1).last_event).count()
+    if behind:  # stopped by --max-rollup-seconds: reports fold the unread tail, as the site does
+        print(f"roll-up stopped with {behind:,} events unread (reports fold at most 200,000)")
+    cut = Cut(quiz="bench", day_from=day_from, day_to=day_to, market="CN")
+    print(f"cut: CN cohorts {day_from} to {day_to}")
 
     def ours() -> None:
         summed = counts(cut, time_zones=zones)
@@ -304,6 +320,15 @@ def bench_reports(total: int, repeat: int, resume: bool = False) -> None:
     )
     print(f"same funnel from the raw events (baseline)       {baseline * 1000:8.1f} ms")
     print(f"ratio pre-aggregated / raw                       {report / baseline:8.4f}x")
+    if behind:
+        # The same report without the tail: what it costs once the roll-up has caught up
+        # (its tail is then the last minute's events).
+        from unittest import mock
+
+        with mock.patch("trunkshow.analytics.selectors.tail_changes", lambda *_a: {}):
+            caught_up = timed(ours)
+        print(f"the same, rolled-up days alone (no tail)         {caught_up * 1000:8.1f} ms")
+        print(f"ratio rolled-up days alone / raw                 {caught_up / baseline:8.4f}x")
 
 
 if __name__ == "__main__":
