@@ -23,8 +23,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -102,7 +102,9 @@ def wrk(
 
 
 def start(env: dict[str, str], workers: int) -> tuple[subprocess.Popen[bytes], int]:
-    port = 8000 + random.Random().randint(1000, 8000)
+    with socket.socket() as sock:  # a free port: a random one may be another server's
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
     server = subprocess.Popen(
         [sys.executable, "-m", "granian", "--interface", "wsgi", "--port", str(port),
          "--workers", str(workers), "--blocking-threads", "4", "--no-ws", "--log-level", "warning",
