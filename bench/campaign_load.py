@@ -21,8 +21,8 @@ from __future__ import annotations
 import argparse
 import csv
 import os
-import random
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -69,6 +69,13 @@ def cpu_seconds(pids: list[int]) -> float:
     return total
 
 
+def free_port() -> int:
+    """A port nobody listens on (a random one may be another server's on a shared machine)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
 def role(pid: int) -> str | None:
     try:
         cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
@@ -105,7 +112,7 @@ class Sampler(threading.Thread):
 
 
 def run(label: str, env: dict[str, str], users: int, seconds: int) -> float:
-    port = 8000 + random.Random().randint(1000, 8000)
+    port = free_port()
     server = subprocess.Popen(
         [sys.executable, "manage.py", "serve", "--port", str(port), "--web-workers", "2"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -157,7 +164,7 @@ def run(label: str, env: dict[str, str], users: int, seconds: int) -> float:
 
 def find_rate(label: str, env: dict[str, str], steps: list[int], seconds: int) -> None:
     """Rising users on one server: the highest journey rate with p99 <= 500 ms and 0 errors."""
-    port = 8000 + random.Random().randint(1000, 8000)
+    port = free_port()
     server = subprocess.Popen(
         [sys.executable, "manage.py", "serve", "--port", str(port), "--web-workers", "2"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
