@@ -90,10 +90,13 @@ def wrk(
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
         handle.write(lua or DONE_LUA)
     out = subprocess.run(
-        [WRK, "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", handle.name,
+        [WRK, "-t1", f"-c{connections}", f"-d{seconds:g}s", "--timeout", "10s", "-s", handle.name,
          f"http://127.0.0.1:{port}{path}"],
-        capture_output=True, text=True, check=True,
-    ).stdout  # fmt: skip
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    if out.returncode:
+        raise RuntimeError(f"wrk failed ({out.returncode}): {out.stderr.strip()}")
+    out = out.stdout
     os.unlink(handle.name)
     line = next(line for line in out.splitlines() if line.startswith("WRK "))
     figures = json.loads(line[4:])
