@@ -12,6 +12,8 @@ worker <= 300 MiB, a render included). The ratio printed is the scale-out
 configuration's journeys/s against the embedded default's, same users.
 
 Run alone: .venv/bin/python bench/campaign_load.py [--users 20] [--seconds 40]
+The highest rate within p99 <= 500 ms and 0 errors (scale-out configuration, users
+rising on one server): .venv/bin/python bench/campaign_load.py --steps 1,2,4,8 --seconds 30
 """
 
 from __future__ import annotations
@@ -19,8 +21,8 @@ from __future__ import annotations
 import argparse
 import csv
 import os
-import random
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -67,6 +69,13 @@ def cpu_seconds(pids: list[int]) -> float:
     return total
 
 
+def free_port() -> int:
+    """A port nobody listens on (a random one may be another server's on a shared machine)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
 def role(pid: int) -> str | None:
     try:
         cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
@@ -103,7 +112,7 @@ class Sampler(threading.Thread):
 
 
 def run(label: str, env: dict[str, str], users: int, seconds: int) -> float:
-    port = 8000 + random.Random().randint(1000, 8000)
+    port = free_port()
     server = subprocess.Popen(
         [sys.executable, "manage.py", "serve", "--port", str(port), "--web-workers", "2"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -153,10 +162,63 @@ def run(label: str, env: dict[str, str], users: int, seconds: int) -> float:
     return journeys / seconds
 
 
+def find_rate(label: str, env: dict[str, str], steps: list[int], seconds: int) -> None:
+    """Rising users on one server: the highest journey rate with p99 <= 500 ms and 0 errors."""
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "manage.py", "serve", "--port", str(port), "--web-workers", "2"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )  # fmt: skip
+    best = None
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}/healthz", timeout=90)
+        print(f"\n{label}: rising users, {seconds} s each (goal: p99 <= 500 ms, 0 errors)")
+        for users in steps:
+            prefix = Path(tempfile.mkdtemp(prefix="trunkshow-locust-")) / "run"
+            cpu0 = cpu_seconds(tree(server.pid))
+            subprocess.run(
+                [sys.executable, "-m", "locust", "-f", str(ROOT / "bench/load/locustfile.py"),
+                 "--headless", "-u", str(users), "-r", str(users), "-t", f"{seconds}s",
+                 "--host", f"http://127.0.0.1:{port}", "--csv", str(prefix), "--only-summary",
+                 "--loglevel", "ERROR", "--stop-timeout", "10"],
+                cwd=ROOT, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            )  # fmt: skip
+            cpu = cpu_seconds(tree(server.pid)) - cpu0
+            with open(f"{prefix}_stats.csv", encoding="utf-8") as handle:
+                rows = {(r["Type"], r["Name"]): r for r in csv.DictReader(handle)}
+            total = rows[("", "Aggregated")]
+            journeys = int(rows.get(("JOURNEY", "complete"), {}).get("Request Count", 0))
+            # The journey's own entry is the sum of its steps; the goal is per request.
+            steps_only = [r for (kind, _), r in rows.items() if kind not in ("JOURNEY", "")]
+            p99 = max((float(r["99%"]) for r in steps_only if r["99%"] != "N/A"), default=0.0)
+            errors = sum(int(r["Failure Count"]) for r in steps_only)
+            ok = p99 <= 500 and errors == 0 and journeys > 0
+            print(f"{users:3d} users  {journeys / seconds:5.2f} journeys/s  "
+                  f"{float(total['Requests/s']):6.1f} req/s  worst step p99 {p99:6.0f} ms  "
+                  f"errors {errors}  server CPU {cpu / seconds:.2f} cores  "
+                  f"{'within' if ok else 'OUT OF'} goal")  # fmt: skip
+            if ok:
+                best = (users, journeys / seconds, float(total["Requests/s"]))
+    finally:
+        os.killpg(server.pid, signal.SIGINT)
+        server.wait(timeout=30)
+    if best:
+        print(f"{label}: highest rate with p99 <= 500 ms and 0 errors: {best[1]:.2f} journeys/s "
+              f"({best[2]:.1f} req/s, {best[0]} users)")  # fmt: skip
+    else:
+        print(f"{label}: no step held p99 <= 500 ms with 0 errors")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--seconds", type=int, default=40)
+    parser.add_argument(
+        "--steps",
+        help="users per step, e.g. 1,2,4,8: find the highest "
+        "rate within p99 <= 500 ms and 0 errors (scale-out configuration)",
+    )
     args = parser.parse_args()
     # One address for every simulated shopper: the limits would measure themselves.
     common = {"RATELIMIT_ENABLE": "0", "HOLD_MAX_CARTS_PER_ADDRESS": "100000",
@@ -164,6 +226,13 @@ def main() -> int:
               "PERIODIC_TASK_SECONDS": "30", "LOG_LEVEL": "WARNING"}  # fmt: skip
     os.environ.pop("BENCH_DEMO_DATABASE_URL", None)
     os.environ.pop("REDIS_URL", None)
+    if args.steps:
+        os.environ["BENCH_DEMO_DATABASE_URL"] = os.environ.get("BENCH_PG_URL", PG_DEFAULT)
+        redis_url = os.environ.get("BENCH_REDIS_URL", REDIS_DEFAULT)
+        env = {**demo_environment(ROOT), **common, "REDIS_URL": redis_url}
+        steps = [int(n) for n in args.steps.split(",")]
+        find_rate("PostgreSQL + Redis + RQ", env, steps, args.seconds)
+        return 0
     embedded = run(
         "SQLite (embedded)", {**demo_environment(ROOT), **common}, args.users, args.seconds
     )

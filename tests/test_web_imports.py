@@ -77,3 +77,25 @@ def test_the_probe_would_notice_a_heavy_import():
 
     # Then it reports fpdf as loaded
     assert "fpdf" in json.loads(result.stdout.strip().splitlines()[-1])["app"]
+
+
+def test_the_asgi_app_as_granian_loads_it_leaves_django_test_and_jinja2_unloaded():
+    # Given a fresh interpreter loading the app as Granian does (trunkshow.asgi first),
+    # then every URL (django-ninja imports django.test.signals)
+    root = Path(__file__).resolve().parent.parent
+    probe = (
+        "import os, sys\n"
+        "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'trunkshow.settings')\n"
+        "import trunkshow.asgi\n"
+        "from django.urls import get_resolver\n"
+        "get_resolver().url_patterns\n"
+        "print(sorted(m for m in ('jinja2', 'django.test.client', 'django.test.testcases')"
+        " if m in sys.modules))\n"
+        "from django.test import Client\n"
+        "print(Client.__name__)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], cwd=root, env=web_environment(root),
+                            capture_output=True, text=True, timeout=120, check=True)  # fmt: skip
+
+    # Then neither the test client nor Jinja2 is loaded, and both still load when asked for
+    assert result.stdout.split() == ["[]", "Client"]

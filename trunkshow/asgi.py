@@ -2,10 +2,14 @@
 
 import os
 
-from django.core.asgi import get_asgi_application
+from trunkshow.common.lean_imports import defer_django_test
 
-from trunkshow.common.asgi_body import largest_body, with_body_limit
-from trunkshow.common.asgi_limit import sync_request_limit, with_sync_limit
+defer_django_test()  # before django-ninja loads
+
+from django.core.asgi import get_asgi_application  # noqa: E402
+
+from trunkshow.common.asgi_body import largest_body, with_body_limit  # noqa: E402
+from trunkshow.common.asgi_limit import sync_request_limit, with_sync_limit  # noqa: E402
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trunkshow.settings")
 application = with_sync_limit(

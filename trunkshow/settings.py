@@ -361,6 +361,12 @@ if REDIS_URL:
 # shoppers with the same picks share (video.status "limited").
 VIDEO_RENDER_LIMIT = int(os.environ.get("VIDEO_RENDER_LIMIT", "20"))
 VIDEO_RENDER_LIMIT_SECONDS = int(os.environ.get("VIDEO_RENDER_LIMIT_SECONDS", "3600"))
+# A render's lease: past it, a render whose worker died (kill -9, OOM) is
+# taken over by the next sweep. Longer than any render (bench/video.py).
+VIDEO_RENDER_LEASE_SECONDS = float(os.environ.get("VIDEO_RENDER_LEASE_SECONDS", "120"))
+# A render still queued after this long is asked for again by the sweep (its
+# RQ job may have been lost with a Redis restarted empty).
+VIDEO_RENDER_STALE_SECONDS = float(os.environ.get("VIDEO_RENDER_STALE_SECONDS", "300"))
 # Personal videos of results nobody bought from or opened for this many days
 # are removed by the periodic sweep (the privacy retention reuses it).
 VIDEO_RETENTION_DAYS = float(os.environ.get("VIDEO_RETENTION_DAYS", "30"))

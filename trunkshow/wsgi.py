@@ -1,9 +1,13 @@
 import os
 
-from django.core.wsgi import get_wsgi_application
+from trunkshow.common.lean_imports import defer_django_test
 
-from trunkshow.common.asgi_body import largest_body
-from trunkshow.common.wsgi_body import with_streamed_bodies
+defer_django_test()  # before django-ninja loads
+
+from django.core.wsgi import get_wsgi_application  # noqa: E402
+
+from trunkshow.common.asgi_body import largest_body  # noqa: E402
+from trunkshow.common.wsgi_body import with_streamed_bodies  # noqa: E402
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trunkshow.settings")
 

@@ -37,7 +37,6 @@ logger = logging.getLogger(__name__)
 # the encoder's work, and 64 frames is what brings a render under 200 ms of
 # one core (bench/video.py).
 CARD_SECONDS = 2.0
-LEASE = timedelta(minutes=2)
 MAX_ATTEMPTS = 3
 # Bumped when the look of the card or the stitching changes: old renders
 # are then not reused for new requests.
@@ -212,7 +211,8 @@ def message_claim(*, message_id: int) -> bool:
         status=VideoMessage.Status.RENDERING, lease_until__lt=now
     )
     taken = VideoMessage.objects.filter(claimable, pk=message_id, attempts__lt=MAX_ATTEMPTS).update(
-        status=VideoMessage.Status.RENDERING, lease_until=now + LEASE
+        status=VideoMessage.Status.RENDERING,
+        lease_until=now + timedelta(seconds=settings.VIDEO_RENDER_LEASE_SECONDS),
     )
     if taken:
         VideoMessage.objects.filter(pk=message_id).update(attempts=F("attempts") + 1)
@@ -323,9 +323,6 @@ def message_reclaim_if_stuck(*, message: VideoMessage) -> bool:
     return False
 
 
-# A queued message older than this is asked for again: its job may have been
-# lost with a queue that was reset. A duplicate job is harmless (the lease).
-STALE_QUEUED = timedelta(minutes=5)
 SWEEP_BATCH = 500
 
 
@@ -344,12 +341,18 @@ def messages_sweep() -> dict[str, int]:
         lease_until=None,
         error=f"Gave up after {MAX_ATTEMPTS} attempts.",
     )
-    stale = Q(status=VideoMessage.Status.QUEUED, created_at__lt=now - STALE_QUEUED)
-    ids = list(
-        VideoMessage.objects.filter(lease_gone | stale, attempts__lt=MAX_ATTEMPTS)
-        .order_by("created_at")
-        .values_list("pk", flat=True)[:SWEEP_BATCH]
+    # A message queued this long is asked for again: its job may have been lost
+    # with a queue that was reset (Redis restarted empty). The time it was last
+    # asked for is kept in lease_until, so a long backlog is asked for once per
+    # period, not on every sweep. A duplicate job is harmless (the lease).
+    asked_before = now - timedelta(seconds=settings.VIDEO_RENDER_STALE_SECONDS)
+    stale = Q(status=VideoMessage.Status.QUEUED) & (
+        Q(lease_until__isnull=True, created_at__lt=asked_before) | Q(lease_until__lt=asked_before)
     )
+    again = VideoMessage.objects.filter(lease_gone | stale, attempts__lt=MAX_ATTEMPTS)
+    ids = list(again.order_by("created_at").values_list("pk", flat=True)[:SWEEP_BATCH])
+    # A render whose worker died goes back to the queue, marked as asked for now.
+    again.filter(pk__in=ids).update(status=VideoMessage.Status.QUEUED, lease_until=now)
     for message_id in ids:
         _enqueue(message_id)
     return {"requeued": len(ids), "failed": failed}

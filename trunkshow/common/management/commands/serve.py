@@ -1,14 +1,21 @@
 """Serve the site and run the background worker, from one command.
 
-`make run` ends here. Both children get the same environment; when either
-dies the other is stopped too, and Ctrl-C (SIGINT) or SIGTERM stops both, so
-no orphan worker keeps a queue half-served after the site is gone.
+`make run` ends here. Every child gets the same environment; Ctrl-C (SIGINT)
+or SIGTERM stops them all, so no orphan worker keeps a queue half-served
+after the site is gone. A child that dies (killed by the kernel's OOM killer
+or an operator's kill -9) is started again after a short pause, so the site
+recovers by itself on campaign day; Granian itself restarts a web process
+that dies (--respawn-failed-workers). One that keeps dying at once (a port
+in use, a wrong setting) stops everything after a few tries instead.
 """
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -17,13 +24,17 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
-from django.db import DatabaseError
+from django.db import DatabaseError, close_old_connections
 from django.utils.module_loading import import_string
 
 from trunkshow.common.tasks import record_worker_heartbeat
 
 STOP_GRACE_SECONDS = 10
 RENDER_NICENESS = 10
+# Pauses before starting a dead child again; a child that lived longer than
+# HEALTHY_SECONDS starts again from the first. Past the last, serve gives up.
+RESTART_DELAYS = (0.5, 1, 2, 5, 10)
+HEALTHY_SECONDS = 60
 
 
 def worker_commands(python: str, *, video: int | None = None) -> list[tuple[str, list[str]]]:
@@ -45,12 +56,48 @@ def worker_commands(python: str, *, video: int | None = None) -> list[tuple[str,
     for queues, count in settings.RQ_QUEUE_WORKERS.items():
         wanted = video if video is not None and queues == "video" else count
         for number in range(1, max(1, int(wanted)) + 1):
+            # SimpleWorker runs each job in the worker itself. RQ's default forks a
+            # process per job, which imports PyAV and the render code again every
+            # time: under the fault drill's load a render took about 1 s that way,
+            # and a duplicate job (harmless, see the render's lease) as long.
             command = [
                 python, "-m", "django", "rqworker", "--job-class", "django_tasks_rq.Job",
-                "--with-scheduler", *queues.split(","),
+                "--worker-class", "rq.worker.SimpleWorker", "--with-scheduler",
+                *queues.split(","),
             ]  # fmt: skip
             commands.append((f"rq worker {queues} {number}", command))
     return commands
+
+
+def release_jobs(worker_ids: set[str], report: Any) -> set[str]:
+    """Put back on the database queue the jobs that dead workers left RUNNING; the ids done.
+
+    django-tasks-db leaves a job its worker was running when killed (kill -9,
+    OOM, a dropped database connection) RUNNING for ever. Its jobs are written
+    to run again (at-least-once), so it goes back to READY. A database still
+    down is tried again on the next round.
+    """
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    try:
+        running = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING)
+        # worker_ids is a JSON list; SQLite cannot look inside it, so read the few RUNNING.
+        left = [
+            pk
+            for pk, ids in running.values_list("pk", "worker_ids")
+            if ids and ids[-1] in worker_ids
+        ]
+        if left:
+            DBTaskResult.objects.filter(pk__in=left, status=TaskResultStatus.RUNNING).update(
+                status=TaskResultStatus.READY
+            )
+            report(f"Put {len(left)} job(s) of a dead worker back on the queue.")
+    except DatabaseError:
+        return set()
+    finally:
+        close_old_connections()
+    return set(worker_ids)
 
 
 class Command(BaseCommand):
@@ -100,6 +147,9 @@ class Command(BaseCommand):
             "--workers", str(options["web_workers"]),
             # Open event streams must not keep a stopping server up past the launcher's grace.
             "--workers-kill-timeout", str(STOP_GRACE_SECONDS // 2),
+            # A web process killed (OOM, kill -9) comes back in a second; its
+            # siblings answer meanwhile.
+            "--respawn-failed-workers", "--respawn-interval", "1",
             "--no-ws",
             *app,
         ]  # fmt: skip
@@ -115,20 +165,38 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
 
-        # Each child gets its own process group so a Ctrl-C at the terminal
-        # reaches only this launcher, which then stops them in order.
-        children["web server"] = subprocess.Popen(web_cmd, env=env, start_new_session=True)  # noqa: S603
+        commands: dict[str, tuple[list[str], dict[str, str]]] = {"web server": (web_cmd, env)}
         if not options["no_worker"]:
             for name, worker_cmd in worker_commands(python, video=options["job_workers"]):
-                # An RQ worker runs each job in a forked process: a pool there
-                # would be opened and thrown away per job, so one connection.
+                # An RQ worker runs one job at a time: one connection, no pool.
                 worker_env = {**env, "DATABASE_POOL": "false"} if name.startswith("rq ") else env
-                children[name] = subprocess.Popen(  # noqa: S603
-                    worker_cmd, env=worker_env, start_new_session=True
-                )
-                if name.startswith("worker video"):
-                    # Renders fill every core on a campaign day; pages and payments first.
-                    os.setpriority(os.PRIO_PROCESS, children[name].pid, RENDER_NICENESS)
+                commands[name] = (worker_cmd, worker_env)
+        started: dict[str, float] = {}
+        failures: dict[str, int] = {}
+        restart_at: dict[str, float] = {}
+
+        host = socket.gethostname()[:32]
+        generation = itertools.count(1)
+        worker_ids: dict[str, str] = {}
+        orphaned: set[str] = set()  # ids of dead database workers whose jobs to give back
+
+        def start(name: str) -> None:
+            command, child_env = commands[name]
+            if "db_worker" in command:
+                # Named, so that when it dies the job it was running can be given back.
+                worker_ids[name] = f"{host}-{os.getpid()}-{next(generation)}"
+                command = [*command, "--worker-id", worker_ids[name]]
+            # Each child gets its own process group so a Ctrl-C at the terminal
+            # reaches only this launcher, which then stops them in order.
+            children[name] = subprocess.Popen(command, env=child_env, start_new_session=True)  # noqa: S603
+            started[name] = time.monotonic()
+            if name.startswith("worker video"):
+                # Renders fill every core on a campaign day; pages and payments first.
+                os.setpriority(os.PRIO_PROCESS, children[name].pid, RENDER_NICENESS)
+
+        for name in commands:
+            start(name)
+        if not options["no_worker"]:
             # A first job through the Tasks API: /healthz/worker shows when the
             # worker ran it, so an operator sees the queue is served.
             record_worker_heartbeat.enqueue(note="serve started")
@@ -146,23 +214,47 @@ class Command(BaseCommand):
                         periodic_task.enqueue()
                     except DatabaseError as exc:  # a busy or restarting database: next round
                         self.stderr.write(f"Could not queue {periodic_task.name}: {exc}")
+            now = time.monotonic()
             for name, child in children.items():
                 code = child.poll()
-                if code is not None:
-                    self.stderr.write(f"The {name} exited with {code}; stopping the rest.")
+                if code is None or name in restart_at:
+                    continue
+                if now - started[name] > HEALTHY_SECONDS:
+                    failures[name] = 0
+                tries = failures.get(name, 0)
+                if tries >= len(RESTART_DELAYS):
+                    self.stderr.write(f"The {name} keeps exiting ({code}); stopping the rest.")
                     exit_code = code or 1
                     stopping = True
+                    break
+                failures[name] = tries + 1
+                if name in worker_ids:
+                    orphaned.add(worker_ids[name])
+                restart_at[name] = now + RESTART_DELAYS[tries]
+                self.stderr.write(
+                    f"The {name} exited with {code}; "
+                    f"starting it again in {RESTART_DELAYS[tries]} s."
+                )
+            if orphaned:
+                orphaned -= release_jobs(orphaned, self.stderr.write)
+            for name, when in list(restart_at.items()):
+                if not stopping and time.monotonic() >= when:
+                    del restart_at[name]
+                    start(name)
             time.sleep(0.2)
 
         for child in children.values():
-            if child.poll() is None:
+            # Even a child that died may leave its group behind (a process it
+            # forked outlives it when it is killed with SIGKILL).
+            with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(child.pid, signal.SIGTERM)
         deadline = time.monotonic() + STOP_GRACE_SECONDS
         for child in children.values():
             try:
                 child.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
-                os.killpg(child.pid, signal.SIGKILL)
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.killpg(child.pid, signal.SIGKILL)
                 child.wait()
         self.stdout.write("Stopped.")
         if exit_code:
