@@ -177,6 +177,8 @@ class TicketOut(Schema):
     admitted: bool
     admitted_at: str
     expires_at: str
+    rank: int
+    set_aside: dict[str, int]
 
 
 class TicketStateOut(Schema):
@@ -186,6 +188,10 @@ class TicketStateOut(Schema):
     estimated_wait_s: int
     estimated_wait_ms: int
     sold_out: bool
+    admitted_at: str
+    expires_at: str
+    rank: int
+    set_aside: dict[str, int]
 
 
 @router.post(
@@ -194,11 +200,13 @@ class TicketStateOut(Schema):
     summary="Take a place in a drop's waiting room (admitted in the order of arrival)",
 )
 def take_ticket(
-    request: HttpRequest, drop_id: int, cart_id: str | None = None
+    request: HttpRequest, drop_id: int, cart_id: str | None = None, market: str | None = None
 ) -> Status[dict[str, Any]]:
     if cart_id is not None and len(cart_id) > 64:
         raise ApiError.unprocessable([(["query", "cart_id"], _("Not a cart id."))])
-    state = ticket_issue(drop_id=drop_id, holder=cart_id or "")
+    if market is not None and not _market_code_shape(market):
+        raise ApiError.unprocessable([(["query", "market"], _("Not a market code."))])
+    state = ticket_issue(drop_id=drop_id, holder=cart_id or "", market_code=market)
     record_request_event(request, Kind.DROP_TICKET, ref=str(drop_id))
     return Status(
         201,
@@ -210,6 +218,8 @@ def take_ticket(
             "admitted": state.admitted,
             "admitted_at": _iso(state.admitted_at),
             "expires_at": _iso(state.expires_at),
+            "rank": state.rank,
+            "set_aside": state.set_aside or {},
         },
     )
 
@@ -223,7 +233,7 @@ def take_ticket(
 def read_ticket(
     request: HttpRequest, drop_id: int, ticket: str, market: str | None = None
 ) -> dict[str, Any]:
-    if market is not None and not (0 < len(market) <= 8 and market.isascii() and market.isalpha()):
+    if market is not None and not _market_code_shape(market):
         raise ApiError.unprocessable([(["query", "market"], _("Not a market code."))])
     state = ticket_state(drop_id=drop_id, ticket=ticket)
     return {
@@ -233,4 +243,12 @@ def read_ticket(
         "estimated_wait_s": state.estimated_wait_s,
         "estimated_wait_ms": state.estimated_wait_ms,
         "sold_out": drop_sold_out(drop_id=drop_id, market_code=market),
+        "admitted_at": _iso(state.admitted_at),
+        "expires_at": _iso(state.expires_at),
+        "rank": state.rank,
+        "set_aside": state.set_aside or {},
     }
+
+
+def _market_code_shape(market: str) -> bool:
+    return 0 < len(market) <= 8 and market.isascii() and market.isalpha()

@@ -97,7 +97,11 @@ def drop_queue(request: HttpRequest, slug: str, drop_id: int) -> HttpResponse:
     key = TICKET_KEY.format(drop_id=drop_id)
     if not isinstance(request.session.get(key), str):
         cart_id = request.session.get("cart_id")
-        state = ticket_issue(drop_id=drop_id, holder=cart_id if isinstance(cart_id, str) else "")
+        state = ticket_issue(
+            drop_id=drop_id,
+            holder=cart_id if isinstance(cart_id, str) else "",
+            market_code=view.window.market,
+        )
         request.session[key] = state.ticket
     next_url = request.POST.get("next") or reverse("campaign", args=[view.slug])
     if not url_has_allowed_host_and_scheme(
