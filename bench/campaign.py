@@ -201,7 +201,9 @@ def report(tally: Tally, units: int, sold: int) -> None:
     def tau_by(key: int) -> float:
         order = sorted(range(len(by_arrival)), key=lambda i: by_arrival[i][key])
         rank = {i: r for r, i in enumerate(order)}
-        return float(kendalltau(range(len(by_arrival)), [rank[i] for i in range(len(by_arrival))]).statistic)
+        return float(
+            kendalltau(range(len(by_arrival)), [rank[i] for i in range(len(by_arrival))]).statistic
+        )
 
     tau = tau_by(1)
     source = ("the server's admission, unit set aside" if tally.server_order
@@ -209,7 +211,9 @@ def report(tally: Tally, units: int, sold: int) -> None:
     print(f"units {units}: sold {sold} (goal exactly {units}), server errors {tally.errors()} "
           f"(goal 0), client timeouts {tally.timeouts()}, fairness Kendall tau {tau:.3f} (goal >= 0.9) among {len(tally.bought)} buyers"
           f" (unit theirs at: {source})")  # fmt: skip
-    print(f"for reference, tau of the order the add-to-cart answers reached the shoppers: {tau_by(2):.3f}")
+    print(
+        f"for reference, tau of the order the add-to-cart answers reached the shoppers: {tau_by(2):.3f}"
+    )
     base = tally.ms.get("plain add-to-cart", [])
     for step in ("plain add-to-cart", "ticket", "ticket poll", "drop add-to-cart", "checkout"):
         ms = tally.ms.get(step, [])

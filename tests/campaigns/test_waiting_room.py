@@ -223,3 +223,22 @@ def test_a_shopper_admitted_while_others_add_cannot_be_overtaken(client, drop, c
     for n in (1, 2):
         other = Client(REMOTE_ADDR=f"127.0.6.{n + 1}")
         assert add(other, new_cart(other), tickets[n]["ticket"]).status_code == 201
+
+
+def test_a_ticket_ranks_by_when_its_request_reached_the_server(client, drop, clock):
+    # Given two shoppers whose requests were numbered in the order their turns to run came
+    from trunkshow.campaigns.waiting_room import ticket_issue
+
+    later = ticket_issue(drop_id=drop.pk, now=clock.now, arrived_at=clock.now)
+    # When a request that reached the server a second earlier, but waited for its turn
+    # behind the other, is numbered after it
+    earlier = ticket_issue(
+        drop_id=drop.pk, now=clock.now, arrived_at=clock.now - timedelta(seconds=1)
+    )
+    # Then it goes first, and the other moves back one
+    assert (earlier.rank, earlier.position) == (0, 1)
+    after = client.get(f"/api/v1/drops/{drop.pk}/tickets/{later.ticket}").json()
+    assert (after["rank"], after["position"]) == (1, 2)
+    # And an arrival instant out of reason (a minute and more ago) counts as a minute ago
+    odd = ticket_issue(drop_id=drop.pk, now=clock.now, arrived_at=clock.now - timedelta(days=1))
+    assert odd.rank == 0

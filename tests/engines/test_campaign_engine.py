@@ -271,6 +271,8 @@ def test_no_two_shoppers_are_admitted_at_once_and_the_pace_is_kept(pace, rank, n
 
 # --- Units set aside at admission ---------------------------------------------
 
+import itertools  # noqa: E402
+
 from trunkshow.engines.campaign.admission import admit_due  # noqa: E402
 
 shelves = st.dictionaries(
@@ -301,7 +303,7 @@ def test_units_go_to_tickets_in_the_order_they_arrived(waiting, due, available, 
     assert all(0 < q <= claim for a in admitted for q in a.holds.values())
     # And the one admitted earlier has at least what a later one has (the shelf empties
     # from the front of the queue)
-    for early, late in zip(admitted, admitted[1:], strict=False):
+    for early, late in itertools.pairwise(admitted):
         for sku, units in late.holds.items():
             assert early.holds.get(sku, 0) >= units
     # And a due ticket left waiting is waiting because the shelf is empty

@@ -93,9 +93,7 @@ def drops_of(
         ]
         if now < drop.opens_at:
             status = "upcoming"
-        elif items and all(
-            i["available"] <= 0 and not set_aside.get(i["sku"]) for i in items
-        ):
+        elif items and all(i["available"] <= 0 and not set_aside.get(i["sku"]) for i in items):
             status = "sold_out"
         else:
             status = "open"

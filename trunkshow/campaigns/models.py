@@ -199,7 +199,9 @@ class DropTicket(models.Model):
     drop = models.ForeignKey(Drop, on_delete=models.CASCADE, related_name="tickets")
     holder = models.CharField(max_length=64, blank=True, help_text=_("The cart it was taken for."))
     created_at = models.DateTimeField(auto_now_add=True)
-    # 0 for the first ticket of the drop: numbered under the drop's row lock.
+    # The instant the request reached the server, before it queued behind others.
+    arrived_at = models.DateTimeField(null=True, blank=True)
+    # 0 for the first to arrive: numbered under the drop's row lock, in arrival order.
     rank = models.PositiveIntegerField(default=0)
     # The shelf its units are set aside on at admission.
     market = models.ForeignKey(
@@ -214,6 +216,7 @@ class DropTicket(models.Model):
         indexes = [
             models.Index(fields=["drop", "id"]),
             models.Index(fields=["drop", "admitted_at", "rank"], name="drop_ticket_waiting"),
+            models.Index(fields=["drop", "arrived_at"], name="drop_ticket_arrival"),
         ]
 
     def __str__(self) -> str:

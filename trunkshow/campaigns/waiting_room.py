@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 
 from django.core import signing
 from django.db import transaction
-from django.db.models import QuerySet, Sum
+from django.db.models import F, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,6 +38,8 @@ HOLDER_MAX = 64
 TICKET_HOLDER = "drop-ticket:{id}"
 # A due ticket waiting for a unit to come back is told to ask again this much later.
 BLOCKED_WAIT = timedelta(seconds=3)
+# How long a request may have waited in the server's queue and still rank by its arrival.
+ARRIVAL_SLACK = timedelta(seconds=60)
 # Tickets admitted by one request at most (the rest by the next one).
 ADMIT_AT_ONCE = 500
 
@@ -165,49 +167,70 @@ def admissions_advance(*, drop: Drop, now: datetime) -> int:
     with transaction.atomic():
         # The drop's row orders admissions (and the tickets' numbering): two requests
         # admitting at once would both see the same tickets waiting.
-        Drop.objects.select_for_update().filter(pk=drop.pk).values_list("pk").get()
+        issued = (
+            Drop.objects.select_for_update()
+            .filter(pk=drop.pk)
+            .values_list("tickets_issued", flat=True)
+            .get()
+        )
+        due = min(issued, pace.admitted_count(now))
+        waiting = DropTicket.objects.filter(drop_id=drop.pk, admitted_at__isnull=True, rank__lt=due)
         for market in sorted(markets, key=str):
             rows = list(
                 waiting.filter(market_id=market)
                 .order_by("rank")
                 .values_list("pk", "rank", "blocked_at")[:ADMIT_AT_ONCE]
             )
-            if not rows:
-                continue
-            at = {
-                rank: pace.admitted_at(rank) if blocked is None else now
-                for _pk, rank, blocked in rows
-            }
-            # A ticket nobody asked about until its time ran out takes no unit.
-            lapsed = [rank for rank, when in at.items() if when + pace.valid_for <= now]
-            live = [rank for rank in at if rank not in set(lapsed)]
-            holder_of = {rank: ticket_holder(pk) for pk, rank, _b in rows}
-            rank_of = {holder: rank for rank, holder in holder_of.items()}
-            if market is None:
-                # A ticket with no shelf (a campaign in several markets, taken without
-                # saying which): admitted at the pace, nothing set aside.
-                chosen = live
-            else:
-                picked: list[int] = []
-
-                def grant(available: dict[str, int]) -> dict[str, dict[str, int]]:
-                    admissions = admit_due(
-                        waiting=live, due=due, available=available, claim=drop.per_shopper_limit
-                    )
-                    picked[:] = [a.rank for a in admissions]
-                    return {holder_of[a.rank]: a.holds for a in admissions}
-
-                holds_grant(
-                    market_code=market,
-                    skus=skus,
-                    until=lambda holder: at[rank_of[holder]] + pace.valid_for,
-                    grant=grant,
+            if rows:
+                admitted += _admit_on_shelf(
+                    drop=drop, market=market, rows=rows, due=due, skus=skus, now=now
                 )
-                chosen = picked
-            pk_of = {rank: pk for pk, rank, _b in rows}
-            for rank in [*lapsed, *chosen]:
-                admitted += DropTicket.objects.filter(pk=pk_of[rank]).update(admitted_at=at[rank])
             _mark_blocked(waiting.filter(market_id=market), now)
+    return admitted
+
+
+def _admit_on_shelf(
+    *,
+    drop: Drop,
+    market: str | None,
+    rows: list[tuple[int, int, datetime | None]],
+    due: int,
+    skus: list[str],
+    now: datetime,
+) -> int:
+    """Admit a shelf's due tickets (pk, rank, blocked_at) in rank order, setting units aside."""
+    pace = pace_of(drop)
+    at = {rank: pace.admitted_at(rank) if blocked is None else now for _pk, rank, blocked in rows}
+    # A ticket nobody asked about until its time ran out takes no unit.
+    lapsed = [rank for rank, when in at.items() if when + pace.valid_for <= now]
+    live = [rank for rank in at if rank not in set(lapsed)]
+    holder_of = {rank: ticket_holder(pk) for pk, rank, _b in rows}
+    rank_of = {holder: rank for rank, holder in holder_of.items()}
+    if market is None:
+        # A ticket with no shelf (a campaign in several markets, taken without saying
+        # which): admitted at the pace, nothing set aside.
+        chosen = live
+    else:
+        picked: list[int] = []
+
+        def grant(available: dict[str, int]) -> dict[str, dict[str, int]]:
+            admissions = admit_due(
+                waiting=live, due=due, available=available, claim=drop.per_shopper_limit
+            )
+            picked[:] = [a.rank for a in admissions]
+            return {holder_of[a.rank]: a.holds for a in admissions}
+
+        holds_grant(
+            market_code=market,
+            skus=skus,
+            until=lambda holder: at[rank_of[holder]] + pace.valid_for,
+            grant=grant,
+        )
+        chosen = picked
+    pk_of = {rank: pk for pk, rank, _b in rows}
+    admitted = 0
+    for rank in [*lapsed, *chosen]:
+        admitted += DropTicket.objects.filter(pk=pk_of[rank]).update(admitted_at=at[rank])
     return admitted
 
 
@@ -241,26 +264,41 @@ def _market_of(drop: Drop, market_code: str | None, holder: str) -> str | None:
 
 
 def ticket_issue(
-    *, drop_id: int, holder: str = "", market_code: str | None = None, now: datetime | None = None
+    *,
+    drop_id: int,
+    holder: str = "",
+    market_code: str | None = None,
+    now: datetime | None = None,
+    arrived_at: datetime | None = None,
 ) -> TicketState:
-    """Give the arriving shopper the next place in the drop's waiting room."""
+    """Give the arriving shopper the next place in the drop's waiting room.
+
+    `arrived_at` is when the request reached the server (before it waited for a turn
+    to run): the ticket is ranked by it, so a shopper whose request waited longer in
+    the server's queue than a later one's is still ahead of them.
+    """
     drop = _drop_or_404(drop_id)
     market = _market_of(drop, market_code, holder[:HOLDER_MAX])
+    now = now or timezone.now()
+    arrived = min(now, max(arrived_at or now, now - ARRIVAL_SLACK))
     with transaction.atomic():
-        # Tickets of a drop are numbered one at a time under the drop's row lock: the
-        # rank is the order of arrival, with no gap and no two alike.
-        rank = (
+        # Tickets of a drop are numbered one at a time under the drop's row lock, in
+        # the order their requests arrived: ranks 0, 1, 2... with no gap and no two
+        # alike. A ticket whose request waited in the server's queue goes before those
+        # that arrived after it but were numbered first (they move back one).
+        issued = (
             Drop.objects.select_for_update()
             .filter(pk=drop.pk)
             .values_list("tickets_issued", flat=True)
             .get()
         )
+        behind = DropTicket.objects.filter(drop_id=drop.pk, arrived_at__gt=arrived)
+        rank = issued - behind.update(rank=F("rank") + 1)
         ticket = DropTicket.objects.create(
-            drop=drop, holder=holder[:HOLDER_MAX], rank=rank, market_id=market
+            drop=drop, holder=holder[:HOLDER_MAX], rank=rank, market_id=market, arrived_at=arrived
         )
-        Drop.objects.filter(pk=drop.pk).update(tickets_issued=rank + 1)
-    drop.tickets_issued = rank + 1
-    now = now or timezone.now()
+        Drop.objects.filter(pk=drop.pk).update(tickets_issued=issued + 1)
+    drop.tickets_issued = issued + 1
     if admissions_advance(drop=drop, now=now):
         ticket.refresh_from_db(fields=["admitted_at"])
     return _state(drop, ticket, now)
