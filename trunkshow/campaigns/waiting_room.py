@@ -179,7 +179,7 @@ def admissions_advance(*, drop: Drop, now: datetime) -> int:
             rows = list(
                 waiting.filter(market_id=market)
                 .order_by("rank")
-                .values_list("pk", "rank", "blocked_at")[:ADMIT_AT_ONCE]
+                .values_list("pk", "rank", "blocked_at", "created_at")[:ADMIT_AT_ONCE]
             )
             if rows:
                 admitted += _admit_on_shelf(
@@ -193,18 +193,24 @@ def _admit_on_shelf(
     *,
     drop: Drop,
     market: str | None,
-    rows: list[tuple[int, int, datetime | None]],
+    rows: list[tuple[int, int, datetime | None, datetime]],
     due: int,
     skus: list[str],
     now: datetime,
 ) -> int:
-    """Admit a shelf's due tickets (pk, rank, blocked_at) in rank order, setting units aside."""
+    """Admit a shelf's due tickets (pk, rank, blocked_at, created_at) in rank order, setting
+    units aside. A ticket is admitted at its turn, or when it was issued if that was later
+    (a request that waited in the server's queue and went before later arrivals), or now
+    if it found its shelf empty at its turn."""
     pace = pace_of(drop)
-    at = {rank: pace.admitted_at(rank) if blocked is None else now for _pk, rank, blocked in rows}
+    at = {
+        rank: max(pace.admitted_at(rank), issued) if blocked is None else now
+        for _pk, rank, blocked, issued in rows
+    }
     # A ticket nobody asked about until its time ran out takes no unit.
     lapsed = [rank for rank, when in at.items() if when + pace.valid_for <= now]
     live = [rank for rank in at if rank not in set(lapsed)]
-    holder_of = {rank: ticket_holder(pk) for pk, rank, _b in rows}
+    holder_of = {rank: ticket_holder(pk) for pk, rank, *_rest in rows}
     rank_of = {holder: rank for rank, holder in holder_of.items()}
     if market is None:
         # A ticket with no shelf (a campaign in several markets, taken without saying
@@ -227,7 +233,7 @@ def _admit_on_shelf(
             grant=grant,
         )
         chosen = picked
-    pk_of = {rank: pk for pk, rank, _b in rows}
+    pk_of = {rank: pk for pk, rank, *_rest in rows}
     admitted = 0
     for rank in [*lapsed, *chosen]:
         admitted += DropTicket.objects.filter(pk=pk_of[rank]).update(admitted_at=at[rank])
