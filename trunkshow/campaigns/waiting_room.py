@@ -305,7 +305,9 @@ def ticket_issue(
         )
         Drop.objects.filter(pk=drop.pk).update(tickets_issued=issued + 1)
     drop.tickets_issued = issued + 1
-    if admissions_advance(drop=drop, now=now):
+    # Most tickets arrive long before their turn: nothing to admit, no reads for it.
+    due = rank < pace_of(drop).admitted_count(now)
+    if due and admissions_advance(drop=drop, now=now):
         ticket.refresh_from_db(fields=["admitted_at"])
     return _state(drop, ticket, now)
 
