@@ -96,33 +96,3 @@ def test_a_request_keeps_the_instant_it_reached_the_process_not_its_turn():
     request = SimpleNamespace(scope={RECEIVED_AT: stamps[0]})
     assert received_at(request) == datetime.fromtimestamp(stamps[0], tz=UTC)
     assert received_at(SimpleNamespace()) is None
-
-
-def test_a_drop_ticket_does_not_queue_behind_the_carts_of_those_already_in():
-    # Given 30 shoppers' cart requests filling a process allowed 2 at once, and then a
-    # shopper arriving for a ticket
-    finished: list[str] = []
-
-    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
-        await asyncio.sleep(0.01)
-        finished.append(scope["path"])
-
-    limited = with_sync_limit(app, limit=lambda: 2)
-
-    async def main() -> None:
-        async def nothing() -> dict[str, Any]:
-            return {"type": "http.request", "body": b""}
-
-        async def ignore(message: Any) -> None:
-            return None
-
-        carts = [{"type": "http", "method": "POST", "path": f"/api/v1/carts/{n}/lines"}
-                 for n in range(30)]  # fmt: skip
-        ticket = {"type": "http", "method": "POST", "path": "/api/v1/drops/7/tickets"}
-        await asyncio.gather(*(limited(s, nothing, ignore) for s in [*carts, ticket]))
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(asyncio.run, main()).result()
-    # Then the ticket is taken among the first, not after the 30 carts
-    assert finished.index("/api/v1/drops/7/tickets") < 5
-    assert len(finished) == 31

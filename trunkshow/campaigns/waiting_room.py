@@ -159,7 +159,7 @@ def admissions_advance(*, drop: Drop, now: datetime) -> int:
         and not any(u > 0 for u in available_by_sku(skus=skus, market_code=m).values())
     }
     for market in empty:
-        _mark_blocked(waiting.filter(market_id=market), now)
+        _mark_blocked(waiting.filter(market_id=market), now, drop_pk=drop.pk)
     markets -= empty
     if not markets:
         return 0
@@ -185,7 +185,7 @@ def admissions_advance(*, drop: Drop, now: datetime) -> int:
                 admitted += _admit_on_shelf(
                     drop=drop, market=market, rows=rows, due=due, skus=skus, now=now
                 )
-            _mark_blocked(waiting.filter(market_id=market), now)
+            _mark_blocked(waiting.filter(market_id=market), now, drop_pk=drop.pk)
     return admitted
 
 
@@ -247,12 +247,16 @@ def _drop_or_404(drop_id: int) -> Drop:
     return drop
 
 
-def _mark_blocked(waiting: QuerySet[DropTicket], now: datetime) -> None:
+def _mark_blocked(waiting: QuerySet[DropTicket], now: datetime, *, drop_pk: int) -> None:
     """Note when due tickets first found their shelf empty (read first: a write on
-    every poll would queue the polls on SQLite's one write lock)."""
+    every poll would queue the polls on SQLite's one write lock). Under the drop's row
+    lock, as every write to its tickets: two requests marking overlapping tickets in
+    different orders would deadlock."""
     unmarked = waiting.filter(blocked_at__isnull=True)
     if unmarked.exists():
-        unmarked.update(blocked_at=now)
+        with transaction.atomic():
+            Drop.objects.select_for_update().filter(pk=drop_pk).values_list("pk").get()
+            unmarked.update(blocked_at=now)
 
 
 def _market_of(drop: Drop, market_code: str | None, holder: str) -> str | None:

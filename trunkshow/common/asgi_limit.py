@@ -28,29 +28,21 @@ RECEIVED_AT = "trunkshow.received_at"
 
 # Paths served by async views: they hold a connection for minutes, not a thread.
 ASYNC_PATHS = re.compile(r"^/api/v1/streams/[^/]+/events/?$")
-# Taking a drop's ticket records when a shopper arrived: it takes turns of its own
-# (TICKET_TURNS per process), not queueing behind the carts and checkouts of shoppers
-# already admitted, so tickets are numbered while their arrival is fresh.
-TICKET_PATHS = re.compile(r"^/api/v1/drops/[^/]+/tickets/?$")
-TICKET_TURNS = 2
 
 
 def with_sync_limit(app: AsgiApp, *, limit: Callable[[], int]) -> AsgiApp:
     """Wrap an ASGI app so at most `limit()` sync requests run at once in this process."""
     turns: asyncio.Semaphore | None = None
-    ticket_turns: asyncio.Semaphore | None = None
 
     async def application(scope: dict[str, Any], receive: Receive, send: Send) -> None:
-        nonlocal turns, ticket_turns
+        nonlocal turns
         scope.setdefault(RECEIVED_AT, time.time())
         if scope["type"] != "http" or ASYNC_PATHS.match(scope.get("path", "")):
             await app(scope, receive, send)
             return
-        if turns is None or ticket_turns is None:  # on the server's loop, at the first request
+        if turns is None:  # made on the server's loop, at the first request
             turns = asyncio.Semaphore(max(1, limit()))
-            ticket_turns = asyncio.Semaphore(TICKET_TURNS)
-        ticketing = scope.get("method") == "POST" and TICKET_PATHS.match(scope.get("path", ""))
-        async with ticket_turns if ticketing else turns:
+        async with turns:
             await app(scope, receive, send)
 
     return application
