@@ -290,7 +290,6 @@ def ticket_issue(
     drop = _drop_or_404(drop_id)
     market = _market_of(drop, market_code, holder[:HOLDER_MAX])
     now = now or timezone.now()
-    arrived = min(now, max(arrived_at or now, now - ARRIVAL_SLACK))
     with transaction.atomic():
         # Tickets of a drop are numbered one at a time under the drop's row lock, in
         # the order their requests arrived: ranks 0, 1, 2... with no gap and no two
@@ -302,6 +301,10 @@ def ticket_issue(
             .values_list("tickets_issued", flat=True)
             .get()
         )
+        # Without the instant the request arrived (not served under ASGI), the order of
+        # numbering is the order of arrival: the instant the lock was had.
+        locked_at = max(now, timezone.now())
+        arrived = min(locked_at, max(arrived_at or locked_at, locked_at - ARRIVAL_SLACK))
         behind = DropTicket.objects.filter(drop_id=drop.pk, arrived_at__gt=arrived)
         rank = issued - behind.update(rank=F("rank") + 1)
         ticket = DropTicket.objects.create(
