@@ -123,3 +123,45 @@ def test_a_phone_counts_down_to_the_drop_queues_buys_it_and_sees_a_pin_live(
     assert say["currency"] in pinned.locator("[data-price]").inner_text()
     assert pinned.get_by_role("button", name=say["add"]).is_visible()
     context.close()
+
+
+MARKETS = {"zh-hans": ("CN", "已售罄", "工作室"), "en": ("US", "Sold out", "studio")}
+
+
+@pytest.mark.parametrize("language", MARKETS)
+def test_a_page_open_without_a_ticket_learns_the_drop_sold_out_without_reload(
+    phone, live_server, demo_shop, language
+):
+    from trunkshow.inventory.services import stock_set_shelf
+
+    market, sold_out, studio = MARKETS[language]
+    # Given the demo's campaign live and its red satchel drop open, 3 left
+    campaign_shift(slug=SLUG, start_at=timezone.now() - timedelta(minutes=5))
+    drop = Drop.objects.get(campaign__slug=SLUG, items__sku="SATC-RED")
+    drop.opens_at = timezone.now() - timedelta(seconds=5)
+    drop.save(update_fields=["opens_at"])
+    drop_apply_limits(drop=drop)
+    stock_set_shelf(sku="SATC-RED", market_code=market, units=3)
+    page = phone
+    # When a phone opens the campaign page, without joining the queue
+    page.goto(live_server.url + f"/{language}/campaigns/{SLUG}/")
+    card = page.locator(f"#drop-{drop.pk}")
+    assert card.get_attribute("data-drop-status") == "open"
+    assert card.locator(".drop-instead").is_hidden()
+    page.evaluate("window.stillTheSamePage = true")
+    # and the last units go elsewhere
+    stock_set_shelf(sku="SATC-RED", market_code=market, units=0)
+    # Then the page says sold out, without reloading, and offers the studio instead
+    wait_until(
+        page,
+        f"document.querySelector('#drop-{drop.pk}')?.dataset.dropStatus === 'sold_out'",
+        timeout_ms=30_000,
+    )
+    assert page.evaluate("window.stillTheSamePage === true")
+    assert sold_out in card.locator(".drop-when").inner_text()
+    assert "0" in card.locator("[data-available]").first.inner_text()
+    assert card.locator(".drop-instead").is_visible()
+    assert studio in card.locator(".drop-instead").inner_text()
+    assert card.locator(".drop-queue").count() == 0
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert_accessible(page, where=f"a drop sold out while the page was open ({language})")
