@@ -49,7 +49,9 @@ def test_a_phone_counts_down_to_the_drop_queues_buys_it_and_sees_a_pin_live(
     # and a stream on air
     campaign_shift(slug=SLUG, start_at=timezone.now() - timedelta(minutes=5))
     drop = Drop.objects.get(campaign__slug=SLUG, items__sku="SATC-RED")
-    drop.opens_at = timezone.now() + timedelta(seconds=6)
+    # (far enough ahead that the page is read and checked before it opens on a loaded
+    # machine: at 6 s it sometimes opened while the page was still loading)
+    drop.opens_at = timezone.now() + timedelta(seconds=30)
     drop.save(update_fields=["opens_at"])
     drop_apply_limits(drop=drop)
     # (the demo's own stream, with nothing pinned yet)
@@ -69,7 +71,9 @@ def test_a_phone_counts_down_to_the_drop_queues_buys_it_and_sees_a_pin_live(
     assert_accessible(page, where=f"the campaign page before the drop ({language})")
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     # And the countdown reaches zero in the page, which then asks the server again
-    wait_until(page, "document.querySelector('[data-countdown]')?.dataset.left === '0'")
+    wait_until(
+        page, "document.querySelector('[data-countdown]')?.dataset.left === '0'", timeout_ms=45_000
+    )
     wait_until(
         page,
         f"document.querySelector('#drop-{drop.pk}')?.dataset.dropStatus === 'open'",
