@@ -55,6 +55,7 @@ OPERATIONS: dict[tuple[str, str], tuple[dict[str, Any] | None, tuple[int, ...]]]
     ("post", "/designs"): (ref("Design"), WRITE),
     ("get", "/designs/{design_id}"): (ref("Design"), READ_ONE),
     ("get", "/campaigns/current"): (None, (*READ_ONE, 429)),
+    ("get", "/campaigns/{slug}/stock"): (None, (*READ_ONE, 429)),
     # Taking a ticket sends no body: only the drop (404), a bad cart id (422)
     # and the rate limit (429) can refuse it.
     ("post", "/drops/{drop_id}/tickets"): (None, (*READ_ONE, 429)),

@@ -207,3 +207,67 @@ def test_shoppers_arriving_at_once_are_admitted_one_after_another_in_arrival_ord
         for other_asked, _other_answered, other_turn in taken:
             if answered < other_asked:
                 assert turn < other_turn
+
+
+def poll_then_buy(drop_id: int, ticket: str, shopper: int, start: threading.Event) -> int:
+    """A shopper whose turn has come: asks for their place, then adds the bag and pays."""
+    client = Client(REMOTE_ADDR=f"127.2.{shopper // 250 + 1}.{shopper % 250 + 1}")
+    try:
+        start.wait(timeout=60)
+        client.get(f"/api/v1/drops/{drop_id}/tickets/{ticket}")
+        cart = client.post("/api/v1/carts", json.dumps({"market": "CN"}),
+                           content_type="application/json").json()["id"]  # fmt: skip
+        added = client.post(f"/api/v1/carts/{cart}/lines",
+                            json.dumps({"sku": "TOTE-1", "quantity": 1, "ticket": ticket}),
+                            content_type="application/json")  # fmt: skip
+        if added.status_code != 201:
+            return added.status_code
+        paid = client.post(f"/api/v1/carts/{cart}/checkout", json.dumps(checkout_body(email=f"q{shopper}@example.com")),
+                           content_type="application/json", HTTP_IDEMPOTENCY_KEY=cart)  # fmt: skip
+        return paid.status_code
+    finally:
+        connection.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_units_are_set_aside_in_ticket_order_whoever_asks_first(store):
+    # Given 60 shoppers with tickets for a drop of 5 units, all of their turns come at once
+    from trunkshow.campaigns.models import Drop, DropTicket
+    from trunkshow.inventory.models import Reservation
+
+    shoppers = 60
+    now = timezone.now()
+    c = campaign(windows={"CN": (now - timedelta(minutes=5), now + timedelta(hours=1))})
+    drop = drop_add(
+        campaign=c, titles={"en": "Red"}, opens_at=now + timedelta(minutes=5), skus=["TOTE-1"],
+        quantity=UNITS, per_shopper_limit=1, batch_size=shoppers, batch_seconds=1,
+    )  # fmt: skip
+    client = Client()
+    tickets = [
+        client.post(f"/api/v1/drops/{drop.pk}/tickets", content_type="application/json").json()
+        for _ in range(shoppers)
+    ]
+    Drop.objects.filter(pk=drop.pk).update(opens_at=timezone.now() - timedelta(seconds=1))
+    # When they all ask for their place, add and pay at once, the last arrivals first
+    start = threading.Event()
+    with ThreadPoolExecutor(max_workers=THREADS) as pool:
+        futures = [
+            pool.submit(poll_then_buy, drop.pk, t["ticket"], n, start)
+            for n, t in reversed(list(enumerate(tickets)))
+        ]
+        start.set()
+        codes = [f.result(timeout=300) for f in futures]
+    # Then exactly 5 are sold, to the first 5 to arrive, whoever asked first
+    assert codes.count(201) == UNITS
+    assert all(code in (201, 409) for code in codes), set(codes)
+    assert Order.objects.filter(status="paid").count() == UNITS
+    buyers = sorted(int(e.split("@")[0][1:]) for e in Order.objects.values_list("email", flat=True))
+    assert buyers == list(range(UNITS))
+    # And the tickets admitted are the first 5, in that order
+    admitted = DropTicket.objects.filter(drop=drop, admitted_at__isnull=False).order_by("rank")
+    assert list(admitted.values_list("rank", flat=True)) == list(range(UNITS))
+    instants = list(admitted.values_list("admitted_at", flat=True))
+    assert instants == sorted(instants)
+    assert not Reservation.objects.filter(holder__startswith="drop-ticket:").exists()
+    item = StockItem.objects.get(sku="TOTE-1", market_id="CN")
+    assert item.allocated == UNITS == item.on_hand

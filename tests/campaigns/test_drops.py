@@ -206,3 +206,40 @@ def test_a_sold_out_drop_says_so_and_offers_the_next_drop_and_the_studio(store, 
     assert "已售罄" in page or "售罄" in page
     assert "下一场限量发售：手拿包" in page
     assert 'href="/zh-hans/studio/"' in page
+
+
+def test_an_open_page_follows_the_stock_from_one_shared_answer(store, clock, monkeypatch):
+    # Given an open drop of two totes and a page opened without a ticket
+    from django.core.cache import cache
+
+    from trunkshow.campaigns import api
+
+    cache.clear()
+    # (the answer kept for an hour here, not 2 s, so that a slow machine changes nothing)
+    monkeypatch.setattr(api, "STOCK_SECONDS", 3600)
+    c = campaign(windows={"CN": (clock.now - timedelta(minutes=5), clock.now + timedelta(days=2))})
+    drop = drop_add(campaign=c, titles={"en": "Red", "zh-Hans": "红色"}, opens_at=clock.now,
+                    skus=["TOTE-1"], quantity=2, per_shopper_limit=1, waiting_room=False)  # fmt: skip
+    page = Client().get(f"/zh-hans/campaigns/{c.slug}/").content.decode()
+    url = f"/api/v1/campaigns/{c.slug}/stock?market=CN"
+    # Then the page knows where to follow the stock, and keeps the "instead" offers ready
+    assert f'data-stock-url="{url.replace("&", "&amp;")}"' in page
+    assert '<p class="drop-instead" hidden>' in page
+    # And the stock answer says what is left
+    first = Client().get(url)
+    assert first.status_code == 200
+    assert first["Cache-Control"] == "public, max-age=3600"
+    assert first.json()["drops"] == [
+        {"id": drop.pk, "status": "open", "items": [{"sku": "TOTE-1", "available": 2}]}
+    ]
+    # When both totes are taken
+    for n in range(2):
+        buyer = Client(REMOTE_ADDR=f"10.0.1.{n + 1}")
+        assert add(buyer, new_cart(buyer), "TOTE-1").status_code == 201
+    # Then while the answer is kept every page shares it, then they learn sold out
+    assert Client().get(url).json() == first.json()
+    cache.clear()  # (the time passing)
+    assert Client().get(url).json()["drops"][0]["status"] == "sold_out"
+    # And an unknown campaign is a 404, a market that is no code a 422
+    assert Client().get("/api/v1/campaigns/nope/stock?market=CN").status_code == 404
+    assert Client().get(f"/api/v1/campaigns/{c.slug}/stock?market=C'N").status_code == 422

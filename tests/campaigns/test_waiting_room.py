@@ -103,7 +103,7 @@ def test_a_drop_bag_needs_an_admitted_ticket(client, drop, clock):
     assert response.status_code == 409
     assert response.json()["code"] == "not_admitted"
     assert response.json()["position"] == 2
-    assert not Reservation.objects.exists()
+    assert not Reservation.objects.filter(holder=cart).exists()
     # With an admitted one: the bag is in the cart
     assert add(client, cart, first["ticket"]).status_code == 201
 
@@ -123,7 +123,7 @@ def test_a_forged_ticket_is_a_422_naming_it_and_an_expired_one_a_410(client, dro
     response = add(client, cart, ticket)
     assert response.status_code == 410
     assert response.json()["code"] == "ticket_expired"
-    assert not Reservation.objects.exists()
+    assert not Reservation.objects.filter(holder=cart).exists()
 
 
 def test_an_unknown_drop_is_a_404(client, drop):
@@ -163,4 +163,82 @@ def test_a_shopper_joins_the_queue_on_the_page_and_buys_when_admitted(client, dr
         "/zh-hans/cart/add/", {"sku": "TOTE-1", "quantity": "1", "ticket": ticket}
     )
     assert response.status_code == 302
-    assert Reservation.objects.get().sku == "TOTE-1"
+    # (the unit set aside for their ticket is now the cart's; the two before them keep theirs)
+    assert Reservation.objects.exclude(holder__startswith="drop-ticket:").get().sku == "TOTE-1"
+    assert Reservation.objects.filter(holder__startswith="drop-ticket:").count() == 2
+
+
+def test_the_unit_is_set_aside_at_admission_in_arrival_order(client, drop, clock):
+    # Given four shoppers waiting for a drop of three units, two admitted every ten seconds
+    tickets = [take(client, drop) for _ in range(4)]
+
+    def state(t):
+        return client.get(f"/api/v1/drops/{drop.pk}/tickets/{t['ticket']}").json()
+
+    # When the turns of the first three come, whoever asks (only the third asks here)
+    clock.move(minutes=1, seconds=10)
+    assert state(tickets[2])["admitted"] is True
+    # Then each of the three has its unit set aside, in the order they arrived
+    held = list(Reservation.objects.filter(holder__startswith="drop-ticket:").order_by("pk"))
+    assert [r.quantity for r in held] == [1, 1, 1]
+    assert [state(t)["set_aside"] for t in tickets[:3]] == [{"TOTE-1": 1}] * 3
+    assert [state(t)["rank"] for t in tickets] == [0, 1, 2, 3]
+    # And the fourth, whose turn comes next, waits for a unit to come back
+    clock.move(seconds=10)
+    fourth = state(tickets[3])
+    assert fourth["admitted"] is False
+    assert fourth["position"] == 1
+    assert fourth["sold_out"] is False  # three units may yet come back
+    # When the third, slowest to add, adds last, the unit is still theirs
+    for n in (2, 0):
+        other = Client(REMOTE_ADDR=f"127.0.8.{n + 1}")
+        cart = new_cart(other)
+        assert add(other, cart, tickets[n]["ticket"]).status_code == 201
+    # And when the second's ticket runs out unused, the unit goes to the fourth
+    clock.move(minutes=10)
+    fourth = state(tickets[3])
+    assert fourth["admitted"] is True
+    assert fourth["set_aside"] == {"TOTE-1": 1}
+    cart = new_cart(client)
+    assert add(client, cart, tickets[3]["ticket"]).status_code == 201
+    assert not Reservation.objects.filter(
+        holder__startswith="drop-ticket:", reserved_until__gt=clock.now
+    ).exists()
+
+
+def test_a_shopper_admitted_while_others_add_cannot_be_overtaken(client, drop, clock):
+    # Given three shoppers admitted for the three units, and a fourth admitted as well
+    # (with a ticket of the first, as a shopper in a hurry would try)
+    tickets = [take(client, drop) for _ in range(3)]
+    clock.move(minutes=1, seconds=10)
+    assert client.get(f"/api/v1/drops/{drop.pk}/tickets/{tickets[2]['ticket']}").json()["admitted"]
+    # When someone else adds with the first ticket before its owner
+    cart = new_cart(client)
+    assert add(client, cart, tickets[0]["ticket"]).status_code == 201
+    again = new_cart(Client(REMOTE_ADDR="127.0.7.1"))
+    # Then a second cart on the same ticket finds nothing more set aside for it
+    response = add(Client(REMOTE_ADDR="127.0.7.1"), again, tickets[0]["ticket"])
+    assert response.status_code == 409
+    # And the other two shoppers still have their units
+    for n in (1, 2):
+        other = Client(REMOTE_ADDR=f"127.0.6.{n + 1}")
+        assert add(other, new_cart(other), tickets[n]["ticket"]).status_code == 201
+
+
+def test_a_ticket_ranks_by_when_its_request_reached_the_server(client, drop, clock):
+    # Given two shoppers whose requests were numbered in the order their turns to run came
+    from trunkshow.campaigns.waiting_room import ticket_issue
+
+    later = ticket_issue(drop_id=drop.pk, now=clock.now, arrived_at=clock.now)
+    # When a request that reached the server a second earlier, but waited for its turn
+    # behind the other, is numbered after it
+    earlier = ticket_issue(
+        drop_id=drop.pk, now=clock.now, arrived_at=clock.now - timedelta(seconds=1)
+    )
+    # Then it goes first, and the other moves back one
+    assert (earlier.rank, earlier.position) == (0, 1)
+    after = client.get(f"/api/v1/drops/{drop.pk}/tickets/{later.ticket}").json()
+    assert (after["rank"], after["position"]) == (1, 2)
+    # And an arrival instant out of reason (a minute and more ago) counts as a minute ago
+    odd = ticket_issue(drop_id=drop.pk, now=clock.now, arrived_at=clock.now - timedelta(days=1))
+    assert odd.rank == 0

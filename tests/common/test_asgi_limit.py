@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from types import SimpleNamespace
 from typing import Any
 
-from trunkshow.common.asgi_limit import with_sync_limit
+from trunkshow.common.asgi_limit import RECEIVED_AT, received_at, with_sync_limit
 
 
 def crowd(paths: list[str], *, limit: int) -> tuple[int, list[str]]:
@@ -62,3 +64,35 @@ def test_event_stream_viewers_do_not_take_a_turn():
     most, _finished = crowd(paths, limit=2)
     # Then all of them are in at once: a waiting viewer holds no thread
     assert most == 20
+
+
+def test_a_request_keeps_the_instant_it_reached_the_process_not_its_turn():
+    # Given requests that wait for a turn behind others (a limit of 1)
+    seen: dict[str, float] = {}
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        seen[scope["path"]] = scope[RECEIVED_AT]
+        await asyncio.sleep(0.02)
+
+    limited = with_sync_limit(app, limit=lambda: 1)
+
+    async def main() -> None:
+        async def nothing() -> dict[str, Any]:
+            return {"type": "http.request", "body": b""}
+
+        async def ignore(message: Any) -> None:
+            return None
+
+        await asyncio.gather(
+            *(limited({"type": "http", "path": f"/p{n}"}, nothing, ignore) for n in range(5))
+        )
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, main()).result()
+    # Then each carries when it arrived, in arrival order
+    stamps = [seen[f"/p{n}"] for n in range(5)]
+    assert stamps == sorted(stamps)
+    # And a view reads it as an aware instant; without ASGI there is none
+    request = SimpleNamespace(scope={RECEIVED_AT: stamps[0]})
+    assert received_at(request) == datetime.fromtimestamp(stamps[0], tz=UTC)
+    assert received_at(SimpleNamespace()) is None

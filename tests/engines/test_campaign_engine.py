@@ -267,3 +267,61 @@ def test_no_two_shoppers_are_admitted_at_once_and_the_pace_is_kept(pace, rank, n
     # And over any interval no more are admitted than the pace allows
     later = now + pace.every
     assert pace.admitted_count(later) - pace.admitted_count(now) <= pace.batch
+
+
+# --- Units set aside at admission ---------------------------------------------
+
+import itertools  # noqa: E402
+
+from trunkshow.engines.campaign.admission import admit_due  # noqa: E402
+
+shelves = st.dictionaries(
+    st.sampled_from(["RED", "BLUE", "GREEN"]), st.integers(min_value=-2, max_value=40), max_size=3
+)
+
+
+@settings(max_examples=500)
+@given(
+    st.sets(st.integers(min_value=0, max_value=200), max_size=60),
+    st.integers(min_value=0, max_value=250),
+    shelves,
+    st.integers(min_value=1, max_value=5),
+)
+def test_units_go_to_tickets_in_the_order_they_arrived(waiting, due, available, claim):
+    # Given tickets waiting on a shelf, the pace having reached the first `due` ranks
+    admitted = admit_due(waiting=list(waiting), due=due, available=available, claim=claim)
+    ranks = [a.rank for a in admitted]
+    eligible = sorted(r for r in waiting if r < due)
+    # Then those admitted are the earliest arrivals among the due ones, in rank order:
+    # nobody is admitted while someone who arrived before them waits
+    assert ranks == eligible[: len(ranks)]
+    # And no ticket is admitted before its turn
+    assert all(r < due for r in ranks)
+    # And no more is set aside than the shelf has, nor more than a shopper's claim
+    for sku in available:
+        assert sum(a.holds.get(sku, 0) for a in admitted) <= max(0, available[sku])
+    assert all(0 < q <= claim for a in admitted for q in a.holds.values())
+    # And the one admitted earlier has at least what a later one has (the shelf empties
+    # from the front of the queue)
+    for early, late in itertools.pairwise(admitted):
+        for sku, units in late.holds.items():
+            assert early.holds.get(sku, 0) >= units
+    # And a due ticket left waiting is waiting because the shelf is empty
+    if available and len(ranks) < len(eligible):
+        left = {
+            sku: max(0, units) - sum(a.holds.get(sku, 0) for a in admitted)
+            for sku, units in available.items()
+        }
+        assert all(units == 0 for units in left.values())
+
+
+@given(st.sets(st.integers(min_value=0, max_value=50), max_size=20), st.integers(0, 60))
+def test_a_shelf_of_no_sku_admits_at_the_pace_with_nothing_set_aside(waiting, due):
+    admitted = admit_due(waiting=list(waiting), due=due, available={}, claim=1)
+    assert [a.rank for a in admitted] == sorted(r for r in waiting if r < due)
+    assert all(a.holds == {} for a in admitted)
+
+
+def test_a_claim_below_one_unit_is_refused():
+    with pytest.raises(ValueError, match="at least one"):
+        admit_due(waiting=[0], due=1, available={"RED": 1}, claim=0)

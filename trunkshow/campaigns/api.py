@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.core.cache import cache
+from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -12,9 +13,10 @@ from ninja import Router, Schema, Status
 
 from trunkshow.analytics.models import Kind
 from trunkshow.analytics.services import record_request_event
-from trunkshow.campaigns.selectors import CampaignView, campaign_showing
+from trunkshow.campaigns.selectors import CampaignView, campaign_showing, campaign_stock_of
 from trunkshow.campaigns.waiting_room import drop_sold_out, ticket_issue, ticket_state
 from trunkshow.common.api_errors import ApiError, resolve_market_and_locale
+from trunkshow.common.asgi_limit import received_at
 from trunkshow.common.locales import to_django
 
 router = Router(tags=["campaigns"])
@@ -169,6 +171,53 @@ def current_campaign(
     return campaign_out(request, view)
 
 
+class StockItemOut(Schema):
+    sku: str
+    available: int
+
+
+class DropStockOut(Schema):
+    id: int
+    status: str
+    items: list[StockItemOut]
+
+
+class StockOut(Schema):
+    server_time: str
+    drops: list[DropStockOut]
+
+
+STOCK_SECONDS = 2
+
+
+@router.get(
+    "/campaigns/{slug}/stock",
+    response=StockOut,
+    summary="The campaign's drops' live stock and status in a market (cached for 2 s)",
+    url_name="campaign-stock",
+)
+def campaign_stock(request: HttpRequest, slug: str, market: str | None = None) -> Any:
+    # Every page open on campaign day asks this every few seconds: one answer per
+    # campaign and market is shared for STOCK_SECONDS through the cache (Redis in
+    # production), so thousands of viewers cost one stock read every 2 s, plus a cache
+    # read each. The browser may keep it as long.
+    if len(slug) > 60 or (market is not None and not _market_code_shape(market)):
+        raise ApiError.unprocessable([(["query", "market"], _("Not a market code."))])
+    market_code, _locale = resolve_market_and_locale(market, None)
+    key = f"campaign-stock:{slug}:{market_code}"
+    body = cache.get(key)
+    if body is None:
+        body = campaign_stock_of(slug=slug, market_code=market_code)
+        if body is None:
+            raise ApiError(
+                404, "no_campaign", _("No campaign %(slug)s in this market.") % {"slug": slug}
+            )
+        cache.set(key, body, STOCK_SECONDS)
+    response = JsonResponse(body)
+    response["Cache-Control"] = f"public, max-age={STOCK_SECONDS}"
+    return response
+
+
 class TicketOut(Schema):
     ticket: str
     position: int
@@ -177,6 +226,8 @@ class TicketOut(Schema):
     admitted: bool
     admitted_at: str
     expires_at: str
+    rank: int
+    set_aside: dict[str, int]
 
 
 class TicketStateOut(Schema):
@@ -186,6 +237,10 @@ class TicketStateOut(Schema):
     estimated_wait_s: int
     estimated_wait_ms: int
     sold_out: bool
+    admitted_at: str
+    expires_at: str
+    rank: int
+    set_aside: dict[str, int]
 
 
 @router.post(
@@ -194,11 +249,15 @@ class TicketStateOut(Schema):
     summary="Take a place in a drop's waiting room (admitted in the order of arrival)",
 )
 def take_ticket(
-    request: HttpRequest, drop_id: int, cart_id: str | None = None
+    request: HttpRequest, drop_id: int, cart_id: str | None = None, market: str | None = None
 ) -> Status[dict[str, Any]]:
     if cart_id is not None and len(cart_id) > 64:
         raise ApiError.unprocessable([(["query", "cart_id"], _("Not a cart id."))])
-    state = ticket_issue(drop_id=drop_id, holder=cart_id or "")
+    if market is not None and not _market_code_shape(market):
+        raise ApiError.unprocessable([(["query", "market"], _("Not a market code."))])
+    state = ticket_issue(
+        drop_id=drop_id, holder=cart_id or "", market_code=market, arrived_at=received_at(request)
+    )
     record_request_event(request, Kind.DROP_TICKET, ref=str(drop_id))
     return Status(
         201,
@@ -210,6 +269,8 @@ def take_ticket(
             "admitted": state.admitted,
             "admitted_at": _iso(state.admitted_at),
             "expires_at": _iso(state.expires_at),
+            "rank": state.rank,
+            "set_aside": state.set_aside or {},
         },
     )
 
@@ -223,7 +284,7 @@ def take_ticket(
 def read_ticket(
     request: HttpRequest, drop_id: int, ticket: str, market: str | None = None
 ) -> dict[str, Any]:
-    if market is not None and not (0 < len(market) <= 8 and market.isascii() and market.isalpha()):
+    if market is not None and not _market_code_shape(market):
         raise ApiError.unprocessable([(["query", "market"], _("Not a market code."))])
     state = ticket_state(drop_id=drop_id, ticket=ticket)
     return {
@@ -233,4 +294,12 @@ def read_ticket(
         "estimated_wait_s": state.estimated_wait_s,
         "estimated_wait_ms": state.estimated_wait_ms,
         "sold_out": drop_sold_out(drop_id=drop_id, market_code=market),
+        "admitted_at": _iso(state.admitted_at),
+        "expires_at": _iso(state.expires_at),
+        "rank": state.rank,
+        "set_aside": state.set_aside or {},
     }
+
+
+def _market_code_shape(market: str) -> bool:
+    return 0 < len(market) <= 8 and market.isascii() and market.isalpha()

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from trunkshow.campaigns.models import Drop, DropItem
-from trunkshow.campaigns.waiting_room import require_admitted
+from trunkshow.campaigns.waiting_room import require_admitted, ticket_held
 from trunkshow.catalog.selectors import offers_by_sku
 from trunkshow.commerce.line_rules import LineRequest
 from trunkshow.common.errors import Conflict
@@ -39,10 +39,11 @@ def drop_opening(*, sku: str, market_code: str, now: datetime) -> datetime | Non
     return opens_at
 
 
-def drop_rule(request: LineRequest) -> None:
+def drop_rule(request: LineRequest) -> tuple[str, ...]:
     """Refuse a drop's SKU before the drop opens (409 `drop_not_open` with `opens_at`), and
     after it without an admitted ticket of its waiting room (409 `not_admitted`, 410
-    `ticket_expired`, 422 naming `ticket` if forged)."""
+    `ticket_expired`, 422 naming `ticket` if forged); with one, the units set aside for
+    it are the cart's to take over."""
     opens_at = drop_opening(sku=request.sku, market_code=request.market_code, now=request.now)
     if opens_at is not None:
         raise DropNotOpen(
@@ -58,7 +59,8 @@ def drop_rule(request: LineRequest) -> None:
         ).order_by("-opens_at")
     )
     if rooms:
-        require_admitted(drops=rooms, ticket=request.ticket, now=request.now)
+        return require_admitted(drops=rooms, ticket=request.ticket, now=request.now)
+    return ()
 
 
 def drops_of(
@@ -70,6 +72,8 @@ def drops_of(
     skus = [item.sku for drop in drops for item in drop.items.all()]
     offers = offers_by_sku(skus=skus, market_code=market_code, locale=locale)
     available = available_by_sku(skus=skus, market_code=market_code)
+    # Units set aside for admitted tickets may come back if unused: not sold out yet.
+    set_aside = ticket_held(skus=skus, markets=[market_code]) if skus else {}
     out = []
     for drop in drops:
         items: list[dict[str, Any]] = [
@@ -89,7 +93,7 @@ def drops_of(
         ]
         if now < drop.opens_at:
             status = "upcoming"
-        elif items and all(i["available"] <= 0 for i in items):
+        elif items and all(i["available"] <= 0 and not set_aside.get(i["sku"]) for i in items):
             status = "sold_out"
         else:
             status = "open"

@@ -171,6 +171,9 @@ class Drop(models.Model):
         validators=[MinValueValidator(1)],
         help_text=_("Minutes an admitted ticket stays usable."),
     )
+    tickets_issued = models.PositiveIntegerField(
+        default=0, editable=False, help_text=_("Tickets taken so far: the next one's rank.")
+    )
 
     class Meta:
         ordering = ["opens_at", "pk"]
@@ -200,10 +203,25 @@ class DropTicket(models.Model):
     drop = models.ForeignKey(Drop, on_delete=models.CASCADE, related_name="tickets")
     holder = models.CharField(max_length=64, blank=True, help_text=_("The cart it was taken for."))
     created_at = models.DateTimeField(auto_now_add=True)
+    # The instant the request reached the server, before it queued behind others.
+    arrived_at = models.DateTimeField(null=True, blank=True)
+    # 0 for the first to arrive: numbered under the drop's row lock, in arrival order.
+    rank = models.PositiveIntegerField(default=0)
+    # The shelf its units are set aside on at admission.
+    market = models.ForeignKey(
+        Market, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    admitted_at = models.DateTimeField(null=True, blank=True)
+    # First seen due with nothing left on its shelf: admitted later, when a unit comes back.
+    blocked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["drop", "pk"]
-        indexes = [models.Index(fields=["drop", "id"])]
+        indexes = [
+            models.Index(fields=["drop", "id"]),
+            models.Index(fields=["drop", "admitted_at", "rank"], name="drop_ticket_waiting"),
+            models.Index(fields=["drop", "arrived_at"], name="drop_ticket_arrival"),
+        ]
 
     def __str__(self) -> str:
         return f"ticket {self.pk} for drop {self.drop_id}"

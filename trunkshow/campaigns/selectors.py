@@ -287,3 +287,24 @@ def windows_of(*, slug: str) -> dict[str, tuple[datetime, datetime]]:
     """Return the campaign's window in each market, {market: (starts_at, ends_at)}."""
     rows = CampaignWindow.objects.filter(campaign__slug=slug).order_by("market_id")
     return {row.market_id: (row.starts_at, row.ends_at) for row in rows}
+
+
+def campaign_stock_of(*, slug: str, market_code: str) -> dict[str, Any] | None:
+    """The live part of a campaign's drops in a market (status, units left), for pages
+    that follow it without reloading; None if the campaign does not run there."""
+    campaign = Campaign.objects.filter(slug=slug, windows__market_id=market_code).first()
+    if campaign is None:
+        return None
+    now = timezone.now()
+    drops, _opens = drops_of(campaign_pk=campaign.pk, market_code=market_code, locale="en", now=now)
+    return {
+        "server_time": now.isoformat(),
+        "drops": [
+            {
+                "id": drop["id"],
+                "status": drop["status"],
+                "items": [{"sku": i["sku"], "available": i["available"]} for i in drop["items"]],
+            }
+            for drop in drops
+        ],
+    }

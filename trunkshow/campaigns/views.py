@@ -15,6 +15,7 @@ from trunkshow.campaigns.calendar import ics_event
 from trunkshow.campaigns.selectors import CampaignView, campaign_in_market, campaign_showing
 from trunkshow.campaigns.services import EMAIL_MAX, reminder_sign_up
 from trunkshow.campaigns.waiting_room import TicketState, ticket_issue, ticket_state
+from trunkshow.common.asgi_limit import received_at
 from trunkshow.common.errors import Conflict, DomainError, Invalid, NotFound
 from trunkshow.common.locales import current_locale
 from trunkshow.common.middleware import request_market
@@ -104,7 +105,12 @@ def drop_queue(request: HttpRequest, slug: str, drop_id: int) -> HttpResponse:
     key = TICKET_KEY.format(drop_id=drop_id)
     if not isinstance(request.session.get(key), str):
         cart_id = request.session.get("cart_id")
-        state = ticket_issue(drop_id=drop_id, holder=cart_id if isinstance(cart_id, str) else "")
+        state = ticket_issue(
+            drop_id=drop_id,
+            holder=cart_id if isinstance(cart_id, str) else "",
+            market_code=view.window.market,
+            arrived_at=received_at(request),
+        )
         request.session[key] = state.ticket
     next_url = request.POST.get("next") or reverse("campaign", args=[view.slug])
     if not url_has_allowed_host_and_scheme(

@@ -130,9 +130,10 @@ def _line_set(
             raise Conflict(
                 _("At most %(n)s lines in a cart.") % {"n": MAX_LINES}, code="too_many_lines"
             )
+        taking_over: tuple[str, ...] = ()
         if new_quantity > (line.quantity if line else 0):
             # Rules of the apps above (a drop not open yet) are asked before a unit is held.
-            line_rules.check(
+            taking_over = line_rules.check(
                 line_rules.LineRequest(
                     market_code=cart.market_id,
                     sku=sku,
@@ -156,6 +157,7 @@ def _line_set(
             market_code=cart.market_id,
             lines=[(sku, others + max(0, new_quantity))],
             elsewhere=lambda skus: held_or_bought_elsewhere(cart, skus),
+            taking_over=taking_over,
         )
         if new_quantity <= 0:
             if line is not None:

@@ -2,7 +2,8 @@
 
 Campaigns sit above commerce in the dependency order, so they register here in
 AppConfig.ready; commerce asks every rule before it holds a unit, and a rule
-refuses by raising a domain error (e.g. a 409 `drop_not_open`).
+refuses by raising a domain error (e.g. a 409 `drop_not_open`). A rule may also answer
+holds set aside for this shopper (a drop's admitted ticket) that the cart takes over.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ class LineRequest:
     now: datetime
 
 
-Rule = Callable[[LineRequest], None]
+Rule = Callable[[LineRequest], "tuple[str, ...] | None"]
 _rules: list[Rule] = []
 
 
@@ -32,6 +33,9 @@ def provide(rule: Rule) -> None:
         _rules.append(rule)
 
 
-def check(request: LineRequest) -> None:
+def check(request: LineRequest) -> tuple[str, ...]:
+    """Ask every rule; return the holders of holds the line takes over."""
+    taking_over: list[str] = []
     for rule in list(_rules):
-        rule(request)
+        taking_over.extend(rule(request) or ())
+    return tuple(taking_over)

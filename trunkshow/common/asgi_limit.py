@@ -14,10 +14,17 @@ from __future__ import annotations
 
 import asyncio
 import re
+import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from trunkshow.common.asgi_body import AsgiApp, Receive, Send
+
+# The instant a request reached the process, before it waited for a turn (seconds since
+# the epoch): a drop's waiting room ranks its tickets by it, so the wait for a turn
+# under load does not reorder shoppers who arrived a few milliseconds apart.
+RECEIVED_AT = "trunkshow.received_at"
 
 # Paths served by async views: they hold a connection for minutes, not a thread.
 ASYNC_PATHS = re.compile(r"^/api/v1/streams/[^/]+/events/?$")
@@ -29,6 +36,7 @@ def with_sync_limit(app: AsgiApp, *, limit: Callable[[], int]) -> AsgiApp:
 
     async def application(scope: dict[str, Any], receive: Receive, send: Send) -> None:
         nonlocal turns
+        scope.setdefault(RECEIVED_AT, time.time())
         if scope["type"] != "http" or ASYNC_PATHS.match(scope.get("path", "")):
             await app(scope, receive, send)
             return
@@ -45,3 +53,10 @@ def sync_request_limit() -> int:
     from django.conf import settings
 
     return int(getattr(settings, "WEB_SYNC_CONCURRENCY", 8))
+
+
+def received_at(request: Any) -> datetime | None:
+    """When a request reached this process under ASGI (None under WSGI or in tests)."""
+    scope = getattr(request, "scope", None)
+    stamp = scope.get(RECEIVED_AT) if isinstance(scope, dict) else None
+    return datetime.fromtimestamp(stamp, tz=UTC) if isinstance(stamp, float) else None

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -103,13 +103,14 @@ def reservation_minutes() -> float:
     return float(getattr(settings, "RESERVATION_MINUTES", 15))
 
 
-def live_held_by_others(*, holder: str, now: object) -> Subquery:
+def live_held_by_others(*, holder: str | tuple[str, ...], now: object) -> Subquery:
     """Units live reservations of other holders keep back, per stock row (a subquery)."""
+    mine = (holder,) if isinstance(holder, str) else holder
     held = (
         Reservation.objects.filter(
             sku=OuterRef("sku"), market_id=OuterRef("market_id"), reserved_until__gt=now
         )
-        .exclude(holder=holder)
+        .exclude(holder__in=mine)
         .order_by()
         .values("sku")
         .annotate(total=Sum("quantity"))
@@ -119,7 +120,7 @@ def live_held_by_others(*, holder: str, now: object) -> Subquery:
 
 
 def with_available(
-    items: QuerySet[StockItem], *, holder: str = "", now: object = None
+    items: QuerySet[StockItem], *, holder: str | tuple[str, ...] = "", now: object = None
 ) -> QuerySet[Any]:
     """Annotate each stock row with `units_available`: on hand - allocated - what live
     reservations of holders other than `holder` keep back (the one availability rule)."""
@@ -127,7 +128,9 @@ def with_available(
     return items.annotate(units_available=F("on_hand") - F("allocated") - held)
 
 
-def _locked_items(*, market_code: str, skus: Iterable[str], holder: str) -> dict[str, StockItem]:
+def _locked_items(
+    *, market_code: str, skus: Iterable[str], holder: str | tuple[str, ...]
+) -> dict[str, StockItem]:
     """Lock the stock rows in primary-key order, then read what others hold back.
 
     Two statements on purpose: on PostgreSQL a statement's snapshot is taken
@@ -191,14 +194,21 @@ def reservation_set(
     lines: Iterable[tuple[str, int]],
     minutes: float | None = None,
     elsewhere: Elsewhere | None = None,
+    taking_over: tuple[str, ...] = (),
 ) -> None:
     """Hold exactly these quantities for `holder` (a cart), replacing what it held.
 
     Raises InsufficientStock listing every line that cannot be held (nothing
     changes then), ShopperLimit when `elsewhere` says the same shopper already
     has a limited SKU in another cart or order. A quantity of 0 releases that SKU.
+
+    `taking_over` names holds set aside for this shopper (a drop's admitted ticket):
+    their units count as the cart's own, and once the cart holds what it asked for
+    they are released, whatever they held, in one transaction, so the unit passes
+    from the ticket to the cart without a moment where someone else could take it.
     """
     wanted = _merge(lines)
+    mine = (holder, *taking_over)
     until = timezone.now() + timedelta(minutes=minutes or reservation_minutes())
     # Sold out is the common answer on a campaign day: give it from a plain
     # read, without queueing for the row lock behind every buyer. Only a
@@ -206,13 +216,13 @@ def reservation_set(
     growing = {sku: q for sku, q in wanted.items() if q > 0}
     if growing:
         unlocked = with_available(
-            StockItem.objects.filter(market_id=market_code, sku__in=growing), holder=holder
+            StockItem.objects.filter(market_id=market_code, sku__in=growing), holder=mine
         )
         short = _shortages({item.sku: item for item in unlocked}, growing)
         if short:
             raise InsufficientStock(short)
     with transaction.atomic():
-        items = _locked_items(market_code=market_code, skus=wanted, holder=holder)
+        items = _locked_items(market_code=market_code, skus=wanted, holder=mine)
         short = _shortages(items, {s: q for s, q in wanted.items() if q > 0})
         if short:
             raise InsufficientStock(short)
@@ -230,6 +240,41 @@ def reservation_set(
                 market_id=market_code,
                 defaults={"quantity": quantity, "reserved_until": until},
             )
+        if taking_over:
+            Reservation.objects.filter(holder__in=taking_over, market_id=market_code).delete()
+
+
+def holds_grant(
+    *,
+    market_code: str,
+    skus: Iterable[str],
+    until: Callable[[str], datetime],
+    grant: Callable[[dict[str, int]], dict[str, dict[str, int]]],
+) -> dict[str, dict[str, int]]:
+    """Set units aside for new holders, decided by `grant` from what is available.
+
+    The stock rows are locked first (the order every writer follows), then `grant`
+    is given the units available per SKU and answers {holder: {sku: units}}; those
+    holds are written, each lasting until `until(holder)`. Raises InsufficientStock, writing
+    nothing, if `grant` hands out more than there is.
+    """
+    with transaction.atomic():
+        items = _locked_items(market_code=market_code, skus=skus, holder="")
+        available = {sku: max(0, item.units_available) for sku, item in items.items()}  # type: ignore[attr-defined]
+        granted = grant(dict(available))
+        totals = _merge((sku, q) for holds in granted.values() for sku, q in holds.items())
+        short = [Shortage(sku, q, available.get(sku, 0)) for sku, q in totals.items()
+                 if q > available.get(sku, 0)]  # fmt: skip
+        if short:
+            raise InsufficientStock(short)
+        Reservation.objects.bulk_create(
+            Reservation(holder=holder, sku=sku, market_id=market_code, quantity=q,
+                        reserved_until=until(holder))
+            for holder, holds in granted.items()
+            for sku, q in holds.items()
+            if q > 0
+        )  # fmt: skip
+    return granted
 
 
 def stock_allocate(*, holder: str, market_code: str, lines: Iterable[tuple[str, int]]) -> None:

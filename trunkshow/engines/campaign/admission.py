@@ -68,3 +68,41 @@ class Pace:
 
     def estimated_wait_ms(self, rank: int, now: datetime) -> int:
         return max(0, -(-(self.admitted_at(rank) - now) // _MS))
+
+
+@dataclass(frozen=True)
+class Admission:
+    """A ticket admitted now, with the units put aside for it (per SKU)."""
+
+    rank: int
+    holds: dict[str, int]
+
+
+def admit_due(
+    *, waiting: list[int], due: int, available: dict[str, int], claim: int
+) -> list[Admission]:
+    """Admit waiting tickets in rank order, each with its units put aside at once.
+
+    `waiting` are the ranks of one shelf's tickets not admitted yet, in any order; the
+    pace has reached the first `due` ranks; `available` is what the shelf has left per
+    SKU; every admitted ticket has up to `claim` units of each SKU set aside for it.
+
+    The units go to the tickets in the order they were issued, whoever asks first:
+    the ticket admitted first has its units first, so a shopper's slow phone cannot
+    let a later arrival overtake them. A due ticket for which nothing is left waits,
+    and every ticket behind it on the shelf waits with it (a unit handed back later
+    goes to it first). A shelf with no SKU has nothing to share: due tickets are
+    admitted with nothing set aside.
+    """
+    if claim < 1:
+        raise ValueError("A ticket claims at least one unit.")
+    left = {sku: max(0, units) for sku, units in available.items()}
+    admitted: list[Admission] = []
+    for rank in sorted(r for r in waiting if 0 <= r < due):
+        holds = {sku: min(claim, units) for sku, units in left.items() if units > 0}
+        if left and not holds:
+            break
+        for sku, units in holds.items():
+            left[sku] -= units
+        admitted.append(Admission(rank=rank, holds=holds))
+    return admitted

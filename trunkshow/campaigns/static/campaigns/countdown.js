@@ -70,3 +70,41 @@ for (const place of document.querySelectorAll("[data-ticket-poll]")) {
   };
   setTimeout(poll, Math.min(3000, Math.max(200, Number(place.dataset.waitMs) || 3000)));
 }
+
+// Every open campaign page follows its drops' stock and status without reloading: it
+// asks the campaign's stock answer (one shared answer per campaign and market, cached
+// for 2 s by the server) every few seconds, with a random offset so that thousands of
+// pages do not ask in the same instant. Sold out is said at once, the queue and "add"
+// buttons go, and the page offers the next drop and the studio instead.
+for (const list of document.querySelectorAll("[data-stock-url]")) {
+  const follow = async () => {
+    try {
+      const response = await fetch(list.dataset.stockUrl, { headers: { Accept: "application/json" } });
+      if (response.ok) {
+        const stock = await response.json();
+        for (const drop of stock.drops || []) {
+          const card = list.querySelector(`[data-drop="${drop.id}"]`);
+          if (!card) continue;
+          for (const item of drop.items || []) {
+            const left = card.querySelector(`[data-available="${CSS.escape(item.sku)}"]`);
+            if (left) left.textContent = left.textContent.replace(/\d+/, String(item.available));
+          }
+          if (drop.status === "sold_out" && card.dataset.dropStatus !== "sold_out") {
+            card.dataset.dropStatus = "sold_out";
+            const when = card.querySelector("[data-drop-when]");
+            if (when) when.textContent = list.dataset.soldOutText;
+            for (const gone of card.querySelectorAll(".drop-queue, .drop-add")) gone.remove();
+            const place = card.querySelector("[data-ticket-poll]");
+            if (place) place.textContent = list.dataset.soldOutText;
+            const instead = card.querySelector(".drop-instead");
+            if (instead) instead.hidden = false;
+          }
+        }
+      }
+    } catch (error) {
+      // A network hiccup: ask again next time.
+    }
+    setTimeout(follow, 4000 + Math.random() * 2000);
+  };
+  setTimeout(follow, 2000 + Math.random() * 3000);
+}
