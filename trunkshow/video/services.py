@@ -3,6 +3,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import shutil
+import time
 from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from functools import lru_cache
@@ -43,9 +44,12 @@ LEASE = timedelta(minutes=2)
 # (a retry, the sweep, a fresh one that came too late); see _enqueue.
 FRESH_PRIORITY = TASK_MAX_PRIORITY
 # Wall time a card's render takes on a busy worker (bench/video.py: p50
-# 0.2-0.8 s): a fresh job that starts later than the intro's length less
-# this would be late anyway, so it yields to one that can still be in time.
+# 0.2-0.8 s, 2 s on a starved machine): a fresh job that starts later than
+# the intro's length less this would be late anyway, so it yields to one
+# that can still be in time. Each worker uses the larger of this and its
+# own last render's time (_last_render).
 CARD_RENDER_BUDGET = timedelta(seconds=0.5)
+_last_render = CARD_RENDER_BUDGET
 MAX_ATTEMPTS = 3
 # Bumped when the look of the card or the stitching changes: old renders
 # are then not reused for new requests.
@@ -239,7 +243,8 @@ def message_player_passed_card(*, message_id: int) -> bool:
         if clip_ids
         else None
     )
-    lead = timedelta(seconds=(intro_frames or 0) / HOUSE.fps) - CARD_RENDER_BUDGET
+    budget = max(CARD_RENDER_BUDGET, _last_render)
+    lead = timedelta(seconds=(intro_frames or 0) / HOUSE.fps) - budget
     return timezone.now() >= created_at + lead
 
 
@@ -296,7 +301,14 @@ def render_video_message(message_id: int, fresh: bool = False) -> str:
         # renders whose shoppers are still watching their intro.
         _enqueue(message_id)
         return VideoMessage.Status.QUEUED
-    return message_render(message_id=message_id).status
+    global _last_render
+    started = time.monotonic()
+    status = message_render(message_id=message_id).status
+    if status == VideoMessage.Status.READY:
+        # Until the card is ready is what counts; the stitching after it is
+        # a small share of the job, and counting it errs on the safe side.
+        _last_render = timedelta(seconds=time.monotonic() - started)
+    return status
 
 
 def _render_files(message: VideoMessage) -> None:
