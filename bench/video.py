@@ -308,6 +308,12 @@ def wrk_p99(url: str, seconds: int) -> float:
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
+def wrk_rate(url: str, seconds: int) -> float:
+    out = subprocess.run(["/usr/bin/wrk", "-t1", "-c4", f"-d{seconds}s", url], check=True,
+                         capture_output=True, text=True).stdout  # fmt: skip
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+
+
 async def _players(
     port: int, tokens: list[str], stop: threading.Event, playing: threading.Event
 ) -> int:
@@ -366,6 +372,11 @@ def catalogue_with_players(root: Path, env: dict[str, str], players: int, second
                         f"http://127.0.0.1:{port}/v/{tokens[0]}/card.ts"], check=False)  # fmt: skip
         wrk_p99(url, 2)
         idle = wrk_p99(url, seconds)
+        # One player's card as its playlist names it, asked as fast as the server answers.
+        playlist = subprocess.run(["curl", "-s", "-m", "20", f"http://127.0.0.1:{port}/v/{tokens[0]}/index.m3u8"],
+                                  capture_output=True, text=True, check=False).stdout  # fmt: skip
+        card = next(line for line in playlist.splitlines() if line.startswith("card.ts"))
+        card_rate = wrk_rate(f"http://127.0.0.1:{port}/v/{tokens[0]}/{card}", 4)
         stop, playing = threading.Event(), threading.Event()
         answered: list[int] = []
         thread = threading.Thread(
@@ -377,7 +388,8 @@ def catalogue_with_players(root: Path, env: dict[str, str], players: int, second
         loaded = wrk_p99(url, seconds)
         stop.set()
         thread.join(timeout=30)
-        return {"idle_p99_ms": idle, "players_p99_ms": loaded, "cards_answered": sum(answered)}
+        return {"idle_p99_ms": idle, "players_p99_ms": loaded, "cards_answered": sum(answered),
+                "card_rate": card_rate}  # fmt: skip
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:
@@ -475,6 +487,9 @@ def main() -> None:
                 print(f"  {name:8s} idle {c['idle_p99_ms']:9.1f} ms  with players "
                       f"{c['players_p99_ms']:9.1f} ms  ratio {ratio:6.2f}x  (cards answered "
                       f"{c['cards_answered']}; goal <= 1.5x: {'met' if ratio <= 1.5 else 'MISSED'})")  # fmt: skip
+            mine, theirs = cat["this"]["card_rate"], cat[ARGS.against]["card_rate"]
+            print(f"  a not-rendered card, wrk -c4: this {mine:7.0f} req/s  {ARGS.against} "
+                  f"{theirs:7.0f} req/s  ratio {mine / theirs:5.2f}x")  # fmt: skip
         for env in shops.values():
             shutil.rmtree(env["TRUNKSHOW_VAR_DIR"], ignore_errors=True)
     finally:
