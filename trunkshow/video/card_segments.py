@@ -20,11 +20,13 @@ drawn yet) goes on to Django's view, which answers as before.
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable, Iterable, MutableMapping
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+
+from trunkshow.common.asgi_body import AsgiApp, Receive, Send
 
 CARD_PATH = re.compile(r"^/v/([0-9A-Za-z_-]{10,32})/card\.ts$")
 NAMELESS = re.compile(r"(?:^|&)nameless=([0-9a-f]{32})(?:&|$)")
@@ -95,12 +97,6 @@ def with_card_segments_wsgi(app: WsgiApp) -> WsgiApp:
     return application
 
 
-Scope = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
-Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
-AsgiApp = Callable[[Scope, Receive, Send], Awaitable[None]]
-
-
 def with_card_segments_asgi(app: AsgiApp) -> AsgiApp:
     """Wrap an ASGI app: card segments that are files are answered here.
 
@@ -108,7 +104,7 @@ def with_card_segments_asgi(app: AsgiApp) -> AsgiApp:
     cache): done on the event loop, it costs less than handing it to a thread.
     """
 
-    async def application(scope: Scope, receive: Receive, send: Send) -> None:
+    async def application(scope: dict[str, Any], receive: Receive, send: Send) -> None:
         if (
             scope["type"] == "http"
             and scope.get("method") == "GET"
