@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import re
@@ -157,18 +158,26 @@ def _vm_hwm_mib(pid: int) -> float:
     return int(re.search(r"VmHWM:\s+(\d+)", status).group(1)) / 1024  # type: ignore[union-attr]
 
 
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def child_queue(root: Path, results: int, seconds: float, nice: int) -> dict[str, float]:
     """Campaign arrivals against real render workers; the share of names ready in time."""
     _django(root)
+    from trunkshow.common.management.commands.serve import worker_commands
     from trunkshow.video import files, services
 
     workers = []
-    for _ in range(os.cpu_count() or 1):
-        worker = subprocess.Popen(
-            [sys.executable, "-m", "django", "db_worker", "--queue-name", "video",
-             "--interval", "0.5"],
-            cwd=root, env=os.environ, start_new_session=True,
-        )  # fmt: skip
+    # The render workers exactly as this checkout's `manage.py serve` starts them.
+    commands = [
+        command
+        for name, command in worker_commands(sys.executable, video=os.cpu_count() or 1)
+        if name.startswith("worker video")
+    ]
+    for command in commands:
+        worker = subprocess.Popen(command, cwd=root, env=os.environ, start_new_session=True)
         # serve runs them at niceness 10, behind its own web and orders worker;
         # on a shared machine that puts them behind every other developer's
         # processes too, so the bench runs them at --render-nice (default 0).
@@ -176,6 +185,7 @@ def child_queue(root: Path, results: int, seconds: float, nice: int) -> dict[str
         workers.append(worker)
     time.sleep(4)  # the workers' Django start
     try:
+        cpu0 = sum(_cpu_seconds(w.pid) for w in workers)
         start = time.monotonic()
         checks: list[tuple[float, str]] = []
         ready = peak = 0.0
@@ -196,12 +206,45 @@ def child_queue(root: Path, results: int, seconds: float, nice: int) -> dict[str
             if arrived % 25 == 0:
                 peak = max([peak, *(_vm_hwm_mib(w.pid) for w in workers)])
         peak = max([peak, *(_vm_hwm_mib(w.pid) for w in workers)])
-        return {"ready_share": ready / results, "worker_rss_mib": peak}
+        elapsed = time.monotonic() - start
+        cores = (sum(_cpu_seconds(w.pid) for w in workers) - cpu0) / elapsed
+        return {"ready_share": ready / results, "worker_rss_mib": peak, "worker_cores": cores,
+                "elapsed_s": elapsed, **_job_times()}  # fmt: skip
     finally:
         for worker in workers:
             os.killpg(worker.pid, signal.SIGTERM)
         for worker in workers:
             worker.wait(timeout=20)
+
+
+def _job_times() -> dict[str, float]:
+    """Queue wait (enqueued -> started) and run time (started -> finished) of the renders.
+
+    Read from the job rows themselves (the database queue records both), so
+    the figures are the same for both checkouts whatever their code does.
+    """
+    from django_tasks_db.models import DBTaskResult
+
+    rows = list(
+        DBTaskResult.objects.filter(
+            queue_name="video", task_path__endswith="render_video_message"
+        ).values_list("enqueued_at", "started_at", "finished_at", "return_value")
+    )
+    waits = sorted((s - e).total_seconds() for e, s, _f, _r in rows if s)
+    runs = sorted((f - s).total_seconds() for _e, s, f, _r in rows if s and f)
+    # A fresh render that came too late is queued again behind the others
+    # (its job answers "queued"): that run is not a render.
+    renders = sorted((f - s).total_seconds() for _e, s, f, r in rows if s and f and r == "ready")
+
+    def pct(values: list[float], q: float) -> float:
+        return values[min(len(values) - 1, int(q * len(values)))] if values else float("nan")
+
+    return {
+        "jobs": len(rows), "started": len(waits), "finished": len(runs),
+        "renders": len(renders),
+        "wait_p50_s": pct(waits, 0.5), "wait_p90_s": pct(waits, 0.9),
+        "run_p50_s": pct(renders, 0.5), "run_p90_s": pct(renders, 0.9),
+    }  # fmt: skip
 
 
 def child_messages(root: Path, count: int) -> dict[str, list[str]]:
@@ -227,8 +270,12 @@ def run_child(root: Path, part: str, *args: str, env: dict[str, str] | None = No
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def demo_shop(root: Path) -> dict[str, str]:
-    """A fresh demo shop (SQLite) for `root`, its demo clips from the shared cache."""
+def demo_shop(root: Path, label: str) -> dict[str, str]:
+    """A fresh demo shop for `root`, its demo clips from the shared cache.
+
+    SQLite, or PostgreSQL when BENCH_DEMO_DATABASE_URL names a database: each
+    checkout then gets that name + "_" + `label`, emptied first.
+    """
     var = Path(tempfile.mkdtemp(prefix="trunkshow-bench-"))
     (var / "cache").mkdir()
     CLIP_CACHE.mkdir(exist_ok=True)
@@ -237,7 +284,14 @@ def demo_shop(root: Path) -> dict[str, str]:
            "VIDEO_RENDER_LIMIT": "0"}  # fmt: skip
     env.pop("DATABASE_URL", None)
     env.pop("MEDIA_ROOT", None)
-    for command in (["migrate", "-v0"], ["collectstatic", "--noinput", "-v0"], ["demo_brand"]):
+    commands = [["migrate", "-v0"], ["collectstatic", "--noinput", "-v0"], ["demo_brand"]]
+    if os.environ.get("BENCH_DEMO_DATABASE_URL"):
+        from _load import ensure_database
+
+        env["DATABASE_URL"] = f"{os.environ['BENCH_DEMO_DATABASE_URL']}_{label}"
+        ensure_database(env["DATABASE_URL"])
+        commands.insert(1, ["flush", "--noinput", "-v0"])
+    for command in commands:
         subprocess.run([sys.executable, "manage.py", *command], cwd=root, env=env, check=True,
                        stdout=subprocess.DEVNULL)  # fmt: skip
     return env
@@ -254,23 +308,46 @@ def wrk_p99(url: str, seconds: int) -> float:
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-async def _players(port: int, tokens: list[str], stop: threading.Event) -> int:
+def wrk_rate(url: str, seconds: int) -> float:
+    out = subprocess.run(["/usr/bin/wrk", "-t1", "-c4", f"-d{seconds}s", url], check=True,
+                         capture_output=True, text=True).stdout  # fmt: skip
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+
+
+async def _players(
+    port: int, tokens: list[str], stop: threading.Event, playing: threading.Event
+) -> int:
     """Each player asks for its card; once answered it plays it (2 s) and asks again."""
-    answered = 0
+    answered = waiting = 0
+
+    async def get(path: str) -> bytes:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(
+            f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode()
+        )
+        answer = await reader.read(-1)
+        writer.close()
+        return answer
 
     async def player(token: str) -> None:
-        nonlocal answered
+        nonlocal answered, waiting
+        # As an HLS player: the card's address is the one its playlist names.
+        card = f"/v/{token}/card.ts"
         while not stop.is_set():
             try:
-                reader, writer = await asyncio.open_connection("127.0.0.1", port)
-                writer.write(
-                    f"GET /v/{token}/card.ts HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode()
+                playlist = await get(f"/v/{token}/index.m3u8")
+                card = f"/v/{token}/" + next(
+                    line for line in playlist.decode().splitlines() if line.startswith("card.ts")
                 )
-                answer = await reader.read(-1)
-                writer.close()
-                answered += answer.startswith(b"HTTP/1.1 200")
-            except OSError:
-                pass
+                break
+            except (OSError, StopIteration):
+                await asyncio.sleep(1.0)
+        waiting += 1
+        if waiting == len(tokens):
+            playing.set()
+        while not stop.is_set():
+            with contextlib.suppress(OSError):
+                answered += (await get(card)).startswith(b"HTTP/1.1 200")
             await asyncio.sleep(2.0)
 
     await asyncio.gather(*(player(token) for token in tokens))
@@ -295,17 +372,24 @@ def catalogue_with_players(root: Path, env: dict[str, str], players: int, second
                         f"http://127.0.0.1:{port}/v/{tokens[0]}/card.ts"], check=False)  # fmt: skip
         wrk_p99(url, 2)
         idle = wrk_p99(url, seconds)
-        stop = threading.Event()
+        # One player's card as its playlist names it, asked as fast as the server answers.
+        playlist = subprocess.run(["curl", "-s", "-m", "20", f"http://127.0.0.1:{port}/v/{tokens[0]}/index.m3u8"],
+                                  capture_output=True, text=True, check=False).stdout  # fmt: skip
+        card = next(line for line in playlist.splitlines() if line.startswith("card.ts"))
+        card_rate = wrk_rate(f"http://127.0.0.1:{port}/v/{tokens[0]}/{card}", 4)
+        stop, playing = threading.Event(), threading.Event()
         answered: list[int] = []
         thread = threading.Thread(
-            target=lambda: answered.append(asyncio.run(_players(port, tokens, stop)))
+            target=lambda: answered.append(asyncio.run(_players(port, tokens, stop, playing)))
         )
         thread.start()
+        playing.wait(timeout=60)  # every player has its playlist (one Django request each)
         time.sleep(1.0)
         loaded = wrk_p99(url, seconds)
         stop.set()
         thread.join(timeout=30)
-        return {"idle_p99_ms": idle, "players_p99_ms": loaded, "cards_answered": sum(answered)}
+        return {"idle_p99_ms": idle, "players_p99_ms": loaded, "cards_answered": sum(answered),
+                "card_rate": card_rate}  # fmt: skip
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:
@@ -351,7 +435,10 @@ def main() -> None:
         trees = {"this": ROOT, ARGS.against: base}
         if not ARGS.skip_render:
             print_render({name: run_child(tree, "render") for name, tree in trees.items()})
-        shops = {name: demo_shop(tree) for name, tree in trees.items()}
+        shops = {
+            name: demo_shop(tree, "this" if tree == ROOT else "base")
+            for name, tree in trees.items()
+        }
         if not ARGS.skip_queue:
             queue = {
                 name: run_child(
@@ -374,6 +461,16 @@ def main() -> None:
             print(f"{'  named card ready when the player got there':46s} this {share['this']:8.1f} %"
                   f"        {ARGS.against} {share[ARGS.against]:8.1f} %  (goal >= 90 %: "
                   f"{'met' if share['this'] >= 90 else 'MISSED'})")  # fmt: skip
+            rate = ARGS.results / ARGS.seconds
+            for name, q in queue.items():
+                made = q["renders"] / q["elapsed_s"]
+                print(f"  {name:8s} jobs {q['jobs']} (started {q['started']}, renders done "
+                      f"{q['renders']}); queue wait p50 {q['wait_p50_s']:6.2f} s p90 "
+                      f"{q['wait_p90_s']:6.2f} s; render (wall) p50 {q['run_p50_s']:5.2f} s "
+                      f"p90 {q['run_p90_s']:5.2f} s")  # fmt: skip
+                print(f"  {'':8s} workers got {q['worker_cores']:4.2f} cores: {made:5.2f} renders/s "
+                      f"against {rate:5.2f} arrivals/s, so at most "
+                      f"{min(1.0, made / rate) * 100:5.1f} % can be in time")  # fmt: skip
             side_by_side("  peak RSS of a render worker", queue["this"]["worker_rss_mib"],
                          queue[ARGS.against]["worker_rss_mib"], "MiB",
                          f"(goal <= 300 MiB: "
@@ -390,6 +487,9 @@ def main() -> None:
                 print(f"  {name:8s} idle {c['idle_p99_ms']:9.1f} ms  with players "
                       f"{c['players_p99_ms']:9.1f} ms  ratio {ratio:6.2f}x  (cards answered "
                       f"{c['cards_answered']}; goal <= 1.5x: {'met' if ratio <= 1.5 else 'MISSED'})")  # fmt: skip
+            mine, theirs = cat["this"]["card_rate"], cat[ARGS.against]["card_rate"]
+            print(f"  a not-rendered card, wrk -c4: this {mine:7.0f} req/s  {ARGS.against} "
+                  f"{theirs:7.0f} req/s  ratio {mine / theirs:5.2f}x")  # fmt: skip
         for env in shops.values():
             shutil.rmtree(env["TRUNKSHOW_VAR_DIR"], ignore_errors=True)
     finally:

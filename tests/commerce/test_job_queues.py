@@ -53,3 +53,20 @@ def test_an_email_job_runs_while_renders_are_queued(client, store):
     assert placed["order_id"] in mail.outbox[0].body
     for render in renders:
         assert DBTaskResult.objects.get(id=render.id).status == TaskResultStatus.READY
+
+
+def test_render_workers_look_for_work_often_and_rq_runs_jobs_in_the_worker(settings):
+    # Given the scale-out layout (RQ workers beside the database worker)
+    settings.RQ_QUEUE_WORKERS = {"emails,previews": 1, "video": 2}
+
+    # When serve lays out its workers
+    commands = dict(worker_commands(sys.executable))
+
+    # Then a render's worker looks for it within a fifth of a second (it has
+    # the intro's 3.2 s), and RQ runs each job in its worker, PyAV and the
+    # fonts already loaded, instead of forking a process per job
+    video = [cmd for name, cmd in commands.items() if name.startswith("worker video")]
+    assert all(cmd[cmd.index("--interval") + 1] == "0.2" for cmd in video)
+    rq = [cmd for name, cmd in commands.items() if name.startswith("rq worker")]
+    assert len(rq) == 3
+    assert all(cmd[cmd.index("--worker-class") + 1] == "rq.worker.SimpleWorker" for cmd in rq)

@@ -9,6 +9,7 @@ from django_tasks_db.models import DBTaskResult
 from tests.quiz.conftest import TRAVELLER
 from trunkshow.quiz.models import QuizResult
 from trunkshow.video.models import VideoMessage
+from trunkshow.video.services import FRESH_PRIORITY
 
 RESULT = "/api/v1/quizzes/ask-the-designer/result"
 
@@ -49,4 +50,5 @@ def test_a_stored_result_is_readable_at_once_with_its_render_queued(demo_quiz, s
     assert stored.video_message.token == body["video"]["id"]
     job = DBTaskResult.objects.get()
     assert job.task_path.endswith("render_video_message")
-    assert job.args_kwargs["args"] == [stored.video_message.pk]
+    assert job.args_kwargs["args"] == [stored.video_message.pk, True]  # fresh: before the rest
+    assert job.priority == FRESH_PRIORITY

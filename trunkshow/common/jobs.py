@@ -19,8 +19,14 @@ from django_tasks.base import Task
 logger = logging.getLogger(__name__)
 
 
-def enqueue_bulk(task: Task[..., Any], *args: Any, queue_name: str | None = None) -> None:
+def enqueue_bulk(
+    task: Task[..., Any], *args: Any, queue_name: str | None = None, priority: int | None = None
+) -> None:
     """Enqueue `task` on the bulk backend; on RQ, only once the caller's transaction commits.
+
+    `priority` is the Tasks API's: on the database queue a higher one runs
+    first (then the oldest first); on RQ the highest (TASK_MAX_PRIORITY)
+    puts the job at the front of its queue, so the newest such job runs first.
 
     On the embedded database queue the job row commits with the caller's
     transaction, exactly as `task.enqueue` does. RQ cannot join a
@@ -30,6 +36,8 @@ def enqueue_bulk(task: Task[..., Any], *args: Any, queue_name: str | None = None
     the database worker also serves: the rows are committed, the job is not lost.
     """
     alias = settings.BULK_TASKS_BACKEND
+    if priority is not None:
+        task = task.using(priority=priority)
     if alias == task.backend:
         task.enqueue(*args)
         return

@@ -3,6 +3,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import shutil
+import time
 from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from functools import lru_cache
@@ -14,6 +15,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django_tasks import task
+from django_tasks.base import TASK_MAX_PRIORITY
 
 from trunkshow.common.jobs import enqueue_bulk
 from trunkshow.common.local_cache import forget
@@ -37,6 +39,16 @@ logger = logging.getLogger(__name__)
 # the encoder's work, and 64 frames is what brings a render under 200 ms of
 # one core (bench/video.py).
 CARD_SECONDS = 2.0
+# A render queued when its result was stored runs before renders queued again
+# (a retry, the sweep, a fresh one that came too late); see _enqueue.
+FRESH_PRIORITY = TASK_MAX_PRIORITY
+# Wall time a card's render takes on a busy worker (bench/video.py: p50
+# 0.2-0.8 s, 2 s on a starved machine): a fresh job that starts later than
+# the intro's length less this would be late anyway, so it yields to one
+# that can still be in time. Each worker uses the larger of this and its
+# own last render's time (_last_render).
+CARD_RENDER_BUDGET = timedelta(seconds=0.5)
+_last_render = CARD_RENDER_BUDGET
 MAX_ATTEMPTS = 3
 # Bumped when the look of the card or the stitching changes: old renders
 # are then not reused for new requests.
@@ -191,12 +203,48 @@ def message_request(
             },
         )  # fmt: skip
         if created:
-            _enqueue(stored.pk)
+            _enqueue(stored.pk, fresh=True)
     return stored
 
 
-def _enqueue(message_id: int) -> None:
-    enqueue_bulk(render_video_message, message_id)
+def _enqueue(message_id: int, *, fresh: bool = False) -> None:
+    """Queue a render; `fresh` (its shopper is watching the intro now) goes before the rest.
+
+    On campaign day results arrive faster than two cores render, and a card
+    is worth most before the shopper's player gets to it (the intro's
+    length). In arrival order, once the backlog is longer than the intro
+    every card is late; with the fresh ones first (the newest first on RQ)
+    the cards that can still be in time are rendered first, and the ones
+    whose player has already shown the nameless card follow for the MP4.
+    """
+    if fresh:
+        enqueue_bulk(render_video_message, message_id, True, priority=FRESH_PRIORITY)
+    else:
+        enqueue_bulk(render_video_message, message_id)
+
+
+def message_player_passed_card(*, message_id: int) -> bool:
+    """True when a queued message's player has reached its card (or will before a render ends).
+
+    The player reaches the card when the intro has played; a result's page
+    starts the video at once at the earliest, so that is the message's age.
+    """
+    row = (
+        VideoMessage.objects.filter(pk=message_id, status=VideoMessage.Status.QUEUED)
+        .values_list("created_at", "clip_ids")
+        .first()
+    )
+    if row is None:
+        return False
+    created_at, clip_ids = row
+    intro_frames = (
+        DesignerClip.objects.filter(pk=clip_ids[0]).values_list("frames", flat=True).first()
+        if clip_ids
+        else None
+    )
+    budget = max(CARD_RENDER_BUDGET, _last_render)
+    lead = timedelta(seconds=(intro_frames or 0) / HOUSE.fps) - budget
+    return timezone.now() >= created_at + lead
 
 
 def message_claim(*, message_id: int) -> bool:
@@ -247,8 +295,20 @@ def message_render(*, message_id: int) -> VideoMessage:
 
 
 @task(queue_name="video")
-def render_video_message(message_id: int) -> str:
-    return message_render(message_id=message_id).status
+def render_video_message(message_id: int, fresh: bool = False) -> str:
+    if fresh and message_player_passed_card(message_id=message_id):
+        # Too late for this player (it got the nameless card): behind the
+        # renders whose shoppers are still watching their intro.
+        _enqueue(message_id)
+        return VideoMessage.Status.QUEUED
+    global _last_render
+    started = time.monotonic()
+    status = message_render(message_id=message_id).status
+    if status == VideoMessage.Status.READY:
+        # Until the card is ready is what counts; the stitching after it is
+        # a small share of the job, and counting it errs on the safe side.
+        _last_render = timedelta(seconds=time.monotonic() - started)
+    return status
 
 
 def _render_files(message: VideoMessage) -> None:
@@ -358,14 +418,19 @@ def messages_sweep() -> dict[str, int]:
     return {"requeued": len(ids), "failed": failed}
 
 
+def fallback_card_key(*, title: str, subtitle: str) -> str:
+    """The nameless card's name among the shared clips (32 hex digits)."""
+    key = hashlib.sha256(f"{RENDER_VERSION}:{CARD_SECONDS}:{title}:{subtitle}".encode())
+    return key.hexdigest()[:32]
+
+
 def fallback_card_stream(*, title: str, subtitle: str) -> Path:
     """A card without a name, as MPEG-TS, for a player the render has kept waiting.
 
     Same length as a personal card, so the playlist's timing holds; drawn
     once per profile title and language and kept with the shared clips.
     """
-    key = hashlib.sha256(f"{RENDER_VERSION}:{CARD_SECONDS}:{title}:{subtitle}".encode())
-    stream = files.clip_dir() / f"card-{key.hexdigest()[:32]}.ts"
+    stream = files.clip_dir() / f"card-{fallback_card_key(title=title, subtitle=subtitle)}.ts"
     if stream.exists():
         return stream
     segment = stream.with_suffix(".mp4")

@@ -100,7 +100,11 @@ def playlist(request: HttpRequest, token: str) -> HttpResponse:
     ordered = [clips[pk] for pk in message.clip_ids if pk in clips]
     # A render made before the card's length changed keeps its own length.
     card_frames = message.card_frames or HOUSE.frames_for(CARD_SECONDS)
-    card = PlaylistEntry("card.ts", card_frames / HOUSE.fps)
+    # The card's address names the nameless card of the same length, so a
+    # player that gets there before the render is answered without Django
+    # (video/card_segments.py); Django's view ignores the parameter.
+    nameless = services.fallback_card_key(title=message.card_title, subtitle=message.card_subtitle)
+    card = PlaylistEntry(f"card.ts?nameless={nameless}", card_frames / HOUSE.fps)
     entries = [
         PlaylistEntry(f"/v/clips/{Path(c.stream.name or '').name}", c.frames / HOUSE.fps)
         for c in ordered

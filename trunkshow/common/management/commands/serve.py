@@ -35,6 +35,11 @@ RENDER_NICENESS = 10
 # HEALTHY_SECONDS starts again from the first. Past the last, serve gives up.
 RESTART_DELAYS = (0.5, 1, 2, 5, 10)
 HEALTHY_SECONDS = 60
+# Seconds an idle database worker sleeps before it looks for a job again. A
+# render has the intro's 3.2 s to finish, so its worker looks more often
+# (an idle poll is one indexed read of the queue).
+POLL_SECONDS = {"video": "0.2"}
+DEFAULT_POLL_SECONDS = "0.5"
 
 
 def worker_commands(python: str, *, video: int | None = None) -> list[tuple[str, list[str]]]:
@@ -48,8 +53,9 @@ def worker_commands(python: str, *, video: int | None = None) -> list[tuple[str,
     for queues, count in settings.JOB_QUEUE_WORKERS.items():
         wanted = video if video is not None and queues == "video" else count
         for number in range(1, max(1, int(wanted)) + 1):
+            interval = POLL_SECONDS.get(queues, DEFAULT_POLL_SECONDS)
             command = [
-                python, "-m", "django", "db_worker", "--queue-name", queues, "--interval", "0.5",
+                python, "-m", "django", "db_worker", "--queue-name", queues, "--interval", interval,
             ]  # fmt: skip
             commands.append((f"worker {queues} {number}", command))
     # With REDIS_URL, the jobs a retry can redo are RQ's (settings.RQ_QUEUE_WORKERS).
@@ -190,7 +196,7 @@ class Command(BaseCommand):
             # reaches only this launcher, which then stops them in order.
             children[name] = subprocess.Popen(command, env=child_env, start_new_session=True)  # noqa: S603
             started[name] = time.monotonic()
-            if name.startswith("worker video"):
+            if name.startswith(("worker video", "rq worker video")):
                 # Renders fill every core on a campaign day; pages and payments first.
                 os.setpriority(os.PRIO_PROCESS, children[name].pid, RENDER_NICENESS)
 
