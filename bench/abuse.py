@@ -1,20 +1,29 @@
 """A shopper's journey alone, then while one address hoards and another floods (issue 23).
 
-A fresh demo shop (SQLite) is served by Granian (2 workers x 4 threads) with
-the production defaults of every rate limit and hold cap. The shopper
-speaks from its own loopback address (127.0.0.2): quiz result -> cart ->
-add a recommended bag -> checkout with the sandbox card. Its journeys are
-timed alone, then again while
+A fresh demo shop (SQLite) is served by Granian as `manage.py serve` serves
+it (2 workers, ASGI; --interface wsgi for 4 threads each), with the
+production defaults of every rate limit and hold cap. The shopper speaks
+from its own loopback address (127.0.0.2): quiz result -> cart -> add a
+recommended bag -> checkout with the sandbox card. Its journeys are timed
+alone, then again while
 - a hoarder from 127.0.0.3 opens carts and tries to hold 10 of every SKU,
   over and over, and
 - Debian's wrk (32 connections, pinned to one core with taskset) floods
   POST /api/v1/quizzes/ask-the-designer/result from 127.0.0.1.
-Prints both p50/p99, the ratio of the p99s (goal <= 1.5x), whether every
-journey completed, and what the attackers were answered. With --ceiling the
-flood asks for a static file Granian serves itself, without Python: the ratio
-then is the best any refusal in the app could reach on this machine.
 
-    .venv/bin/python bench/abuse.py [--journeys 40] [--seconds 30] [--ceiling]
+On a shared, noisy machine one alone/attack pair decides nothing, so the
+pair is repeated --rounds times (alone, attack, alone, attack, ...), and
+with --baseline another checkout (e.g. a worktree of the base commit, with
+its own .venv) is served too, its rounds taking turns with this tree's in
+the same minutes. Per tree it prints each round's p50/p99 and ratio of the
+p99s, then the median of the per-round ratios (the goal: <= 1.5x) with its
+min and max, the p99s of all rounds' journeys pooled, whether every journey
+completed, and what the attackers were answered. With --ceiling the flood
+asks for a static file Granian serves itself, without Python: the ratio then
+is the best any refusal in the app could reach on this machine.
+
+    .venv/bin/python bench/abuse.py [--rounds 4] [--journeys 25] [--baseline WORKTREE]
+                                    [--interface asgi|wsgi] [--ceiling]
 """
 
 from __future__ import annotations
