@@ -126,3 +126,26 @@ def test_nothing_is_refused_early_while_rate_limits_are_off(tight, settings):
         return [b""]
 
     assert wsgi_call(with_early_refusal_wsgi(django), BOT)[0] == "200 OK"
+
+
+def test_a_flood_cannot_spend_its_minute_of_costly_writes_in_one_second(settings, db, monkeypatch):
+    # Given the production limits of the quiz's results, and a clock that stands
+    # still (every request in one second, however slow this machine is)
+    rates = settings.RATE_LIMITS["quiz-result"]
+    burst = int(rates["per_address_burst"].split("/")[0])
+    assert burst < int(rates["per_address"].split("/")[0])
+    monkeypatch.setattr("time.time", lambda: 1_800_000_000.25)
+    client = Client(REMOTE_ADDR=BOT)
+
+    # When one address sends more results in that second than its burst allows
+    answers = [
+        client.post(FLOOD, "{}", content_type="application/json").status_code
+        for _ in range(burst + 2)
+    ]
+
+    # Then the burst passes (to the view, which finds the body invalid) and the rest
+    # are refused, long before the minute's allowance is spent
+    assert answers[:burst] == [422] * burst and answers[burst:] == [429, 429]
+    # And the early layer refuses the next from the same counts
+    status, _headers, _body = wsgi_call(with_early_refusal_wsgi(django_must_not_run), BOT)
+    assert status.startswith("429")

@@ -4,9 +4,11 @@ Each request is matched against `RULES` (method, path pattern) -> a row of
 settings.RATE_LIMITS; a matching request is counted twice, per client
 address ("per_address", sized for a carrier's gateway many shoppers share)
 and per client ("per_client": the cart in the path, else the browser
-session, else the address again). Counts live in the "ratelimit" cache,
-which every web process shares and counts atomically (Redis with REDIS_URL,
-diskcache's SQLite files under var/ otherwise). Past a limit the API answers
+session, else the address again); the costly writes also per address and
+second ("per_address_burst"), so a flood's minute is not spent at once.
+Counts live in the "ratelimit" cache, which every web process shares and
+counts atomically (Redis with REDIS_URL, diskcache's SQLite files under var/
+otherwise). Past a limit the API answers
 429 in its one error shape with `retry_after` and a `Retry-After` header; a
 page answers a translated 429 page.
 """
@@ -168,7 +170,12 @@ def check(request: HttpRequest) -> Verdict:
         return Verdict(False)
     rule, found = matched
     rates = settings.RATE_LIMITS.get(rule.name, {})
-    keys = [("per_address", client_ip(request)), ("per_client", _client_key(request, found))]
+    address = client_ip(request)
+    keys = [
+        ("per_address", address),
+        ("per_address_burst", address),
+        ("per_client", _client_key(request, found)),
+    ]
     scopes = [(f"{rule.name}:{scope}", value, rates[scope])
               for scope, value in keys if value and rates.get(scope)]  # fmt: skip
     for group, value, rate in scopes:
@@ -203,6 +210,7 @@ def refused_early(method: str, path: str, meta: Any, store: BaseCache | None = N
     cart = found.groupdict().get("cart")
     keys = [
         ("per_address", client_ip_of(meta)),
+        ("per_address_burst", client_ip_of(meta)),
         ("per_client", f"cart:{cart[:64]}" if cart else ""),
     ]
     for scope, value in keys:
