@@ -338,7 +338,11 @@ def main() -> int:
         for tree in trees:
             if tree.server is not None:
                 os.killpg(tree.server.pid, signal.SIGTERM)
-                tree.server.wait(timeout=15)
+                try:
+                    tree.server.wait(timeout=15)
+                except subprocess.TimeoutExpired:  # keep-alive connections hold it open
+                    os.killpg(tree.server.pid, signal.SIGKILL)
+                    tree.server.wait(timeout=15)
 
 
 def _label(root: Path) -> str:
