@@ -114,11 +114,12 @@ def ensure_database(url: str) -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def demo_environment(root: Path) -> dict[str, str]:
+def demo_environment(root: Path, python: str = sys.executable) -> dict[str, str]:
     """Make a fresh demo shop in a temporary folder; return the env to serve it.
 
     SQLite unless BENCH_DEMO_DATABASE_URL names a PostgreSQL database, which is
-    emptied first (never point it at a database you want to keep).
+    emptied first (never point it at a database you want to keep). `python` is
+    the interpreter of the checkout at `root` (another worktree has its own).
     """
     env = {
         **os.environ,
@@ -132,6 +133,6 @@ def demo_environment(root: Path) -> dict[str, str]:
         ensure_database(env["DATABASE_URL"])
         commands.insert(1, ["flush", "--noinput", "-v0"])
     for command in commands:
-        subprocess.run([sys.executable, "manage.py", *command], cwd=root, env=env, check=True,
+        subprocess.run([python, "manage.py", *command], cwd=root, env=env, check=True,
                        stdout=subprocess.DEVNULL)  # fmt: skip
     return env

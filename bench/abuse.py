@@ -1,20 +1,29 @@
 """A shopper's journey alone, then while one address hoards and another floods (issue 23).
 
-A fresh demo shop (SQLite) is served by Granian (2 workers x 4 threads) with
-the production defaults of every rate limit and hold cap. The shopper
-speaks from its own loopback address (127.0.0.2): quiz result -> cart ->
-add a recommended bag -> checkout with the sandbox card. Its journeys are
-timed alone, then again while
+A fresh demo shop (SQLite) is served by Granian as `manage.py serve` serves
+it (2 workers, ASGI; --interface wsgi for 4 threads each), with the
+production defaults of every rate limit and hold cap. The shopper speaks
+from its own loopback address (127.0.0.2): quiz result -> cart -> add a
+recommended bag -> checkout with the sandbox card. Its journeys are timed
+alone, then again while
 - a hoarder from 127.0.0.3 opens carts and tries to hold 10 of every SKU,
   over and over, and
 - Debian's wrk (32 connections, pinned to one core with taskset) floods
   POST /api/v1/quizzes/ask-the-designer/result from 127.0.0.1.
-Prints both p50/p99, the ratio of the p99s (goal <= 1.5x), whether every
-journey completed, and what the attackers were answered. With --ceiling the
-flood asks for a static file Granian serves itself, without Python: the ratio
-then is the best any refusal in the app could reach on this machine.
 
-    .venv/bin/python bench/abuse.py [--journeys 40] [--seconds 30] [--ceiling]
+On a shared, noisy machine one alone/attack pair decides nothing, so the
+pair is repeated --rounds times (alone, attack, alone, attack, ...), and
+with --baseline another checkout (e.g. a worktree of the base commit, with
+its own .venv) is served too, its rounds taking turns with this tree's in
+the same minutes. Per tree it prints each round's p50/p99 and ratio of the
+p99s, then the median of the per-round ratios (the goal: <= 1.5x) with its
+min and max, the p99s of all rounds' journeys pooled, whether every journey
+completed, and what the attackers were answered. With --ceiling the flood
+asks for a static file Granian serves itself, without Python: the ratio then
+is the best any refusal in the app could reach on this machine.
+
+    .venv/bin/python bench/abuse.py [--rounds 4] [--journeys 25] [--baseline WORKTREE]
+                                    [--interface asgi|wsgi] [--ceiling]
 """
 
 from __future__ import annotations
@@ -27,12 +36,14 @@ import random
 import re
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -172,15 +183,90 @@ def flood(port: int, seconds: int, path: str = FLOOD_PATH) -> subprocess.Popen:
     return subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
 
 
+@dataclass
+class Tree:
+    """One checkout served for the run: this tree, or a baseline's worktree."""
+
+    label: str
+    root: Path
+    port: int = 0
+    server: subprocess.Popen | None = None
+    alone: list[float] = field(default_factory=list)
+    attacked: list[float] = field(default_factory=list)
+    ratios: list[float] = field(default_factory=list)
+    done: Counter = field(default_factory=Counter)
+    floods: list[str] = field(default_factory=list)
+    hoarded: Counter = field(default_factory=Counter)
+
+
+def serve(tree: Tree, interface: str, ceiling: bool) -> None:
+    python = str(tree.root / ".venv" / "bin" / "python")
+    env = demo_environment(tree.root, python)
+    tree.port = 8000 + random.Random().randint(1000, 8000)
+    app = (
+        ["--interface", "asginl", "trunkshow.asgi:application"]
+        if interface == "asgi"
+        else ["--interface", "wsgi", "--blocking-threads", os.environ.get("BENCH_THREADS", "4"),
+              "trunkshow.wsgi:application"]
+    )  # fmt: skip
+    static = Path(env["TRUNKSHOW_VAR_DIR"]) / "static"
+    tree.server = subprocess.Popen(
+        [python, "-m", "granian", "--port", str(tree.port),
+         "--workers", os.environ.get("BENCH_WORKERS", "2"), "--no-ws", "--log-level", "warning",
+         *(["--static-path-route", "/static", "--static-path-mount", str(static)]
+           if ceiling else []),
+         *app],
+        cwd=tree.root, env=env, start_new_session=True,
+    )  # fmt: skip
+    wait_until_up(f"http://127.0.0.1:{tree.port}/healthz")
+    journeys(tree.port, 3, 0)  # warm-up: every process has its code and connections
+
+
+def attack_phase(tree: Tree, count: int, first: int, ceiling: bool) -> list[float]:
+    """The shopper's journeys while the hoarder and wrk's flood run; the attack
+    starts 3 s before the shopper, so it is past its limits when the shopper comes."""
+    stop = threading.Event()
+    hoarder = threading.Thread(target=hoard, args=(tree.port, stop, tree.hoarded))
+    wrk = flood(tree.port, 600, CEILING_PATH if ceiling else FLOOD_PATH)
+    hoarder.start()
+    time.sleep(3)
+    times, done, tally = journeys(tree.port, count, first)
+    stop.set()
+    wrk.send_signal(signal.SIGINT)  # wrk stops and prints what it saw
+    hoarder.join()
+    out, _ = wrk.communicate(timeout=30)
+    tree.done["attacked"] += done
+    rps = re.search(r"Requests/sec:\s*([\d.]+)", out or "")
+    non2xx = re.search(r"Non-2xx or 3xx responses:\s*(\d+)", out or "")
+    total = re.search(r"(\d+) requests in", out or "")
+    tree.floods.append(
+        f"{total.group(1) if total else '?'} requests, {rps.group(1) if rps else '?'} req/s, "
+        f"non-2xx {non2xx.group(1) if non2xx else 0}"
+    )
+    if done != count:
+        print(f"  {tree.label}: under attack {count - done} journeys failed: {dict(tally)}")
+    return times
+
+
+def p(values: list[float], q: float) -> float:
+    return percentile(values, q) if values else float("nan")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--journeys", type=int, default=40)
+    parser.add_argument("--rounds", type=int, default=4,
+                        help="alone/attack pairs per tree, interleaved (ABAB)")  # fmt: skip
+    parser.add_argument("--journeys", type=int, default=25, help="journeys per phase")
     parser.add_argument(
-        "--seconds",
-        type=int,
-        default=300,
-        help="longest the flood may last; it stops when the shopper is done",
+        "--baseline",
+        action="append",
+        default=[],
+        metavar="WORKTREE",
+        help="another checkout (with its own .venv) measured in the same run, its rounds "
+        "taking turns with this tree's; e.g. a `git worktree` of the base commit",
     )
+    parser.add_argument("--interface", choices=["asgi", "wsgi"], default="asgi",
+                        help="as `manage.py serve --interface` (asgi is its default)")  # fmt: skip
     parser.add_argument(
         "--ceiling",
         action="store_true",
@@ -192,61 +278,79 @@ def main() -> int:
     if not shutil.which("wrk") or not shutil.which("taskset"):
         print("bench/abuse.py needs Debian's wrk and taskset")
         return 1
-    env = demo_environment(ROOT)
-    port = 8000 + random.Random().randint(1000, 8000)
-    server = subprocess.Popen(
-        [sys.executable, "-m", "granian", "--interface", "wsgi", "--port", str(port),
-         "--workers", os.environ.get("BENCH_WORKERS", "2"),
-         "--blocking-threads", os.environ.get("BENCH_THREADS", "4"), "--no-ws",
-         "--log-level", "warning",
-         *(["--static-path-route", "/static",
-            "--static-path-mount", str(Path(env["TRUNKSHOW_VAR_DIR"]) / "static")]
-           if args.ceiling else []),
-         "trunkshow.wsgi:application"],
-        cwd=ROOT, env=env, start_new_session=True,
-    )  # fmt: skip
+    trees = [Tree(_label(ROOT), ROOT)] + [
+        Tree(_label(Path(b).resolve()), Path(b).resolve()) for b in args.baseline
+    ]
     try:
-        wait_until_up(f"http://127.0.0.1:{port}/healthz")
-        journeys(port, 3, 0)  # warm-up: every process has its code and connections
-        alone, alone_done, alone_tally = journeys(port, args.journeys, 100)
-        print(
-            f"alone:        p50 {percentile(alone, 0.5):7.1f} ms  p99 {percentile(alone, 0.99):7.1f} ms"
-            f"  completed {alone_done}/{args.journeys}  {dict(alone_tally)}",
-            flush=True,
-        )
-
-        stop, hoarded = threading.Event(), Counter()
-        hoarder = threading.Thread(target=hoard, args=(port, stop, hoarded))
-        wrk = flood(port, args.seconds, CEILING_PATH if args.ceiling else FLOOD_PATH)
-        hoarder.start()
-        time.sleep(3)  # the attack is under way, and past its limits, before the shopper comes
-        attacked, attacked_done, attacked_tally = journeys(port, args.journeys, 1000)
-        stop.set()
-        wrk.send_signal(signal.SIGINT)  # wrk stops and prints what it saw
-        hoarder.join()
-        out, _ = wrk.communicate(timeout=30)
-        print(
-            f"under attack: p50 {percentile(attacked, 0.5):7.1f} ms  p99 {percentile(attacked, 0.99):7.1f} ms"
-            f"  completed {attacked_done}/{args.journeys}  {dict(attacked_tally)}"
-        )
-        rps = re.search(r"Requests/sec:\s*([\d.]+)", out or "")
-        non2xx = re.search(r"Non-2xx or 3xx responses:\s*(\d+)", out or "")
-        total = re.search(r"(\d+) requests in", out or "")
-        print(
-            f"flood (wrk): {total.group(1) if total else '?'} requests, "
-            f"{rps.group(1) if rps else '?'} req/s, non-2xx {non2xx.group(1) if non2xx else 0}"
-        )
-        print(f"hoarder answers: {dict(hoarded)}")
-        ratio = percentile(attacked, 0.99) / percentile(alone, 0.99)
-        met = ratio <= 1.5 and attacked_done == args.journeys and alone_done == args.journeys
-        print(
-            f"ratio p99 under attack / alone {ratio:.2f}x  (goal <= 1.5x and every journey "
-            f"completed: {'MET' if met else 'MISSED'})"
-        )
+        for tree in trees:
+            serve(tree, args.interface, args.ceiling)
+        n = 100
+        for round_ in range(args.rounds):
+            # Trees take turns, and which goes first alternates, so a burst of the
+            # machine's other load falls on each about as often.
+            order = trees if round_ % 2 == 0 else trees[::-1]
+            for tree in order:
+                alone, done, tally = journeys(tree.port, args.journeys, n)
+                n += args.journeys
+                tree.done["alone"] += done
+                if done != args.journeys:
+                    print(f"  {tree.label}: alone {args.journeys - done} failed: {dict(tally)}")
+                attacked = attack_phase(tree, args.journeys, n, args.ceiling)
+                n += args.journeys
+                tree.alone += alone
+                tree.attacked += attacked
+                ratio = p(attacked, 0.99) / p(alone, 0.99)
+                tree.ratios.append(ratio)
+                print(
+                    f"round {round_ + 1} {tree.label:>8}: alone p50 {p(alone, 0.5):6.0f} "
+                    f"p99 {p(alone, 0.99):6.0f} ms | attack p50 {p(attacked, 0.5):6.0f} "
+                    f"p99 {p(attacked, 0.99):6.0f} ms | ratio {ratio:5.2f}x | "
+                    f"flood {tree.floods[-1]}",
+                    flush=True,
+                )
+        print(f"\n{args.rounds} rounds x {args.journeys} journeys per phase, "
+              f"interface {args.interface}{' (ceiling)' if args.ceiling else ''}")  # fmt: skip
+        total = args.rounds * args.journeys
+        for tree in trees:
+            ratios = sorted(tree.ratios)
+            pooled = p(tree.attacked, 0.99) / p(tree.alone, 0.99)
+            every = tree.done["alone"] == total and tree.done["attacked"] == total
+            met = statistics.median(ratios) <= 1.5 and every
+            print(
+                f"{tree.label:>8}: pooled alone p50 {p(tree.alone, 0.5):6.0f} p99 "
+                f"{p(tree.alone, 0.99):6.0f} ms | attack p50 {p(tree.attacked, 0.5):6.0f} p99 "
+                f"{p(tree.attacked, 0.99):6.0f} ms | pooled p99 ratio {pooled:.2f}x | "
+                f"per-round ratio median {statistics.median(ratios):.2f}x "
+                f"(min {ratios[0]:.2f}x, max {ratios[-1]:.2f}x) | completed "
+                f"{tree.done['alone']}/{total} alone, {tree.done['attacked']}/{total} attacked | "
+                f"goal median <= 1.5x and every journey: {'MET' if met else 'MISSED'}"
+            )
+            print(f"{'':>8}  hoarder answers: {dict(tree.hoarded)}")
+        if len(trees) > 1:
+            now, base = trees[0], trees[1]
+            print(
+                f"{now.label} vs {base.label}: median per-round ratio "
+                f"{statistics.median(now.ratios):.2f}x vs {statistics.median(base.ratios):.2f}x; "
+                f"attacked p99 {p(now.attacked, 0.99) / p(base.attacked, 0.99):.2f}x of base's"
+            )
         return 0
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=15)
+        for tree in trees:
+            if tree.server is not None:
+                os.killpg(tree.server.pid, signal.SIGTERM)
+                try:
+                    tree.server.wait(timeout=15)
+                except subprocess.TimeoutExpired:  # keep-alive connections hold it open
+                    os.killpg(tree.server.pid, signal.SIGKILL)
+                    tree.server.wait(timeout=15)
+
+
+def _label(root: Path) -> str:
+    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root,
+                          capture_output=True, text=True, check=False).stdout.strip()  # fmt: skip
+    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root,
+                           capture_output=True, text=True, check=False).stdout.strip()  # fmt: skip
+    return head + ("+" if dirty else "")
 
 
 if __name__ == "__main__":

@@ -10,13 +10,17 @@ from django.core.asgi import get_asgi_application  # noqa: E402
 
 from trunkshow.common.asgi_body import largest_body, with_body_limit  # noqa: E402
 from trunkshow.common.asgi_limit import sync_request_limit, with_sync_limit  # noqa: E402
+from trunkshow.common.early_refusal import with_early_refusal_asgi  # noqa: E402
 from trunkshow.video.card_segments import with_card_segments_asgi  # noqa: E402
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trunkshow.settings")
-# Players' card segments first: on campaign day they are most of the requests,
+# Outermost: a client past its API limits is refused without a turn of the sync slots.
+# Then players' card segments: on campaign day they are most of the requests,
 # and a file read needs neither Django nor one of its threads.
-application = with_card_segments_asgi(
-    with_sync_limit(
-        with_body_limit(get_asgi_application(), limit=largest_body), limit=sync_request_limit
+application = with_early_refusal_asgi(
+    with_card_segments_asgi(
+        with_sync_limit(
+            with_body_limit(get_asgi_application(), limit=largest_body), limit=sync_request_limit
+        )
     )
 )

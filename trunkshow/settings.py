@@ -257,14 +257,17 @@ RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
 # Requests per minute: "per_address" counts one client address (sized for a
 # carrier's shared address in China, far beyond one household), "per_client"
-# counts one cart or one browser session. trunkshow/common/ratelimits.py maps
-# each write and costly read to a row; README.md lists them.
+# counts one cart or one browser session. "per_address_burst" (per second) is
+# for the costly writes: one address's minute of allowance, spent in its first
+# second by a flood, would fill every worker at once; spread out, the server's
+# other clients keep their turns. trunkshow/common/ratelimits.py maps each
+# write and costly read to a row; README.md lists them.
 RATE_LIMITS = {
-    "cart-create": {"per_address": "300/m", "per_client": "10/m"},
+    "cart-create": {"per_address": "300/m", "per_client": "10/m", "per_address_burst": "10/s"},
     "cart-write": {"per_address": "1200/m", "per_client": "60/m"},
-    "checkout": {"per_address": "300/m", "per_client": "10/m"},
-    "quiz-result": {"per_address": "300/m", "per_client": "20/m"},
-    "design": {"per_address": "600/m", "per_client": "60/m"},
+    "checkout": {"per_address": "300/m", "per_client": "10/m", "per_address_burst": "10/s"},
+    "quiz-result": {"per_address": "300/m", "per_client": "20/m", "per_address_burst": "10/s"},
+    "design": {"per_address": "600/m", "per_client": "60/m", "per_address_burst": "20/s"},
     "paint": {"per_address": "1200/m", "per_client": "120/m"},
     "privacy": {"per_address": "60/m", "per_client": "5/m"},
     "login": {"per_address": "60/m", "per_client": "20/m"},
@@ -273,7 +276,7 @@ RATE_LIMITS = {
 }
 for _name in RATE_LIMITS:
     # RATE_LIMIT_CART_CREATE_PER_ADDRESS=600/m and the like override one figure.
-    for _scope in ("per_address", "per_client"):
+    for _scope in ("per_address", "per_client", "per_address_burst"):
         _var = f"RATE_LIMIT_{_name.upper().replace('-', '_')}_{_scope.upper()}"
         if os.environ.get(_var):
             RATE_LIMITS[_name][_scope] = os.environ[_var]

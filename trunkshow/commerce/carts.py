@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from trunkshow.catalog.selectors import sellable_skus
 from trunkshow.commerce import line_rules
-from trunkshow.commerce.holds import holds_check
+from trunkshow.commerce.holds import holds_check, holds_lock
 from trunkshow.commerce.models import Cart, CartLine, LineMode
 from trunkshow.commerce.shoppers import held_or_bought_elsewhere
 from trunkshow.common.errors import Conflict, Invalid
@@ -120,6 +120,7 @@ def _line_set(
     with transaction.atomic():
         cart = Cart.objects.select_for_update().get(pk=cart.pk)
         _require_open(cart)
+        holds_lock(cart=cart)
         line = CartLine.objects.filter(cart=cart, sku=sku, design=design).first()
         new_quantity = (line.quantity if line and add else 0) + quantity
         if new_quantity > MAX_LINE_QUANTITY:

@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from trunkshow.catalog.selectors import Offer, offers_by_sku
 from trunkshow.commerce.addresses import clean_address
 from trunkshow.commerce.checkout_rules import checkout_problems
-from trunkshow.commerce.holds import email_holds_check
+from trunkshow.commerce.holds import email_holds_check, holds_lock
 from trunkshow.commerce.models import Cart, CartLine, Order, OrderEvent, OrderLine, ShippingMethod
 from trunkshow.commerce.orders import (
     CHARGE_LEASE,
@@ -183,6 +183,9 @@ def _already_ordered(order: Order | None) -> Conflict:
 
 def _write_pending_order(*, cart: Cart, plan: _Plan, session_key: str) -> Order:
     """Inside the caller's transaction, with the cart locked."""
+    # Before the stock rows, as adding a line takes them: the e-mail's caps are
+    # counted below, and two checkouts under one e-mail must not both pass.
+    holds_lock(cart=cart, emails=(plan.email,), email_only=True)
     stock_allocate(holder=cart.public_id, market_code=cart.market_id, lines=plan.units.items())
     # The step-1 limit check was a plain read: two carts of one shopper checking out at
     # once both passed it. Now that this transaction holds the SKUs' stock rows, every

@@ -23,6 +23,10 @@ when a line is added and again at checkout (`email_holds_check`).
 
 Past a cap the request changes nothing and raises HoldLimit (the API's 409
 `{code: "hold_limit", limit}`). Lowering a quantity is never refused.
+
+Counting and then holding is check-then-insert: the caller takes
+`holds_lock` first, so two carts of one address, session or e-mail at the
+same instant are counted one after the other and exactly a cap's worth pass.
 """
 
 from __future__ import annotations
@@ -36,11 +40,25 @@ from django.utils.translation import gettext as _
 
 from trunkshow.commerce.models import Cart, Order, OrderLine
 from trunkshow.common.errors import Conflict
+from trunkshow.common.locks import lock_names
 from trunkshow.inventory.models import Reservation, StockItem
 
 
 class HoldLimit(Conflict):
     code = "hold_limit"
+
+
+def holds_lock(*, cart: Cart, emails: tuple[str, ...] = (), email_only: bool = False) -> None:
+    """Inside the transaction that counts and then writes holds, after the cart's
+    own row lock and before any stock row's: wait for every other request that
+    counts the same address, session or e-mail (PostgreSQL advisory locks, let go
+    at the end of the transaction). A checkout counts only the e-mail's caps, so
+    it need not queue behind the carrier address it shares with strangers."""
+    lock_names(
+        f"holds:address:{cart.client_address}" if cart.client_address and not email_only else "",
+        f"holds:session:{cart.session_key}" if cart.session_key and not email_only else "",
+        *(f"holds:email:{e.strip().lower()}" for e in (cart.email, *emails) if e),
+    )
 
 
 def _units(queryset: object) -> int:

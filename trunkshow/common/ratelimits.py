@@ -4,9 +4,11 @@ Each request is matched against `RULES` (method, path pattern) -> a row of
 settings.RATE_LIMITS; a matching request is counted twice, per client
 address ("per_address", sized for a carrier's gateway many shoppers share)
 and per client ("per_client": the cart in the path, else the browser
-session, else the address again). Counts live in the "ratelimit" cache,
-which every web process shares and counts atomically (Redis with REDIS_URL,
-diskcache's SQLite files under var/ otherwise). Past a limit the API answers
+session, else the address again); the costly writes also per address and
+second ("per_address_burst"), so a flood's minute is not spent at once.
+Counts live in the "ratelimit" cache, which every web process shares and
+counts atomically (Redis with REDIS_URL, diskcache's SQLite files under var/
+otherwise). Past a limit the API answers
 429 in its one error shape with `retry_after` and a `Retry-After` header; a
 page answers a translated 429 page.
 """
@@ -21,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import caches
+from django.core.cache import BaseCache, caches
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -91,11 +93,16 @@ def client_ip(request: HttpRequest) -> str:
     settings.TRUSTED_PROXIES, the first X-Forwarded-For hop (from the right) that
     is not one of those proxies. A header from anyone else is ignored: a client
     could write any address there."""
-    peer = str(request.META.get("REMOTE_ADDR", "") or "")
+    return client_ip_of(request.META)
+
+
+def client_ip_of(meta: Any) -> str:
+    """client_ip from a WSGI environ (or request.META)."""
+    peer = str(meta.get("REMOTE_ADDR", "") or "")
     proxies = list(getattr(settings, "TRUSTED_PROXIES", []))
     if not proxies or not _trusted(peer, proxies):
         return peer
-    forwarded = str(request.META.get("HTTP_X_FORWARDED_FOR", ""))
+    forwarded = str(meta.get("HTTP_X_FORWARDED_FOR", ""))
     hops = [h.strip() for h in forwarded.split(",")]
     for hop in reversed([h for h in hops if h]):
         if _address(hop) is None:
@@ -106,10 +113,14 @@ def client_ip(request: HttpRequest) -> str:
 
 
 def _match(request: HttpRequest) -> tuple[Rule, re.Match[str]] | None:
+    return match_path(str(request.method), request.path_info)
+
+
+def match_path(method: str, path: str) -> tuple[Rule, re.Match[str]] | None:
     for rule in RULES:
-        if "ALL" not in rule.methods and request.method not in rule.methods:
+        if "ALL" not in rule.methods and method not in rule.methods:
             continue
-        found = rule.pattern.match(request.path_info)
+        found = rule.pattern.match(path)
         if found:
             return rule, found
     return None
@@ -135,7 +146,9 @@ class Verdict:
     retry_after: int = 0
 
 
-def _counted_value(request: HttpRequest, group: str, value: str, rate: str) -> int:
+def _counted_value(
+    request: object, group: str, value: str, rate: str, store: BaseCache | None = None
+) -> int:
     """The count django-ratelimit keeps for this group, client and rate, read only.
 
     get_usage(increment=False) first tries an add() of the key (a write
@@ -143,7 +156,7 @@ def _counted_value(request: HttpRequest, group: str, value: str, rate: str) -> i
     requests need only the read. Same key as get_usage (django-ratelimit 4.x)."""
     _limit, period = _split_rate(rate)
     key = _make_cache_key(group, _get_window(value, period), rate, value, ALL)
-    count = caches[settings.RATELIMIT_USE_CACHE].get(key, 0)
+    count = (store or caches[settings.RATELIMIT_USE_CACHE]).get(key, 0)
     return count if isinstance(count, int) else 0
 
 
@@ -157,7 +170,12 @@ def check(request: HttpRequest) -> Verdict:
         return Verdict(False)
     rule, found = matched
     rates = settings.RATE_LIMITS.get(rule.name, {})
-    keys = [("per_address", client_ip(request)), ("per_client", _client_key(request, found))]
+    address = client_ip(request)
+    keys = [
+        ("per_address", address),
+        ("per_address_burst", address),
+        ("per_client", _client_key(request, found)),
+    ]
     scopes = [(f"{rule.name}:{scope}", value, rates[scope])
               for scope, value in keys if value and rates.get(scope)]  # fmt: skip
     for group, value, rate in scopes:
@@ -174,6 +192,37 @@ def check(request: HttpRequest) -> Verdict:
     return Verdict(retry > 0, retry)
 
 
+def refused_early(method: str, path: str, meta: Any, store: BaseCache | None = None) -> int:
+    """Seconds the client must wait if it is already past an API limit that needs
+    no Django to know (its address; the cart in the path), else 0.
+
+    For the outermost layer of the web app (trunkshow/common/early_refusal.py):
+    a flood past its limits is answered there from the same counts that
+    `check` keeps, without Django's request handling. Counts nothing; a request
+    let through is counted by ApiRateLimitMiddleware as usual."""
+    if not path.startswith("/api/") or not getattr(settings, "RATELIMIT_ENABLE", True):
+        return 0
+    matched = match_path(method, path)
+    if matched is None:
+        return 0
+    rule, found = matched
+    rates = settings.RATE_LIMITS.get(rule.name, {})
+    cart = found.groupdict().get("cart")
+    keys = [
+        ("per_address", client_ip_of(meta)),
+        ("per_address_burst", client_ip_of(meta)),
+        ("per_client", f"cart:{cart[:64]}" if cart else ""),
+    ]
+    for scope, value in keys:
+        rate = rates.get(scope)
+        if not value or not rate:
+            continue
+        limit, period = _split_rate_of(rate)
+        if _counted_value(None, f"{rule.name}:{scope}", value, rate, store) >= limit:
+            return _seconds_left(value, period)
+    return 0
+
+
 def _split_rate_of(rate: str) -> tuple[int, int]:
     limit, period = _split_rate(rate)
     return int(limit), int(period)
@@ -183,21 +232,22 @@ def _seconds_left(value: str, period: int) -> int:
     return max(1, int(_get_window(value, period) - time.time()) + 1)
 
 
+def limited_body(retry_after: int) -> bytes:
+    """The API's 429 body, in its one error shape."""
+    import orjson
+
+    return orjson.dumps({
+        "code": "rate_limited",
+        "message": f"Too many requests; try again in {retry_after} s.",
+        "retry_after": retry_after,
+    })  # fmt: skip
+
+
 def limited_response(request: HttpRequest, retry_after: int) -> HttpResponse:
     """The 429: the API's error shape under /api/, a translated page elsewhere."""
     if request.path_info.startswith("/api/"):
-        import orjson
-
-        from trunkshow.common.api_errors import ApiError
-
-        error = ApiError(
-            429,
-            "rate_limited",
-            f"Too many requests; try again in {retry_after} s.",
-        )
-        error.extra["retry_after"] = retry_after
         response = HttpResponse(
-            orjson.dumps(error.body()), status=429, content_type="application/json"
+            limited_body(retry_after), status=429, content_type="application/json"
         )
     else:
         response = render(
