@@ -96,10 +96,19 @@ def child_render(root: Path) -> dict[str, float]:
     work = Path(tempfile.mkdtemp(prefix="trunkshow-video-"))
     text = {"title": COMPOSITION["card_title"], "subtitle": COMPOSITION["card_subtitle"]}
 
+    try:  # since the render's files have a module of their own
+        from trunkshow.video import message_files as card_module
+    except ImportError:
+        card_module = services
+    encode_card = getattr(card_module, "encode_card", None) or getattr(
+        card_module, "_encode_card", None
+    )
+    card_seconds = card_module.CARD_SECONDS
+
     def card(path: Path, name: str) -> int:
-        if hasattr(services, "_encode_card"):  # this change
-            return int(services._encode_card(path, name=name, **text).frames)
-        frames = card_frames(name=name, seconds=services.CARD_SECONDS, **text)
+        if encode_card is not None:  # the cheap card
+            return int(encode_card(path, name=name, **text).frames)
+        frames = card_frames(name=name, seconds=card_seconds, **text)
         return encode_segment(path, frames).frames
 
     def stitch(parts: list[Path], frames: list[int], out: Path) -> None:
@@ -109,7 +118,7 @@ def child_render(root: Path) -> dict[str, float]:
             stitch_mp4(parts, out)
 
     def naive(name: str, out: Path) -> None:
-        drawn = list(card_frames(name=name, seconds=services.CARD_SECONDS, **text))
+        drawn = list(card_frames(name=name, seconds=card_seconds, **text))
         frames, audio = [], []
         for index, part in enumerate(shared):
             if index == 1:

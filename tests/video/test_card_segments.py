@@ -20,10 +20,10 @@ from trunkshow.video.card_segments import (
     with_card_segments_asgi,
     with_card_segments_wsgi,
 )
+from trunkshow.video.message_files import fallback_card_stream
 from trunkshow.video.models import VideoMessage
 from trunkshow.video.services import (
     FRESH_PRIORITY,
-    fallback_card_stream,
     message_render,
     render_video_message,
 )

@@ -14,8 +14,9 @@ from tests.quiz.conftest import TRAVELLER
 from trunkshow.engines.video.house import HOUSE
 from trunkshow.engines.video.stitch import probe
 from trunkshow.video import files
+from trunkshow.video.message_files import CARD_SECONDS
 from trunkshow.video.models import DesignerClip, VideoMessage
-from trunkshow.video.services import CARD_SECONDS, message_render, message_request
+from trunkshow.video.services import message_render, message_request
 
 pytestmark = pytest.mark.django_db
 

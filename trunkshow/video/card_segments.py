@@ -11,7 +11,7 @@ streamed file, on the same cores as the catalogue. Here it is one or two
   the token's characters cannot name another folder);
 - until then, the nameless card of the same profile, which the playlist
   names in the card's address (`card.ts?nameless=<key>`, see
-  `services.fallback_card_key`): a shared file, no shopper's data in it.
+  `message_files.fallback_card_key`): a shared file, no shopper's data in it.
 
 Anything else (a range request, a HEAD, a missing file, a nameless card not
 drawn yet) goes on to Django's view, which answers as before.

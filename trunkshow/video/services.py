@@ -19,26 +19,16 @@ from django_tasks.base import TASK_MAX_PRIORITY
 
 from trunkshow.common.jobs import enqueue_bulk
 from trunkshow.common.local_cache import forget
-from trunkshow.common.locales import supported_locales
-from trunkshow.engines.text import chinese_punctuation, clean_display_name
-from trunkshow.engines.video.card import card_poster
-from trunkshow.engines.video.card_video import card_video_frames
-from trunkshow.engines.video.encode import SegmentInfo, encode_segment
+from trunkshow.engines.text import clean_display_name
 from trunkshow.engines.video.house import HOUSE
 from trunkshow.engines.video.normalize import normalize
-from trunkshow.engines.video.playlist import Cue, webvtt
-from trunkshow.engines.video.stitch import probe, stitch_mp4, to_mpegts
+from trunkshow.engines.video.stitch import probe, to_mpegts
 from trunkshow.video import files
+from trunkshow.video.message_files import RENDER_VERSION, render_message_files
 from trunkshow.video.models import DesignerClip, VideoMessage
 from trunkshow.video.selectors import READY_CLIPS_KEY, composition_parts
 
 logger = logging.getLogger(__name__)
-
-# 64 frames (2.13 s, whole AAC blocks): the animation settles by 0.95 s and
-# the name then holds for 1.2 s. It was 80 frames; the still tail is most of
-# the encoder's work, and 64 frames is what brings a render under 200 ms of
-# one core (bench/video.py).
-CARD_SECONDS = 2.0
 # A render queued when its result was stored runs before renders queued again
 # (a retry, the sweep, a fresh one that came too late); see _enqueue.
 FRESH_PRIORITY = TASK_MAX_PRIORITY
@@ -50,9 +40,6 @@ FRESH_PRIORITY = TASK_MAX_PRIORITY
 CARD_RENDER_BUDGET = timedelta(seconds=0.5)
 _last_render = CARD_RENDER_BUDGET
 MAX_ATTEMPTS = 3
-# Bumped when the look of the card or the stitching changes: old renders
-# are then not reused for new requests.
-RENDER_VERSION = "3"  # 2: the subtitle line per track language; 3: names on two lines
 
 
 def _sha256(path: Path) -> str:
@@ -273,7 +260,7 @@ def message_render(*, message_id: int) -> VideoMessage:
         return VideoMessage.objects.get(pk=message_id)
     message = VideoMessage.objects.get(pk=message_id)
     try:
-        _render_files(message)
+        card_frames = render_message_files(message)
     except Exception as exc:
         logger.exception("video message %s failed", message.token)
         status = (
@@ -288,7 +275,11 @@ def message_render(*, message_id: int) -> VideoMessage:
             transaction.on_commit(lambda: _enqueue(message.pk))
         raise
     VideoMessage.objects.filter(pk=message.pk).update(
-        status=VideoMessage.Status.READY, ready_at=timezone.now(), lease_until=None, error=""
+        status=VideoMessage.Status.READY,
+        ready_at=timezone.now(),
+        lease_until=None,
+        error="",
+        card_frames=card_frames,
     )
     message.refresh_from_db()
     return message
@@ -309,66 +300,6 @@ def render_video_message(message_id: int, fresh: bool = False) -> str:
         # a small share of the job, and counting it errs on the safe side.
         _last_render = timedelta(seconds=time.monotonic() - started)
     return status
-
-
-def _render_files(message: VideoMessage) -> None:
-    folder = files.message_dir(message.token)
-    clips = {c.pk: c for c in DesignerClip.objects.filter(pk__in=message.clip_ids)}
-    ordered = [clips[pk] for pk in message.clip_ids if pk in clips]
-    card = folder / "card.mp4"
-    info = _encode_card(card, name=message.name, title=message.card_title,
-                        subtitle=message.card_subtitle)  # fmt: skip
-    # The card's stream first: a player may already be waiting for it.
-    to_mpegts(card, folder / "card.ts")
-    poster = card_poster(
-        name=message.name, title=message.card_title, subtitle=message.card_subtitle
-    )
-    tmp_poster = folder / "poster.jpg.part"
-    poster.convert("RGB").save(tmp_poster, format="JPEG", quality=85)
-    tmp_poster.replace(folder / "poster.jpg")
-
-    # Intro first, then the card, then the rest.
-    parts: list[Path] = []
-    lengths: list[int] = []
-    spans: list[tuple[float, float, DesignerClip | None]] = []
-    clock = 0.0
-    sequence: list[DesignerClip | None] = [*ordered[:1], None, *ordered[1:]]
-    for clip in sequence:
-        if clip is None:
-            parts.append(card)
-            lengths.append(info.frames)
-        else:
-            parts.append(files.media_root() / (clip.segment.name or ""))
-            lengths.append(clip.frames)
-        seconds = lengths[-1] / HOUSE.fps
-        spans.append((clock, clock + seconds, clip))
-        clock += seconds
-    stitch_mp4(parts, folder / "message.mp4", frames=lengths, fps=HOUSE.fps)
-    # Subtitles in every shop language (the shopper's own first); the card
-    # says what it shows: the name and the profile, in the track's language.
-    for locale in dict.fromkeys([message.locale, *supported_locales()]):
-        title = message.card_titles.get(locale) or message.card_title
-        card_text = f"{message.name} · {title}" if message.name else title
-        cues = []
-        for start, end, clip in spans:
-            if clip is None:
-                text = card_text
-            else:
-                text = clip.subtitles.get(locale) or clip.subtitles.get("en", "")
-            if text and locale.startswith("zh"):
-                text = chinese_punctuation(text)
-            if text:
-                cues.append(Cue(start, end, text))
-        vtt = folder / f"{locale}.vtt.part"
-        vtt.write_text(webvtt(cues), encoding="utf-8")
-        vtt.replace(folder / f"{locale}.vtt")
-    VideoMessage.objects.filter(pk=message.pk).update(card_frames=info.frames)
-
-
-def _encode_card(path: Path, *, name: str, title: str, subtitle: str) -> SegmentInfo:
-    """The card in the house format, the cheap way (engines/video/card_video.py)."""
-    frames = card_video_frames(name=name, title=title, subtitle=subtitle, seconds=CARD_SECONDS)
-    return encode_segment(path, frames, options=HOUSE.still_options(HOUSE.frames_for(CARD_SECONDS)))
 
 
 def message_reclaim_if_stuck(*, message: VideoMessage) -> bool:
@@ -416,27 +347,6 @@ def messages_sweep() -> dict[str, int]:
     for message_id in ids:
         _enqueue(message_id)
     return {"requeued": len(ids), "failed": failed}
-
-
-def fallback_card_key(*, title: str, subtitle: str) -> str:
-    """The nameless card's name among the shared clips (32 hex digits)."""
-    key = hashlib.sha256(f"{RENDER_VERSION}:{CARD_SECONDS}:{title}:{subtitle}".encode())
-    return key.hexdigest()[:32]
-
-
-def fallback_card_stream(*, title: str, subtitle: str) -> Path:
-    """A card without a name, as MPEG-TS, for a player the render has kept waiting.
-
-    Same length as a personal card, so the playlist's timing holds; drawn
-    once per profile title and language and kept with the shared clips.
-    """
-    stream = files.clip_dir() / f"card-{fallback_card_key(title=title, subtitle=subtitle)}.ts"
-    if stream.exists():
-        return stream
-    segment = stream.with_suffix(".mp4")
-    _encode_card(segment, name="", title=title, subtitle=subtitle)
-    to_mpegts(segment, stream)
-    return stream
 
 
 OPENED_RESOLUTION = timedelta(hours=1)

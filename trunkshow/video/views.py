@@ -24,8 +24,8 @@ from django.views.decorators.http import require_GET
 from trunkshow.engines.video.house import HOUSE
 from trunkshow.engines.video.playlist import PlaylistEntry, hls_playlist
 from trunkshow.video import files, selectors, services
+from trunkshow.video.message_files import CARD_SECONDS, fallback_card_key, fallback_card_stream
 from trunkshow.video.models import DesignerClip, VideoMessage
-from trunkshow.video.services import CARD_SECONDS
 
 RANGE_RE = re.compile(r"^bytes=(\d*)-(\d*)$")
 MESSAGE_FILES = re.compile(r"^(card\.ts|message\.mp4|poster\.jpg|[A-Za-z-]{2,16}\.vtt)$")
@@ -103,7 +103,7 @@ def playlist(request: HttpRequest, token: str) -> HttpResponse:
     # The card's address names the nameless card of the same length, so a
     # player that gets there before the render is answered without Django
     # (video/card_segments.py); Django's view ignores the parameter.
-    nameless = services.fallback_card_key(title=message.card_title, subtitle=message.card_subtitle)
+    nameless = fallback_card_key(title=message.card_title, subtitle=message.card_subtitle)
     card = PlaylistEntry(f"card.ts?nameless={nameless}", card_frames / HOUSE.fps)
     entries = [
         PlaylistEntry(f"/v/clips/{Path(c.stream.name or '').name}", c.frames / HOUSE.fps)
@@ -127,9 +127,7 @@ def message_file(request: HttpRequest, token: str, name: str) -> HttpResponseBas
         # Not rendered yet (a campaign-day queue): answer at once with the
         # profile's card of the same length, never hold a server thread
         # waiting; the shopper's own card is in the MP4 when it is ready.
-        fallback = services.fallback_card_stream(
-            title=message.card_title, subtitle=message.card_subtitle
-        )
+        fallback = fallback_card_stream(title=message.card_title, subtitle=message.card_subtitle)
         response = ranged_file(request, fallback, max_age=0)
         response["Cache-Control"] = "no-store"
         return response
